@@ -1,0 +1,243 @@
+import { Linter } from 'eslint/universal';
+import type { ESLint, Linter as LinterTypes } from 'eslint';
+import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
+import type { ClusterProfile, RunContext } from '../rules/utils/settings.js';
+import { compareFindings, type FatalError, type Finding, type LintReport } from './findings.js';
+import { disambiguate, fingerprintOf } from './fingerprint.js';
+import { LineIndex } from './loader/text.js';
+import { severityRank, TOOL_NAME, type Severity } from './meta.js';
+import { visitorKeys, type BaseNode, type LogicalRef, type Root, type StackFileInfo } from './model.js';
+import { createPlugin } from './plugin.js';
+
+/** A document ready to lint: its text, its model, and where its files start in the text. */
+export interface LintDocument {
+  /** Unique in the run: the first file's path, or a label for a live facts document. */
+  name: string;
+  kind: 'stack' | 'facts';
+  text: string;
+  root: Root;
+  /** Files in the text; empty for a facts document that exists only in memory (a live audit). */
+  files: StackFileInfo[];
+}
+
+export interface RuleSetting {
+  severity: Severity | 'off';
+  options: unknown[];
+}
+
+export interface EngineOptions {
+  /** Rule id (`overlay-mtu`, or `plugin/rule`) to its setting. Rules not named are off. */
+  rules: Readonly<Record<string, RuleSetting>>;
+  /** User plugins by prefix (`local` for a local rules module). */
+  plugins?: Readonly<Record<string, ESLint.Plugin>>;
+  cluster?: ClusterProfile;
+  /** Severity of unused suppression comments, or off. */
+  unusedSuppressions?: Severity | 'off';
+  /** Built-in rules (tests may pass a registry with a rule of their own). */
+  builtins?: Readonly<Record<string, SwarmlintRule>>;
+}
+
+/** Engine-level pseudo-rules: findings that come from directives rather than from a rule. */
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+
+function eslintLevel(s: Severity | 'off'): LinterTypes.RuleSeverity {
+  return s === 'off' ? 'off' : s === 'error' ? 'error' : 'warn';
+}
+
+/** The rule object behind an id, built-in or from a plugin. */
+export function ruleFor(
+  id: string,
+  builtins: Readonly<Record<string, SwarmlintRule>>,
+  plugins: Readonly<Record<string, ESLint.Plugin>>,
+): SwarmlintRule | undefined {
+  const slash = id.indexOf('/');
+  if (slash === -1) return builtins[id];
+  return plugins[id.slice(0, slash)]?.rules?.[id.slice(slash + 1)] as SwarmlintRule | undefined;
+}
+
+function qualified(id: string): string {
+  return id.includes('/') ? id : `${TOOL_NAME}/${id}`;
+}
+
+function unqualified(id: string): string {
+  return id.startsWith(`${TOOL_NAME}/`) ? id.slice(TOOL_NAME.length + 1) : id;
+}
+
+/** Every published ingress port of every stack document: the context `published-port-conflict` needs. */
+export function runContextOf(documents: readonly LintDocument[]): RunContext {
+  const publishedPorts: RunContext['publishedPorts'] = [];
+  for (const doc of documents) {
+    if (doc.root.type !== 'Stack') continue;
+    for (const service of doc.root.services) {
+      for (const p of service.ports) {
+        if (p.mode !== 'ingress' || !p.published) continue;
+        const where = locate(doc.files, p.loc.start.line);
+        publishedPorts.push({
+          port: p.published,
+          protocol: p.protocol,
+          service: service.name,
+          document: doc.name,
+          file: where?.path ?? doc.name,
+          line: where ? p.loc.start.line - where.line + 1 : p.loc.start.line,
+        });
+      }
+    }
+  }
+  return { publishedPorts };
+}
+
+function locate(files: readonly StackFileInfo[], line: number): StackFileInfo | undefined {
+  let found: StackFileInfo | undefined;
+  for (const f of files) if (f.line <= line) found = f;
+  return found;
+}
+
+/** Nodes with a logical location, for finding the one a message is about. */
+function refNodes(root: Root): { node: BaseNode; chain: LogicalRef[] }[] {
+  const out: { node: BaseNode; chain: LogicalRef[] }[] = [];
+  const walk = (node: BaseNode, chain: LogicalRef[]): void => {
+    const here = node.ref ? [...chain, node.ref] : chain;
+    if (node.ref) out.push({ node, chain: here });
+    for (const key of visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) for (const c of child as BaseNode[]) walk(c, here);
+      else if (child && typeof child === 'object') walk(child as BaseNode, here);
+    }
+  };
+  walk(root, []);
+  return out;
+}
+
+/**
+ * Lints documents with ESLint's Linter and our language: one place where documents become findings. A rule
+ * that throws is reported as an error for that document (and the other rules still run on it); it never
+ * passes silently.
+ */
+export function lintDocuments(documents: readonly LintDocument[], options: EngineOptions): LintReport {
+  const builtins = options.builtins ?? builtinRules;
+  const plugins = options.plugins ?? {};
+  const preloaded = new Map<string, Root>();
+  const plugin = createPlugin(preloaded, builtins);
+  const linter = new Linter({ configType: 'flat' });
+  const run = runContextOf(documents);
+  const unused = options.unusedSuppressions ?? 'warning';
+  const enabled = Object.entries(options.rules).filter(([, s]) => s.severity !== 'off');
+  const findings: Finding[] = [];
+  const errors: FatalError[] = [];
+
+  documents.forEach((doc, index) => {
+    const virtual = `doc${String(index)}.${doc.kind}`;
+    preloaded.set(virtual, doc.root);
+    const disabled = new Set<string>();
+    const lines = new LineIndex(doc.text);
+    const refs = refNodes(doc.root);
+    for (;;) {
+      const config: LinterTypes.Config = {
+        files: [`**/*.${doc.kind}`],
+        plugins: { [TOOL_NAME]: plugin, ...plugins },
+        language: `${TOOL_NAME}/${doc.kind}`,
+        settings: { [TOOL_NAME]: { cluster: options.cluster ?? {}, run, document: doc.name } },
+        linterOptions: { reportUnusedDisableDirectives: unused === 'off' ? 'off' : 'warn' },
+        rules: Object.fromEntries(
+          enabled.filter(([id]) => !disabled.has(id)).map(([id, s]) => [qualified(id), [eslintLevel(s.severity), ...s.options]]),
+        ),
+      };
+      let messages: LinterTypes.LintMessage[];
+      try {
+        messages = linter.verify(doc.text, [config], virtual);
+      } catch (error) {
+        const ruleId = (error as { ruleId?: string } | null)?.ruleId;
+        const id = ruleId ? unqualified(ruleId) : undefined;
+        if (!id || disabled.has(id)) throw error;
+        disabled.add(id);
+        const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+        errors.push({
+          kind: 'rule',
+          ruleId: id,
+          message: `rule ${id} failed on this document and was skipped: ${first}`,
+          file: doc.files[0]?.path ?? doc.name,
+        });
+        continue;
+      }
+      for (const m of messages) {
+        const finding = toFinding(m, doc, lines, refs, options, builtins, plugins, unused);
+        if ('kind' in finding) errors.push(finding);
+        else findings.push(finding);
+      }
+      break;
+    }
+    preloaded.delete(virtual);
+  });
+  findings.sort(compareFindings);
+  disambiguate(findings);
+  return {
+    findings,
+    errors,
+    files: documents.flatMap((d) => d.files.map((f) => f.path)),
+    rulesRun: enabled.map(([id]) => id).sort(),
+  };
+}
+
+function toFinding(
+  m: LinterTypes.LintMessage,
+  doc: LintDocument,
+  lines: LineIndex,
+  refs: { node: BaseNode; chain: LogicalRef[] }[],
+  options: EngineOptions,
+  builtins: Readonly<Record<string, SwarmlintRule>>,
+  plugins: Readonly<Record<string, ESLint.Plugin>>,
+  unused: Severity | 'off',
+): Finding | FatalError {
+  const file = locate(doc.files, m.line);
+  const fileLine = (line: number): number => (file ? line - file.line + 1 : line);
+  if (m.fatal) return { kind: 'load', message: m.message, ...(file ? { file: file.path, line: fileLine(m.line), column: m.column } : {}) };
+
+  let ruleId: string;
+  let severity: Severity;
+  let message = m.message;
+  if (m.ruleId === null) {
+    ruleId = UNUSED_SUPPRESSION;
+    severity = unused === 'off' ? 'warning' : unused;
+    const named = /'([^']+)'/.exec(m.message)?.[1];
+    message = named
+      ? `Unused suppression: no problem from ${named} was reported here.`
+      : 'Unused suppression: no problem was reported here.';
+  } else {
+    ruleId = unqualified(m.ruleId);
+    const configured = options.rules[ruleId]?.severity;
+    severity = configured && configured !== 'off' ? configured : m.severity === 2 ? 'error' : 'warning';
+    const cap = m.messageId ? ruleFor(ruleId, builtins, plugins)?.meta.docs?.messageSeverity?.[m.messageId] : undefined;
+    if (cap && severityRank(cap) < severityRank(severity)) severity = cap;
+  }
+
+  // Offsets of the reported span in the linted text.
+  const start = (lines.starts[m.line - 1] ?? 0) + m.column - 1;
+  const end = m.endLine !== undefined ? (lines.starts[m.endLine - 1] ?? 0) + (m.endColumn ?? 1) - 1 : start;
+  let best: { node: BaseNode; chain: LogicalRef[] } | undefined;
+  for (const r of refs) {
+    if (
+      r.node.range[0] <= start &&
+      end <= r.node.range[1] &&
+      (!best || r.node.range[1] - r.node.range[0] <= best.node.range[1] - best.node.range[0])
+    )
+      best = r;
+  }
+  const logical = best?.chain ?? [];
+
+  const base: Omit<Finding, 'fingerprint'> = {
+    ruleId,
+    ...(m.messageId ? { messageId: m.messageId } : {}),
+    severity,
+    message,
+    logical,
+  };
+  if (file) {
+    Object.assign(base, { file: file.path, line: fileLine(m.line), column: m.column });
+    if (m.endLine !== undefined) Object.assign(base, { endLine: fileLine(m.endLine), endColumn: m.endColumn });
+    if (m.fix && m.fix.range[0] >= file.offset && m.fix.range[1] <= file.offset + file.length) {
+      base.fix = { file: file.path, range: [m.fix.range[0] - file.offset, m.fix.range[1] - file.offset], text: m.fix.text };
+    }
+  }
+  const anchor = file ? doc.text.slice(start, Math.max(start, end)) : '';
+  return { ...base, fingerprint: fingerprintOf(base, anchor) };
+}

@@ -1,0 +1,147 @@
+import type { PMap, PScalar, PSeq, PValue } from './yaml.js';
+
+/**
+ * Variable interpolation as docker/cli does it (cli/compose/template, cli/compose/interpolation): `$$`, `$VAR`,
+ * `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?message}`, `${VAR?message}`; every string value at any
+ * depth, never keys. An unset variable becomes an empty string (docker/cli says nothing; we report it, since a
+ * CI gate usually runs without the deploy environment). Anything else after `$` is an invalid template.
+ */
+export interface InterpolationProblem {
+  kind: 'invalid' | 'required' | 'unset' | 'cast';
+  /** Variable name (never its value). */
+  variable?: string;
+  /** The `?message` given in the file, or the cast error. */
+  detail?: string;
+  /** Dotted path of the value, as docker/cli names it (`services.web.image`). */
+  path: string;
+  scalar: PScalar;
+}
+
+export type Environment = ReadonlyMap<string, string>;
+
+const NAME = '[_a-zA-Z][_a-zA-Z0-9]*';
+const SUBSTITUTION = `${NAME}(?::?[-?][^}]*)?`;
+const PATTERN = new RegExp(`\\$(?:(\\$)|(${SUBSTITUTION})|\\{(${SUBSTITUTION})\\}|())`, 'g');
+
+interface Outcome {
+  value: string;
+  problems: Omit<InterpolationProblem, 'path' | 'scalar'>[];
+}
+
+/** Substitutes one string. Mirrors docker/cli's template.Substitute, including its order of modifiers. */
+export function substitute(template: string, env: Environment): Outcome {
+  const problems: Outcome['problems'] = [];
+  const state = { invalid: false };
+  const value = template.replace(PATTERN, (_m, escaped: string | undefined, named: string | undefined, braced: string | undefined) => {
+    if (escaped !== undefined) return '$';
+    const sub = named ?? braced;
+    if (sub === undefined) {
+      state.invalid = true;
+      return '';
+    }
+    // docker/cli tests for the modifiers with strings.Contains, in this order.
+    for (const [sep, apply] of MODIFIERS) {
+      const at = sub.indexOf(sep);
+      if (at === -1) continue;
+      const name = sub.slice(0, at);
+      const rest = sub.slice(at + sep.length);
+      return apply(name, rest, env, problems);
+    }
+    const v = env.get(sub);
+    if (v === undefined) problems.push({ kind: 'unset', variable: sub });
+    return v ?? '';
+  });
+  if (state.invalid) return { value: template, problems: [{ kind: 'invalid' }] };
+  return { value, problems };
+}
+
+type Modifier = (name: string, rest: string, env: Environment, problems: Outcome['problems']) => string;
+
+const MODIFIERS: [string, Modifier][] = [
+  [':-', (name, def, env) => env.get(name) || def],
+  ['-', (name, def, env) => env.get(name) ?? def],
+  [
+    ':?',
+    (name, message, env, problems) => {
+      const v = env.get(name);
+      if (!v) problems.push({ kind: 'required', variable: name, detail: message });
+      return v ?? '';
+    },
+  ],
+  [
+    '?',
+    (name, message, env, problems) => {
+      const v = env.get(name);
+      if (v === undefined) problems.push({ kind: 'required', variable: name, detail: message });
+      return v ?? '';
+    },
+  ],
+];
+
+/** Paths whose interpolated strings docker/cli casts back to numbers or booleans (interpolateTypeCastMapping). */
+const CASTS: [RegExp, 'int' | 'float' | 'bool'][] = [
+  [/^services\.[^.]+\.(configs|secrets)\.\[\]\.mode$/, 'int'],
+  [/^services\.[^.]+\.healthcheck\.retries$/, 'int'],
+  [/^services\.[^.]+\.deploy\.(replicas|update_config\.parallelism|rollback_config\.parallelism|restart_policy\.max_attempts)$/, 'int'],
+  [/^services\.[^.]+\.deploy\.placement\.max_replicas_per_node$/, 'int'],
+  [/^services\.[^.]+\.ports\.\[\]\.(target|published)$/, 'int'],
+  [/^services\.[^.]+\.ulimits\.[^.]+(\.(hard|soft))?$/, 'int'],
+  [/^services\.[^.]+\.deploy\.(update_config|rollback_config)\.max_failure_ratio$/, 'float'],
+  [/^services\.[^.]+\.(healthcheck\.disable|privileged|read_only|stdin_open|tty)$/, 'bool'],
+  [/^services\.[^.]+\.volumes\.\[\]\.(read_only|volume\.nocopy)$/, 'bool'],
+  [/^networks\.[^.]+\.(external|internal|attachable)$/, 'bool'],
+  [/^(volumes|secrets|configs)\.[^.]+\.external$/, 'bool'],
+];
+
+function cast(path: string, value: string): { ok: true; value: string | number | boolean } | { ok: false; error: string } | undefined {
+  const kind = CASTS.find(([re]) => re.test(path))?.[1];
+  if (!kind) return undefined;
+  if (kind === 'bool') {
+    const v = value.toLowerCase();
+    if (['y', 'yes', 'true', 'on'].includes(v)) return { ok: true, value: true };
+    if (['n', 'no', 'false', 'off'].includes(v)) return { ok: true, value: false };
+    return { ok: false, error: `invalid boolean: ${value}` };
+  }
+  const n = kind === 'int' ? (/^[-+]?\d+$/.test(value.trim()) ? Number(value) : NaN) : Number(value.trim() === '' ? NaN : value);
+  return Number.isFinite(n)
+    ? { ok: true, value: n }
+    : { ok: false, error: `failed to cast to expected type: ${kind === 'int' ? 'not an integer' : 'not a number'}` };
+}
+
+/** Interpolates every string scalar of a file's tree; returns a new tree (ranges kept) and the problems. */
+export function interpolateTree(root: PValue, env: Environment): { tree: PValue; problems: InterpolationProblem[] } {
+  const problems: InterpolationProblem[] = [];
+  const seen = new Map<PValue, PValue>();
+  const walk = (v: PValue, path: string): PValue => {
+    if (v.kind === 'scalar') {
+      if (typeof v.value !== 'string' || !v.value.includes('$')) return v;
+      const out = substitute(v.value, env);
+      for (const p of out.problems) problems.push({ ...p, path, scalar: v });
+      if (out.value === v.value) return v;
+      const casted = cast(path, out.value);
+      if (casted && !casted.ok) {
+        problems.push({ kind: 'cast', detail: casted.error, path, scalar: v });
+        return { ...v, value: out.value };
+      }
+      return { ...v, value: casted ? casted.value : out.value };
+    }
+    // Aliased subtrees appear under several paths; interpolation never depends on the path except for casts,
+    // and casts only apply to scalars under services/networks, so sharing the result per node is safe enough
+    // for everything but a cast under an alias, which we recompute.
+    const cached = seen.get(v);
+    if (cached && !path.startsWith('services.') && !path.startsWith('networks.')) return cached;
+    let out: PValue;
+    if (v.kind === 'map') {
+      out = {
+        kind: 'map',
+        range: v.range,
+        pairs: v.pairs.map((p) => ({ key: p.key, value: walk(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value)) })),
+      } satisfies PMap;
+    } else {
+      out = { kind: 'seq', range: v.range, items: v.items.map((item) => walk(item, `${path}.[]`)) } satisfies PSeq;
+    }
+    seen.set(v, out);
+    return out;
+  };
+  return { tree: walk(root, ''), problems };
+}

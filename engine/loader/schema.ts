@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { atPointer, toJS, type PValue } from './yaml.js';
+import type { Range } from '../model.js';
+
+/** One schema violation: where, the dotted path as docker/cli names it, and a readable problem. */
+export interface SchemaProblem {
+  range: Range;
+  path: string;
+  problem: string;
+}
+
+let validator: ValidateFunction | undefined;
+
+/** docker/cli's stack schema v3.13, precompiled (scripts/gen-schema-validators.mjs). Loaded on first use. */
+function stackValidator(): ValidateFunction {
+  validator ??= createRequire(import.meta.url)('../generated/stack-schema.cjs') as ValidateFunction;
+  return validator;
+}
+
+const HUMAN_TYPE: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  null: 'null',
+};
+
+function humanTypes(types: string[]): string {
+  const names = [...new Set(types.map((t) => HUMAN_TYPE[t] ?? t))];
+  return names.length <= 1 ? (names[0] ?? 'valid') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+}
+
+function depth(instancePath: string): number {
+  return instancePath === '' ? 0 : instancePath.split('/').length - 1;
+}
+
+/** `/services/web/ports/0` → `services.web.ports[0]`. */
+export function dottedPath(instancePath: string): string {
+  let out = '';
+  for (const raw of instancePath.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(seg) ? `[${seg}]` : out ? `.${seg}` : seg;
+  }
+  return out || '(top level)';
+}
+
+/**
+ * Picks the errors a person should see, as docker/cli does ("most specific" error): for a `oneOf` whose
+ * branches failed deeper than the `oneOf` itself, only the deepest branch errors; where all branches failed at
+ * the same place on type, one "must be a mapping or a list".
+ */
+function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
+  let rest = errors.filter((e) => e.keyword !== 'if');
+  const oneOfs = rest
+    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const group of oneOfs) {
+    if (!rest.includes(group)) continue;
+    const prefix = `${group.schemaPath}/`;
+    const branches = rest.filter((e) => e.schemaPath.startsWith(prefix) && e.instancePath.startsWith(group.instancePath));
+    rest = rest.filter((e) => e !== group && !branches.includes(e));
+    if (branches.length === 0) {
+      rest.push(group);
+      continue;
+    }
+    const deepest = Math.max(...branches.map((e) => depth(e.instancePath)));
+    if (deepest > depth(group.instancePath)) {
+      rest.push(...branches.filter((e) => depth(e.instancePath) === deepest));
+      continue;
+    }
+    const types = branches
+      .filter((e) => e.keyword === 'type')
+      .flatMap((e) => String((e.params as { type: string | string[] }).type).split(','));
+    if (types.length === branches.length) {
+      rest.push({ ...group, keyword: 'type', params: { type: types }, message: '' });
+    } else {
+      // A value of the right type that matches no branch (e.g. a string that is no valid format).
+      rest.push(...branches.filter((e) => e.keyword !== 'type'));
+    }
+  }
+  // The same message at the same place once.
+  const seen = new Set<string>();
+  return rest.filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function describe(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'type': {
+      const t = p.type;
+      return `must be ${humanTypes(Array.isArray(t) ? t.map(String) : String(t).split(','))}`;
+    }
+    case 'additionalProperties':
+      return `\`${String(p.additionalProperty)}\` is not allowed here (the v3.13 stack schema does not know it)`;
+    case 'required':
+      return `\`${String(p.missingProperty)}\` is required`;
+    case 'enum':
+      return `must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'format':
+      return p.format === 'duration'
+        ? 'must be a duration such as `30s` or `1m30s` (Go syntax: ns, us, ms, s, m, h)'
+        : `does not match format '${String(p.format)}'`;
+    case 'uniqueItems':
+      return `has duplicate items (${String(p.j)} and ${String(p.i)})`;
+    case 'oneOf':
+    case 'anyOf':
+      return 'matches none of the allowed forms';
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Validates one file's (interpolated) tree against the stack schema. */
+export function validateStack(root: PValue): SchemaProblem[] {
+  const validate = stackValidator();
+  if (validate(toJS(root))) return [];
+  return mostSpecific(validate.errors ?? []).map((e) => {
+    let pointer = e.instancePath;
+    if (e.keyword === 'additionalProperties')
+      pointer += `/${(e.params as { additionalProperty: string }).additionalProperty.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const { node, key } = atPointer(root, pointer);
+    const at = e.keyword === 'additionalProperties' && key ? key : node;
+    return { range: at.range, path: dottedPath(e.instancePath), problem: describe(e) };
+  });
+}

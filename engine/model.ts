@@ -1,0 +1,277 @@
+/**
+ * The model AST: what every document (a stack file, a merge set of stack files, or a facts document) becomes
+ * before ESLint runs the rules over it. Node types are shared between the two languages wherever the thing is
+ * the same (a `Service` from a stack file and a `Service` read from the Engine API are one type), so one rule
+ * serves lint, preflight and audit.
+ *
+ * Every node has `range` (offsets into the text ESLint lints) and `loc` (1-based lines, 0-based columns, the
+ * ESTree convention). `at` records where individual fields came from, so a rule can point at the exact value
+ * (`replicas: 300`) rather than at the whole service. Nodes read from a facts document also carry `ref`, the
+ * logical location (node, network, service, host, peer) used by reporters for cluster findings.
+ */
+
+export interface Position {
+  /** 1-based line. */
+  line: number;
+  /** 0-based column. */
+  column: number;
+}
+
+export interface SourceLocation {
+  start: Position;
+  end: Position;
+}
+
+export type Range = [number, number];
+
+/** Where a value came from: a range in the linted text and its line/column. */
+export interface Span {
+  range: Range;
+  loc: SourceLocation;
+}
+
+export type LogicalKind = 'stack' | 'service' | 'network' | 'node' | 'host' | 'interface' | 'peer' | 'port' | 'task' | 'swarm' | 'probe';
+
+/** A logical location: a cluster or host object a finding is about (SARIF `logicalLocations`). */
+export interface LogicalRef {
+  kind: LogicalKind;
+  /** Human name: service name, node hostname, network name, `10.0.0.2:2377/tcp`. */
+  name: string;
+  /** Stable identifier where there is one (node ID, network ID). */
+  id?: string;
+  /** The enclosing object's logical name, e.g. the node a task runs on. */
+  parent?: string;
+}
+
+export interface BaseNode extends Span {
+  type: string;
+  /** Where each field's value came from, when it has its own position. */
+  at: Partial<Record<string, Span>>;
+  ref?: LogicalRef;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared building blocks
+// ---------------------------------------------------------------------------------------------------------
+
+export type Protocol = 'tcp' | 'udp' | 'sctp';
+export type PublishMode = 'ingress' | 'host';
+
+export interface PortBinding extends BaseNode {
+  type: 'PortBinding';
+  /** Container port. */
+  target: number;
+  /** Published port; absent when Docker picks one. */
+  published?: number;
+  protocol: Protocol;
+  mode: PublishMode;
+  syntax: 'short' | 'long' | 'api';
+  /** Host IP in the short syntax (`127.0.0.1:80:80`); `docker stack deploy` ignores it. */
+  hostIp?: string;
+  /** A short spec with ranges (`8000-8010:80-90`) becomes several bindings sharing one range: which one, of how many. */
+  specIndex: number;
+  specCount: number;
+}
+
+export interface Constraint extends BaseNode {
+  type: 'Constraint';
+  /** The whole expression as written, e.g. `node.platform.os == windows`. */
+  expression: string;
+  key: string;
+  operator: '==' | '!=';
+  value: string;
+}
+
+export interface ServiceNetwork extends BaseNode {
+  type: 'ServiceNetwork';
+  /** The network's key in the stack file (or its name in the cluster). */
+  name: string;
+  aliases: string[];
+}
+
+/** A reference by name from one service to another (`depends_on`, `links`, a hostname in an environment URL). */
+export interface ServiceReference extends BaseNode {
+  type: 'ServiceReference';
+  via: 'depends_on' | 'links' | 'environment';
+  /** The service name referred to. */
+  target: string;
+  /** For `environment`: the variable's name (its value is never copied into a finding). */
+  variable?: string;
+}
+
+export type ServiceMode = 'replicated' | 'global' | 'replicated-job' | 'global-job';
+
+export interface Service extends BaseNode {
+  type: 'Service';
+  name: string;
+  image?: string;
+  mode: ServiceMode;
+  /** Declared replicas (replicated modes; default 1). */
+  replicas: number;
+  endpointMode: 'vip' | 'dnsrr';
+  ports: PortBinding[];
+  /** Networks the service is attached to. Empty with `defaultNetwork` true means the stack's `default`. */
+  networks: ServiceNetwork[];
+  /** True when the service lists no networks and the stack attaches it to `<stack>_default`. */
+  defaultNetwork: boolean;
+  constraints: Constraint[];
+  maxReplicasPerNode?: number;
+  references: ServiceReference[];
+  /** Top-level keys present that `docker stack deploy` ignores or rejects (e.g. `build`, `container_name`). */
+  keys: string[];
+  /** Audit only: tasks that are running or meant to run, by node ID. */
+  tasksByNode?: Record<string, number>;
+}
+
+export interface Subnet extends BaseNode {
+  type: 'Subnet';
+  /** As written; may be malformed (the `subnet-overlap` rule reports that). */
+  cidr: string;
+  gateway?: string;
+}
+
+export interface Network extends BaseNode {
+  type: 'Network';
+  /** The key in the stack file, or the network name in the cluster. */
+  name: string;
+  driver: string;
+  external: boolean;
+  attachable: boolean;
+  internal: boolean;
+  ingress: boolean;
+  encrypted: boolean;
+  /** `com.docker.network.driver.mtu` when set. */
+  mtu?: number;
+  subnets: Subnet[];
+  /** True for the implicit `default` network a stack creates for services that name none. */
+  implicit: boolean;
+  /** Audit only: how many tasks have an address on this network, and on which nodes it is attached. */
+  attachments?: number;
+  nodes?: string[];
+  /** Audit only: the network's scope (`swarm`, `local`). */
+  scope?: string;
+  id?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Stack documents
+// ---------------------------------------------------------------------------------------------------------
+
+/** A problem found while loading (schema, interpolation, structure), reported by a rule so it can be configured. */
+export interface LoadDiagnostic extends Span {
+  /** The rule that reports it. */
+  rule: 'schema' | 'interpolation' | 'swarm-ignored-key';
+  messageId: string;
+  data: Record<string, string>;
+}
+
+export interface StackFileInfo {
+  path: string;
+  /** Offset of this file's first character in the linted text. */
+  offset: number;
+  /** 1-based line of the file's first line in the linted text. */
+  line: number;
+  length: number;
+}
+
+export interface Stack extends BaseNode {
+  type: 'Stack';
+  /** The stack's name (`docker stack deploy … NAME`), for messages only. */
+  name: string;
+  files: StackFileInfo[];
+  version?: string;
+  services: Service[];
+  networks: Network[];
+  diagnostics: LoadDiagnostic[];
+  comments: Comment[];
+}
+
+export interface Comment extends Span {
+  type: 'Line';
+  /** The text after `#`. */
+  value: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Facts documents (preflight and audit): filled in by probes, see engine/facts.ts.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface SwarmNode extends BaseNode {
+  type: 'SwarmNode';
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  availability: string;
+  state: string;
+  os: string;
+  arch: string;
+  engineVersion: string;
+  address: string;
+  /** Tasks desired running on this node. */
+  tasks: number;
+  /** MTU of the interface that carries overlay traffic, when a host probe knows it. */
+  underlayMtu?: number;
+  labels: Record<string, string>;
+}
+
+export interface SwarmInfo extends BaseNode {
+  type: 'SwarmInfo';
+  dataPathPort: number;
+  defaultAddrPools: string[];
+  subnetSize: number;
+}
+
+export interface ProbeOutcome extends BaseNode {
+  type: 'ProbeOutcome';
+  probe: string;
+  status: 'ok' | 'skipped' | 'error';
+  reason?: string;
+  /** The facts this probe would have given (e.g. `peer 10.0.0.2 udp/4789`). */
+  subject?: string;
+}
+
+export type Root = Stack | Facts;
+
+export interface Facts extends BaseNode {
+  type: 'Facts';
+  kind: 'preflight' | 'audit';
+  swarm?: SwarmInfo;
+  nodes: SwarmNode[];
+  networks: Network[];
+  services: Service[];
+  outcomes: ProbeOutcome[];
+  /** Host-side facts (preflight). Kept loosely typed here; facts rules read them through engine/facts.ts. */
+  host?: BaseNode & { type: 'Host'; [key: string]: unknown };
+  peers: (BaseNode & { type: 'PeerPath'; [key: string]: unknown })[];
+  comments: Comment[];
+}
+
+export type ModelNode =
+  | Stack
+  | Facts
+  | Service
+  | Network
+  | Subnet
+  | PortBinding
+  | Constraint
+  | ServiceNetwork
+  | ServiceReference
+  | SwarmNode
+  | SwarmInfo
+  | ProbeOutcome;
+
+/** ESLint's traversal follows these keys. */
+export const visitorKeys: Record<string, string[]> = {
+  Stack: ['networks', 'services'],
+  Facts: ['swarm', 'nodes', 'networks', 'services', 'outcomes'],
+  Service: ['ports', 'networks', 'constraints', 'references'],
+  Network: ['subnets'],
+  Subnet: [],
+  PortBinding: [],
+  Constraint: [],
+  ServiceNetwork: [],
+  ServiceReference: [],
+  SwarmNode: [],
+  SwarmInfo: [],
+  ProbeOutcome: [],
+};

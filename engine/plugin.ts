@@ -1,0 +1,46 @@
+import type { ESLint, Linter } from 'eslint';
+import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
+import { createLanguage } from './language.js';
+import { loadStackText } from './loader/stack.js';
+import { loadFactsText } from './loader/facts.js';
+import { TOOL_NAME, TOOL_VERSION } from './meta.js';
+import type { Root } from './model.js';
+
+/** File patterns the `recommended` config applies the stack language to. */
+export const STACK_FILE_PATTERNS = [
+  '**/docker-stack*.{yml,yaml}',
+  '**/*-stack.{yml,yaml}',
+  '**/stack*.{yml,yaml}',
+  '**/docker-compose*.swarm.{yml,yaml}',
+];
+
+/**
+ * The ESLint plugin: languages `swarmlint/stack` and `swarmlint/facts`, the rules, and a `recommended`
+ * config. With `preloaded` (the CLI), the languages take finished models instead of parsing text.
+ */
+export function createPlugin(
+  preloaded?: ReadonlyMap<string, Root>,
+  rules: Readonly<Record<string, SwarmlintRule>> = builtinRules,
+): ESLint.Plugin {
+  const plugin: ESLint.Plugin = {
+    meta: { name: TOOL_NAME, version: TOOL_VERSION },
+    languages: {
+      stack: createLanguage(loadStackText, preloaded),
+      facts: createLanguage(loadFactsText, preloaded),
+    },
+    rules: rules as unknown as ESLint.Plugin['rules'],
+  };
+  const recommended: Linter.Config = {
+    name: 'swarmlint/recommended',
+    files: STACK_FILE_PATTERNS,
+    plugins: { [TOOL_NAME]: plugin },
+    language: `${TOOL_NAME}/stack`,
+    rules: Object.fromEntries(
+      Object.entries(rules)
+        .filter(([, rule]) => rule.meta.docs?.recommended)
+        .map(([id, rule]) => [`${TOOL_NAME}/${id}`, rule.meta.docs?.severity === 'error' ? 'error' : 'warn']),
+    ),
+  };
+  plugin.configs = { recommended };
+  return plugin;
+}

@@ -1,0 +1,53 @@
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+import type { RuleContext, RuleFix, RuleFixer, RuleListener } from '@typescript-eslint/utils/ts-eslint';
+import { DOCS_BASE, type Severity } from '../../engine/meta.js';
+import type { ModelNode, Span } from '../../engine/model.js';
+
+/** The `meta.docs` of every swarmlint rule. */
+export interface SwarmlintDocs {
+  description: string;
+  /** Default severity when the rule is on. */
+  severity: Severity;
+  /** In the `recommended` config. */
+  recommended: boolean;
+  /** How to fix it, in a sentence or three of markdown: shown with findings and as SARIF `help`. */
+  remediation: string;
+  /** Messages that are never more severe than this, whatever the rule's severity (e.g. "nearly full"). */
+  messageSeverity?: Record<string, Severity>;
+}
+
+/** `createRule({ name, meta, create })`: the docs URL comes from the rule id, options get their defaults. */
+export const createRule = RuleCreator<SwarmlintDocs>((name) => `${DOCS_BASE}${name}.md`);
+
+type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
+
+/**
+ * Reports at a model span (a node, or one of its `at` fields). Rules report by location rather than by node:
+ * our nodes are not ESTree nodes, and the location is all ESLint needs.
+ */
+export function report<M extends string>(
+  context: Readonly<RuleContext<M, readonly unknown[]>>,
+  at: Span,
+  messageId: M,
+  data?: Record<string, string | number>,
+  fix?: (fixer: RuleFixer) => RuleFix | null,
+): void {
+  context.report({ loc: at.loc, messageId, ...(data ? { data } : {}), ...(fix ? { fix } : {}) });
+}
+
+/** The source text of a span (for fixes that keep what was written). */
+export function textOf(context: AnyContext, at: Span): string {
+  return context.sourceCode.text.slice(at.range[0], at.range[1]);
+}
+
+type NodeOfType<K extends ModelNode['type']> = Extract<ModelNode, { type: K }>;
+
+/** Visitors over the model, typed by node type (`Service(node)` gets a `Service`), entry and `:exit`. */
+export type ModelListener = { [K in ModelNode['type']]?: (node: NodeOfType<K>) => void } & {
+  [K in ModelNode['type'] as `${K}:exit`]?: (node: NodeOfType<K>) => void;
+};
+
+/** Returns typed visitors as the listener ESLint expects. */
+export function visit(listener: ModelListener): RuleListener {
+  return listener;
+}
