@@ -4,6 +4,7 @@
  */
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import type { SwarmlintDocs } from './utils/create-rule.js';
+import dnsrrIngressPort from './dnsrr-ingress-port.js';
 import interpolation from './interpolation.js';
 import schema from './schema.js';
 import swarmIgnoredKey from './swarm-ignored-key.js';
@@ -12,6 +13,7 @@ import swarmIgnoredKey from './swarm-ignored-key.js';
 export type SwarmlintRule = RuleModule<string, readonly any[], SwarmlintDocs>;
 
 export const rules: Readonly<Record<string, SwarmlintRule>> = {
+  'dnsrr-ingress-port': dnsrrIngressPort,
   interpolation,
   schema,
   'swarm-ignored-key': swarmIgnoredKey,
