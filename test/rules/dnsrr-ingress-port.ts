@@ -1,3 +1,4 @@
+import { checkRuleDocs } from '../helpers/rule-docs.js';
 import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/dnsrr-ingress-port.js';
 
@@ -36,3 +37,5 @@ testRule('dnsrr-ingress-port', rule, {
     },
   ],
 });
+
+checkRuleDocs('dnsrr-ingress-port', rule);

@@ -1,3 +1,4 @@
+import { checkRuleDocs } from '../helpers/rule-docs.js';
 import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/schema.js';
 
@@ -57,3 +58,5 @@ testRule('schema', rule, {
     },
   ],
 });
+
+checkRuleDocs('schema', rule);
