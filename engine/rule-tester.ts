@@ -6,7 +6,7 @@ import { createPlugin } from './plugin.js';
 
 /** The message ids a rule module declares, so a test naming one it lacks does not compile. */
 type MessageIdsOf<R> = R extends { meta: { messages: Record<infer M, string> } } ? M & string : string;
-type OptionsOf<R> = R extends { defaultOptions: infer O } ? (O extends readonly unknown[] ? Partial<O[number]>[] : unknown[]) : unknown[];
+type OptionsOf<R> = R extends { defaultOptions: readonly (infer E)[] } ? (E extends object ? Partial<E>[] : E[]) : unknown[];
 
 export interface ValidCase<R> {
   /** A stack file (or, with `language: 'facts'`, a facts document). */

@@ -39,14 +39,7 @@ export class LineIndex {
  * and remembered so a fix can put it back.
  */
 export function decodeText(bytes: Uint8Array, file: string, limits: LoadLimits): { text: string; bom: boolean } {
-  if (bytes.length > limits.maxFileBytes) {
-    throw new LoadError(
-      `file is ${formatBytes(bytes.length)}, over the ${formatBytes(limits.maxFileBytes)} limit for a stack file`,
-      file,
-      1,
-      1,
-    );
-  }
+  if (bytes.length > limits.maxFileBytes) throw tooLarge(bytes.length, file, limits);
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
     const at = positionOfByte(bytes, nul);
@@ -64,6 +57,11 @@ export function decodeText(bytes: Uint8Array, file: string, limits: LoadLimits):
   if (bom) text = text.slice(1);
   checkDepth(text, file, limits.maxDepth);
   return { text, bom };
+}
+
+/** The error for a file over the size limit (also used before reading a file whose size is known). */
+export function tooLarge(size: number, file: string, limits: LoadLimits): LoadError {
+  return new LoadError(`file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit for a stack file`, file, 1, 1);
 }
 
 function formatBytes(n: number): string {

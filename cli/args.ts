@@ -1,0 +1,35 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './exit.js';
+
+export interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  positionals: string[];
+}
+
+/** `util.parseArgs`, with its errors turned into one-line usage errors. */
+export function parse(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): ParsedArgs {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true, allowNegative: true });
+    return { values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+export const LINT_OPTIONS = {
+  'compose-file': { type: 'string', short: 'c', multiple: true },
+  merge: { type: 'string', multiple: true },
+  format: { type: 'string', short: 'f' },
+  'output-file': { type: 'string', short: 'o' },
+  config: { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'failure-threshold': { type: 'string' },
+  'max-warnings': { type: 'string' },
+  'env-file': { type: 'string' },
+  'cluster-facts': { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
+  color: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];

@@ -1,0 +1,182 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { ConfigError, loadConfig } from '../engine/config.js';
+import { profileFromFacts } from '../engine/cluster-profile.js';
+import { isDocument, prepareDocument } from '../engine/documents.js';
+import type { FatalError, FileEdit, LintReport } from '../engine/findings.js';
+import { applyEdits } from '../engine/fix.js';
+import { lintDocuments, type LintDocument } from '../engine/lint.js';
+import { LoadError } from '../engine/loader/errors.js';
+import { loadFacts } from '../engine/loader/facts.js';
+import { defaultLimits } from '../engine/loader/limits.js';
+import { rules as builtinRules } from '../rules/index.js';
+import type { ClusterProfile } from '../rules/utils/settings.js';
+import { type ParsedArgs } from './args.js';
+import { exitCode, UsageError } from './exit.js';
+import { resolveInputs, readInput, type ReadFile } from './inputs.js';
+import { describeRules, useColor, writeReport } from './output.js';
+
+export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
+
+Lints Docker stack files as \`docker stack deploy\` reads them. Each file is a stack of its own;
+-c files (and each --merge list) are merged like \`docker stack deploy -c a.yml -c b.yml\`.
+A facts document (from preflight or audit --save-facts) is linted too.
+
+Options:
+  -c, --compose-file FILE    a file of the merge set (repeat, in order)
+      --merge A,B,...        another merge set (repeatable)
+  -f, --format NAME          stylish (default), json, sarif
+  -o, --output-file FILE     write the report to FILE
+      --config FILE          the config file (default: nearest swarmlint.config.*)
+      --rule ID:SEVERITY     set a rule (off, error, warning, info, suggestion); repeatable
+      --failure-threshold S  exit 1 at this severity or above (default error; none never)
+      --max-warnings N       exit 1 with more than N warnings
+      --env-file FILE        variables for interpolation, over the environment
+      --cluster-facts FILE   check against a saved audit (real subnets, nodes, MTU)
+      --fix                  apply fixes to the files
+      --fix-dry-run          show what --fix would do, change nothing
+      --color, --no-color    force colour on or off
+      --debug                stack traces for internal errors
+  -h, --help
+
+Exit: 0 clean, 1 findings at or over the threshold, 2 usage, config or files that could not be checked.`;
+
+function readEnvFile(path: string, cwd: string): Map<string, string> {
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--env-file ${path}: ${(error as Error).message}`);
+  }
+  return new Map(Object.entries(parseEnv(text)).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
+function clusterFacts(path: string, cwd: string): ClusterProfile {
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--cluster-facts ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return profileFromFacts(loadFacts(text, file));
+  } catch (error) {
+    if (error instanceof LoadError) throw new ConfigError(`--cluster-facts: ${error.message}`, error.file, error.line, error.column);
+    throw error;
+  }
+}
+
+interface Pass {
+  report: LintReport;
+  documents: LintDocument[];
+}
+
+export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
+  const values = args.values;
+  const format = (values.format as string | undefined) ?? 'stylish';
+  const config = await loadConfig({
+    cwd,
+    ...(values.config ? { configPath: values.config as string } : {}),
+    ruleOverrides: (values.rule as string[] | undefined) ?? [],
+  });
+  const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  if (values['env-file']) for (const [k, v] of readEnvFile(values['env-file'] as string, cwd)) env.set(k, v);
+  const cluster: ClusterProfile = values['cluster-facts']
+    ? { ...clusterFacts(values['cluster-facts'] as string, cwd), ...config.cluster }
+    : config.cluster;
+
+  const compose = (values['compose-file'] as string[] | undefined) ?? [];
+  const merges = (values.merge as string[] | undefined) ?? [];
+  if (args.positionals.length === 0 && compose.length === 0 && merges.length === 0)
+    throw new UsageError('no files to lint (swarmlint lint --help)');
+  const { sets, errors: inputErrors } = await resolveInputs(args.positionals, compose, merges, cwd, config.ignores);
+
+  // Read every file once; --fix rewrites these texts between passes.
+  const files = new Map<string, ReadFile>();
+  const readErrors: FatalError[] = [];
+  for (const path of new Set(sets.flat())) {
+    const read = readInput(path, defaultLimits);
+    if ('text' in read) files.set(path, read);
+    else readErrors.push(read);
+  }
+
+  const fix = values.fix === true || values['fix-dry-run'] === true;
+  const lintOnce = (): Pass => {
+    const documents: LintDocument[] = [];
+    const errors: FatalError[] = [...inputErrors, ...readErrors];
+    for (const set of sets) {
+      const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
+      if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
+      const doc = prepareDocument(
+        sources.map((f) => ({ path: f.path, text: f.text })),
+        { env },
+      );
+      if (isDocument(doc))
+        documents.push({
+          ...doc,
+          root: { ...doc.root, ...(doc.root.type === 'Stack' && config.stackName ? { name: config.stackName } : {}) },
+        });
+      else errors.push(doc);
+    }
+    const report = lintDocuments(documents, {
+      rules: config.rules,
+      plugins: config.plugins,
+      cluster,
+      unusedSuppressions: config.unusedSuppressions,
+    });
+    return { report: { ...report, errors: [...errors, ...report.errors] }, documents };
+  };
+
+  let pass = lintOnce();
+  let fixed = 0;
+  const changed = new Set<string>();
+  for (let i = 0; fix && i < 10; i++) {
+    const edits = new Map<string, FileEdit[]>();
+    for (const f of pass.report.findings) if (f.fix) edits.set(f.fix.file, [...(edits.get(f.fix.file) ?? []), f.fix]);
+    let applied = 0;
+    for (const [path, list] of edits) {
+      const file = [...files.values()].find((f) => f.path === path);
+      if (!file) continue;
+      const out = applyEdits(file.text, list);
+      if (out.applied === 0) continue;
+      file.text = out.text;
+      applied += out.applied;
+      changed.add(path);
+    }
+    if (applied === 0) break;
+    fixed += applied;
+    pass = lintOnce();
+  }
+  if (fix && changed.size > 0) {
+    if (values.fix === true && values['fix-dry-run'] !== true) {
+      for (const file of files.values()) if (changed.has(file.path)) writeFileSync(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+    }
+    const verb = values['fix-dry-run'] === true ? 'would fix' : 'fixed';
+    process.stderr.write(
+      `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
+    );
+  }
+
+  const report = pass.report;
+  const outputFile = values['output-file'] as string | undefined;
+  writeReport(
+    report,
+    format,
+    {
+      cwd,
+      rules: describeRules(report, builtinRules, config.plugins),
+      color: useColor(format, outputFile, values.color as boolean | undefined),
+      command: 'lint',
+    },
+    outputFile,
+  );
+  const maxWarnings = values['max-warnings'] !== undefined ? Number(values['max-warnings']) : config.maxWarnings;
+  if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0))
+    throw new UsageError('--max-warnings takes a whole number');
+  const threshold = (values['failure-threshold'] as string | undefined) ?? config.failureThreshold;
+  if (!['error', 'warning', 'info', 'suggestion', 'none'].includes(threshold))
+    throw new UsageError(`--failure-threshold ${threshold}: one of error, warning, info, suggestion, none`);
+  return exitCode(report, threshold as Parameters<typeof exitCode>[1], maxWarnings);
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// swarmlint: lint stack files, pre-flight a join, audit a cluster. Exit codes as ESLint: 0, 1, 2.
+import { LINT_OPTIONS, parse } from './args.js';
+import { UsageError } from './exit.js';
+import { TOOL_VERSION } from '../engine/meta.js';
+
+const HELP = `Usage: swarmlint <command> [options]
+
+Checks that Docker Swarm overlay networking will work before it breaks in production.
+
+Commands:
+  lint FILE...     lint stack files (the CI gate)       swarmlint lint --help
+  rules            list the rules
+
+Options:
+  -h, --help       this help
+  -v, --version    the version`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const debug = argv.includes('--debug');
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+        process.stdout.write(`${HELP}\n`);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        process.stdout.write(`${TOOL_VERSION}\n`);
+        return 0;
+      case 'lint': {
+        const args = parse(rest, LINT_OPTIONS);
+        const { LINT_HELP, runLint } = await import('./lint.js');
+        if (args.values.help) {
+          process.stdout.write(`${LINT_HELP}\n`);
+          return 0;
+        }
+        return await runLint(args, process.cwd());
+      }
+      case 'rules': {
+        const { listRules } = await import('./rules.js');
+        process.stdout.write(listRules());
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}" (swarmlint --help)`);
+    }
+  } catch (error) {
+    return fail(error, debug);
+  }
+}
+
+function fail(error: unknown, debug: boolean): number {
+  const e = error as { name?: string; message?: string; file?: string; line?: number; column?: number; stack?: string };
+  const where = e.file ? `${e.file}${e.line !== undefined ? `:${String(e.line)}:${String(e.column ?? 1)}` : ''}: ` : '';
+  const known = e.name === 'UsageError' || e.name === 'ConfigError' || e.name === 'LoadError';
+  process.stderr.write(`swarmlint: ${where}${known ? '' : 'internal error: '}${e.message ?? String(error)}\n`);
+  if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+  else if (!known) process.stderr.write('(run with --debug for the stack trace)\n');
+  return 2;
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,67 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ESLint } from 'eslint';
+import type { LintReport } from '../engine/findings.js';
+import { ruleFor, UNUSED_SUPPRESSION } from '../engine/lint.js';
+import { DOCS_BASE } from '../engine/meta.js';
+import { reporters } from '../reporters/index.js';
+import type { ReportContext, RuleDescriptor } from '../reporters/types.js';
+import type { SwarmlintRule } from '../rules/index.js';
+import { UsageError } from './exit.js';
+
+const ENGINE_RULES: RuleDescriptor[] = [
+  {
+    id: UNUSED_SUPPRESSION,
+    description: 'A suppression comment that suppresses nothing.',
+    severity: 'warning',
+    helpUri: `${DOCS_BASE}${UNUSED_SUPPRESSION}.md`,
+    remediation:
+      'Remove the comment, or the rule id in it that no longer reports here (`unusedSuppressions: off` in the config turns this off).',
+    fixable: false,
+  },
+];
+
+/** Descriptors of the rules that ran or reported, for SARIF and the "How to fix" list. */
+export function describeRules(
+  report: LintReport,
+  builtins: Readonly<Record<string, SwarmlintRule>>,
+  plugins: Readonly<Record<string, ESLint.Plugin>>,
+): RuleDescriptor[] {
+  const ids = new Set([...report.rulesRun, ...report.findings.map((f) => f.ruleId)]);
+  const out: RuleDescriptor[] = [];
+  for (const id of [...ids].sort()) {
+    const engine = ENGINE_RULES.find((r) => r.id === id);
+    if (engine) {
+      out.push(engine);
+      continue;
+    }
+    const rule = ruleFor(id, builtins, plugins);
+    const docs = rule?.meta.docs;
+    out.push({
+      id,
+      description: docs?.description ?? id,
+      severity: docs?.severity ?? 'warning',
+      ...(docs?.url ? { helpUri: docs.url } : {}),
+      ...(docs?.remediation ? { remediation: docs.remediation } : {}),
+      fixable: Boolean(rule?.meta.fixable),
+    });
+  }
+  return out;
+}
+
+export function useColor(format: string, outputFile: string | undefined, flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (format !== 'stylish' || outputFile) return false;
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return process.stdout.isTTY;
+}
+
+/** Formats the report and writes it to stdout or `--output-file`. */
+export function writeReport(report: LintReport, format: string, context: ReportContext, outputFile: string | undefined): void {
+  const reporter = reporters[format];
+  if (!reporter) throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
+  const text = reporter(report, context);
+  if (outputFile) writeFileSync(resolve(context.cwd, outputFile), text);
+  else if (text) process.stdout.write(text);
+}

@@ -1,0 +1,9 @@
+/** Reporters by `--format` name. */
+import { json } from './json.js';
+import { sarif } from './sarif.js';
+import { stylish } from './stylish.js';
+import type { Reporter } from './types.js';
+
+export const reporters: Readonly<Record<string, Reporter>> = { json, sarif, stylish };
+
+export type { Reporter, ReportContext, RuleDescriptor } from './types.js';

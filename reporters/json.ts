@@ -1,0 +1,48 @@
+import { relative } from 'node:path';
+import { SEVERITIES } from '../engine/meta.js';
+import { TOOL_NAME, TOOL_VERSION } from '../engine/meta.js';
+import type { Reporter } from './types.js';
+
+/** The version of the JSON output format (schemas/findings.schema.json). */
+export const JSON_FORMAT = 'swarmlint-findings/1';
+
+/**
+ * Findings as JSON, described by schemas/findings.schema.json: every finding with its rule, severity, message,
+ * file position (paths relative to the working folder) or logical location, fingerprint and fix; fatal
+ * errors; the rules that reported, with their remediation and docs URL; and counts.
+ */
+export const json: Reporter = (report, context) => {
+  const rel = (p: string): string => relative(context.cwd, p) || p;
+  const reported = new Set(report.findings.map((f) => f.ruleId));
+  const out = {
+    format: JSON_FORMAT,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    command: context.command,
+    findings: report.findings.map((f) => ({
+      ...f,
+      ...(f.file !== undefined ? { file: rel(f.file) } : {}),
+      ...(f.fix ? { fix: { ...f.fix, file: rel(f.fix.file) } } : {}),
+    })),
+    errors: report.errors.map((e) => ({ ...e, ...(e.file !== undefined ? { file: rel(e.file) } : {}) })),
+    rules: Object.fromEntries(
+      context.rules
+        .filter((r) => reported.has(r.id))
+        .map((r) => [
+          r.id,
+          {
+            description: r.description,
+            severity: r.severity,
+            ...(r.helpUri ? { docsUrl: r.helpUri } : {}),
+            ...(r.remediation ? { remediation: r.remediation } : {}),
+          },
+        ]),
+    ),
+    summary: {
+      ...Object.fromEntries(SEVERITIES.map((s) => [s, report.findings.filter((f) => f.severity === s).length])),
+      fixable: report.findings.filter((f) => f.fix).length,
+      errors: report.errors.length,
+      files: report.files.length,
+    },
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+};

@@ -1,0 +1,122 @@
+import { isAbsolute, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding } from '../engine/findings.js';
+import { HOMEPAGE, TOOL_NAME, TOOL_VERSION, type Severity } from '../engine/meta.js';
+import type { LogicalRef } from '../engine/model.js';
+import type { Reporter, ReportContext } from './types.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', suggestion: 'note' };
+const SRCROOT = '%SRCROOT%';
+
+function artifact(path: string, context: ReportContext): { uri: string; uriBaseId?: string } {
+  const rel = relative(context.cwd, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(path).href };
+  return { uri: rel.split(/[\\/]/).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+function logical(chain: readonly LogicalRef[]): { name: string; fullyQualifiedName: string; kind: string }[] {
+  const inner = chain.at(-1);
+  if (!inner) return [];
+  return [{ name: inner.name, fullyQualifiedName: chain.map((l) => `${l.kind}:${l.name}`).join('/'), kind: inner.kind }];
+}
+
+function location(f: Finding, context: ReportContext): Record<string, unknown> {
+  const loc: Record<string, unknown> = {};
+  if (f.file !== undefined && f.line !== undefined) {
+    loc.physicalLocation = {
+      artifactLocation: artifact(f.file, context),
+      region: {
+        startLine: f.line,
+        startColumn: f.column ?? 1,
+        ...(f.endLine !== undefined ? { endLine: f.endLine, endColumn: f.endColumn ?? 1 } : {}),
+      },
+    };
+  }
+  const logicalLocations = logical(f.logical);
+  if (logicalLocations.length > 0) loc.logicalLocations = logicalLocations;
+  return loc;
+}
+
+/**
+ * SARIF 2.1.0 for code scanning: `tool.driver.rules` with `helpUri`, `help` (the remediation, text and markdown)
+ * and `defaultConfiguration.level`; results with regions, logical locations for cluster objects,
+ * `partialFingerprints` for stable baselines and `fixes` where a rule fixes; load and rule failures as
+ * tool execution notifications.
+ */
+export const sarif: Reporter = (report, context) => {
+  const ids = [...new Set([...report.rulesRun, ...report.findings.map((f) => f.ruleId)])].sort();
+  const rules = ids.map((id) => {
+    const r = context.rules.find((d) => d.id === id);
+    const description = r?.description ?? id;
+    const help = r?.remediation ?? description;
+    return {
+      id,
+      name: id.replace(/(^|[-/])([a-z])/g, (_m, _sep: string, c: string) => c.toUpperCase()),
+      shortDescription: { text: description },
+      fullDescription: { text: description },
+      ...(r?.helpUri ? { helpUri: r.helpUri } : {}),
+      help: { text: help, markdown: r?.helpUri ? `${help}\n\n[Rule documentation](${r.helpUri})` : help },
+      defaultConfiguration: { level: LEVEL[r?.severity ?? 'warning'] },
+      properties: { tags: ['docker', 'swarm', 'networking'], ...(r?.fixable ? { fixable: true } : {}) },
+    };
+  });
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const results = report.findings.map((f) => ({
+    ruleId: f.ruleId,
+    ruleIndex: index.get(f.ruleId) ?? 0,
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [location(f, context)],
+    partialFingerprints: { [`${TOOL_NAME}/v1`]: f.fingerprint },
+    ...(f.fix
+      ? {
+          fixes: [
+            {
+              description: { text: `Apply the ${f.ruleId} fix` },
+              artifactChanges: [
+                {
+                  artifactLocation: artifact(f.fix.file, context),
+                  replacements: [
+                    {
+                      deletedRegion: { charOffset: f.fix.range[0], charLength: f.fix.range[1] - f.fix.range[0] },
+                      insertedContent: { text: f.fix.text },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }
+      : {}),
+  }));
+  const notifications = report.errors.map((e) => ({
+    level: 'error',
+    message: { text: e.message },
+    ...(e.ruleId ? { associatedRule: { id: e.ruleId } } : {}),
+    ...(e.file !== undefined
+      ? {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifact(e.file, context),
+                ...(e.line !== undefined ? { region: { startLine: e.line, startColumn: e.column ?? 1 } } : {}),
+              },
+            },
+          ],
+        }
+      : {}),
+  }));
+  const log = {
+    $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, informationUri: HOMEPAGE, rules } },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${context.cwd.replace(/[\\/]$/, '')}/`).href } },
+        invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+};

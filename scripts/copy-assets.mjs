@@ -1,0 +1,12 @@
+// Copies what the compiled code reads at run time next to it in dist/: the precompiled stack schema
+// validator and the JSON schemas (config, findings, facts).
+import { cpSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url);
+mkdirSync(new URL('dist/engine/generated/', root), { recursive: true });
+for (const f of readdirSync(new URL('engine/generated/', root)))
+  cpSync(new URL(`engine/generated/${f}`, root), new URL(`dist/engine/generated/${f}`, root));
+mkdirSync(new URL('dist/schemas/', root), { recursive: true });
+for (const f of readdirSync(new URL('schemas/', root)).filter((f) => f.endsWith('.json')))
+  cpSync(new URL(`schemas/${f}`, root), new URL(`dist/schemas/${f}`, root));
+chmodSync(new URL('dist/cli/main.js', root), 0o755);
