@@ -1,0 +1,323 @@
+import { checkRuleDocs } from '../helpers/rule-docs.js';
+import { testRule } from '../helpers/tap.js';
+import rule from '../../rules/overlay-mtu.js';
+
+/** A stack with one service on network `app`, declared with the given lines under it. */
+const net = (lines: string): string => `services:\n  web:\n    image: nginx\n    networks: [app]\nnetworks:\n  app:\n${lines}`;
+const mtu = (value: string, extra = ''): string => net(`    driver_opts:\n${extra}      com.docker.network.driver.mtu: ${value}\n`);
+const plain = 'services:\n  web:\n    image: nginx\n';
+
+const assumed = 'assumed Ethernet default: set `cluster.underlayMtu`';
+
+/** A facts document (audit) with nodes and networks. */
+const facts = (nodes: object[], networks: object[]): string =>
+  JSON.stringify({ format: 'swarmlint-facts/1', kind: 'audit', nodes, networks, services: [] }, null, 2);
+const node = (id: string, underlayMtu?: number): object => ({ id, hostname: id, role: 'worker', ...(underlayMtu ? { underlayMtu } : {}) });
+
+testRule('overlay-mtu', rule, {
+  valid: [
+    { name: 'implicit default network, underlay unknown (1500 assumed)', code: plain },
+    { name: 'unset option on a 1500 underlay', code: net('    driver: overlay\n'), cluster: { underlayMtu: 1500 } },
+    { name: 'option equal to the underlay MTU', code: mtu('"1450"'), cluster: { underlayMtu: 1450 } },
+    { name: 'jumbo frames declared', code: mtu('"9000"'), cluster: { underlayMtu: 9001 } },
+    {
+      name: 'encrypted, unset option, 1500 underlay: Docker takes ESP out of the containers',
+      code: net('    driver_opts:\n      encrypted: ""\n'),
+    },
+    {
+      name: 'encrypted, alignment keeps 1451 within a 1450 underlay (containers get 1372, packets 1448)',
+      code: mtu('"1451"', '      encrypted: "true"\n'),
+      cluster: { underlayMtu: 1450 },
+    },
+    { name: 'smallest usable option (containers get 68)', code: mtu('118') },
+    { name: 'external networks are not ours to check', code: net('    external: true\n'), cluster: { underlayMtu: 1400 } },
+    { name: 'non-overlay drivers are not checked', code: net('    driver: macvlan\n'), cluster: { underlayMtu: 1400 } },
+    {
+      name: 'the rule option overrides the cluster profile',
+      code: mtu('"9000"'),
+      cluster: { underlayMtu: 1500 },
+      options: [{ underlayMtu: 9000 }],
+    },
+  ],
+  invalid: [
+    {
+      name: 'implicit default network on a 1450 underlay: reported at the first service',
+      code: plain,
+      cluster: { underlayMtu: 1450 },
+      errors: [
+        {
+          messageId: 'tooLarge',
+          line: 2,
+          column: 3,
+          data: {
+            network: 'default',
+            packet: 1500,
+            underlay: 1450,
+            source: '`cluster.underlayMtu`',
+            option: 'unset, so 1500',
+            container: 1450,
+            overhead: '50 bytes of VXLAN',
+          },
+        },
+      ],
+    },
+    {
+      name: 'declared network without the option: reported at its key',
+      code: net('    driver: overlay\n'),
+      cluster: { underlayMtu: 1400 },
+      errors: [{ messageId: 'tooLarge', line: 6, column: 3 }],
+    },
+    {
+      name: 'option above the underlay: reported at the value',
+      code: mtu('"1500"'),
+      cluster: { underlayMtu: 1450 },
+      errors: [
+        {
+          messageId: 'tooLarge',
+          line: 8,
+          column: 38,
+          data: {
+            network: 'app',
+            packet: 1500,
+            underlay: 1450,
+            source: '`cluster.underlayMtu`',
+            option: '1500',
+            container: 1450,
+            overhead: '50 bytes of VXLAN',
+          },
+        },
+      ],
+    },
+    {
+      name: 'encrypted network on a VPN underlay: ESP is taken from the containers, not from the packet',
+      code: net('    driver_opts:\n      encrypted: ""\n'),
+      cluster: { underlayMtu: 1420 },
+      errors: [
+        {
+          messageId: 'tooLarge',
+          line: 6,
+          column: 3,
+          data: {
+            network: 'app',
+            packet: 1500,
+            underlay: 1420,
+            source: '`cluster.underlayMtu`',
+            option: 'unset, so 1500',
+            container: 1424,
+            overhead: '76 bytes of VXLAN, ESP and alignment',
+          },
+        },
+      ],
+    },
+    {
+      name: 'jumbo option with the underlay unknown: says what it assumed',
+      code: mtu('9000'),
+      errors: [
+        {
+          messageId: 'tooLarge',
+          line: 8,
+          column: 38,
+          data: {
+            network: 'app',
+            packet: 9000,
+            underlay: 1500,
+            source: assumed,
+            option: '9000',
+            container: 8950,
+            overhead: '50 bytes of VXLAN',
+          },
+        },
+      ],
+    },
+    {
+      name: 'the rule option wins over the cluster profile',
+      code: net('    driver: overlay\n'),
+      cluster: { underlayMtu: 9000 },
+      options: [{ underlayMtu: 1400 }],
+      errors: [
+        {
+          messageId: 'tooLarge',
+          data: {
+            network: 'app',
+            packet: 1500,
+            underlay: 1400,
+            source: 'the rule option `underlayMtu`',
+            option: 'unset, so 1500',
+            container: 1450,
+            overhead: '50 bytes of VXLAN',
+          },
+        },
+      ],
+    },
+    {
+      name: 'not a number',
+      code: mtu('"1400 bytes"'),
+      errors: [
+        {
+          messageId: 'invalid',
+          line: 8,
+          column: 38,
+          data: {
+            network: 'app',
+            value: '1400 bytes',
+            problem: 'which is not a whole number: Docker fails to parse it when it creates the network on a node, so no task starts on it',
+          },
+        },
+      ],
+    },
+    {
+      name: 'negative',
+      code: mtu('-1'),
+      errors: [
+        {
+          messageId: 'invalid',
+          data: {
+            network: 'app',
+            value: '-1',
+            problem:
+              'which is negative: Docker refuses it ("invalid MTU value") when it creates the network on a node, so no task starts on it',
+          },
+        },
+      ],
+    },
+    {
+      name: 'zero means unset',
+      code: mtu("'0'"),
+      errors: [
+        {
+          messageId: 'invalid',
+          data: { network: 'app', value: '0', problem: 'which Docker takes as unset: packets get the default budget of 1500' },
+        },
+      ],
+    },
+    {
+      name: 'too small: containers would get less than 68',
+      code: mtu('117'),
+      errors: [
+        {
+          messageId: 'invalid',
+          data: {
+            network: 'app',
+            value: '117',
+            problem:
+              'which leaves containers an MTU of 67, below 68, the least IPv4 allows: the kernel refuses the interfaces, so no task starts on the network',
+          },
+        },
+      ],
+    },
+    {
+      name: 'encrypted, 1453 is one alignment step too many for a 1450 underlay (containers get 1376, packets 1452)',
+      code: mtu('"1453"', '      encrypted: "true"\n'),
+      cluster: { underlayMtu: 1450 },
+      errors: [
+        {
+          messageId: 'tooLarge',
+          line: 9,
+          column: 38,
+          data: {
+            network: 'app',
+            packet: 1452,
+            underlay: 1450,
+            source: '`cluster.underlayMtu`',
+            option: '1453',
+            container: 1376,
+            overhead: '77 bytes of VXLAN, ESP and alignment',
+          },
+        },
+      ],
+    },
+    {
+      name: 'too small once ESP is taken out',
+      code: mtu('"140"', '      encrypted: ""\n'),
+      errors: [{ messageId: 'invalid', line: 9, column: 38 }],
+    },
+    {
+      name: 'larger than any IP packet',
+      code: mtu('"70000"'),
+      cluster: { underlayMtu: 65535 },
+      errors: [
+        {
+          messageId: 'invalid',
+          data: {
+            network: 'app',
+            value: '70000',
+            problem: 'above 65535, the largest IP packet: the kernel refuses the interfaces, so no task starts on the network',
+          },
+        },
+      ],
+    },
+  ],
+});
+
+testRule(
+  'overlay-mtu',
+  rule,
+  {
+    valid: [
+      {
+        name: 'audit: every node measured at 1500',
+        code: facts([node('a', 1500), node('b', 1500)], [{ name: 'app', driver: 'overlay', subnets: ['10.0.1.0/24'] }]),
+      },
+      {
+        name: 'audit: the node with the small MTU is not attached to the network',
+        code: facts([node('a', 1500), node('b', 1400)], [{ name: 'app', driver: 'overlay', nodes: ['a'] }]),
+      },
+      {
+        name: 'audit: local bridge networks are not overlays',
+        code: facts([node('a', 1400)], [{ name: 'docker_gwbridge', driver: 'bridge', scope: 'local' }]),
+      },
+      {
+        name: 'audit: nodes without a measurement fall back to the cluster profile',
+        code: facts([node('a')], [{ name: 'app', driver: 'overlay' }]),
+        cluster: { underlayMtu: 1500 },
+      },
+    ],
+    invalid: [
+      {
+        name: 'audit: the smallest measured MTU among attached nodes decides',
+        code: facts(
+          [node('a', 1500), node('b', 1450), node('c', 1400)],
+          [{ name: 'ingress', driver: 'overlay', ingress: true, nodes: ['a', 'b'] }],
+        ),
+        cluster: { underlayMtu: 9000 },
+        errors: [
+          {
+            messageId: 'tooLarge',
+            line: 25,
+            column: 5,
+            data: {
+              network: 'ingress',
+              packet: 1500,
+              underlay: 1450,
+              source: 'measured on node `b`',
+              option: 'unset, so 1500',
+              container: 1450,
+              overhead: '50 bytes of VXLAN',
+            },
+          },
+        ],
+      },
+      {
+        name: 'audit: explicit MTU and encryption, no node attachments listed',
+        code: facts([node('a', 1400)], [{ name: 'secure', driver: 'overlay', encrypted: true, mtu: 1450 }]),
+        errors: [
+          {
+            messageId: 'tooLarge',
+            data: {
+              network: 'secure',
+              packet: 1448,
+              underlay: 1400,
+              source: 'measured on node `a`',
+              option: '1450',
+              container: 1372,
+              overhead: '78 bytes of VXLAN, ESP and alignment',
+            },
+          },
+        ],
+      },
+    ],
+  },
+  'facts',
+);
+
+checkRuleDocs('overlay-mtu', rule);
