@@ -1,0 +1,200 @@
+import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
+import type { Facts, Network, Stack, Subnet } from '../engine/model.js';
+import { createRule, report, visit } from './utils/create-rule.js';
+import { describeProblem, overlaps, parseCidr, parseLenient, type Cidr } from './utils/cidr.js';
+import { clusterOf } from './utils/settings.js';
+
+interface NamedCidr {
+  cidr: string;
+  name?: string;
+}
+
+interface Options {
+  /** More ranges the networks must stay clear of (routed networks, peered VPCs). */
+  avoid: NamedCidr[];
+  /** The bridges every node has (default docker_gwbridge and docker0 at their usual subnets); `[]` for none. */
+  hostBridges: NamedCidr[];
+  /** Warn about subnets in the swarm's default address pools. */
+  addressPools: boolean;
+}
+
+/** The ingress network's subnet when `docker swarm init` chose it: the first /24 of the default pool. */
+const DEFAULT_INGRESS = '10.0.0.0/24';
+const DEFAULT_POOLS = ['10.0.0.0/8'];
+/** docker0 takes the first of the daemon's local pools, docker_gwbridge usually the next one. */
+const DEFAULT_BRIDGES: NamedCidr[] = [
+  { cidr: '172.18.0.0/16', name: 'docker_gwbridge' },
+  { cidr: '172.17.0.0/16', name: 'docker0' },
+];
+
+type MessageId = 'overlapsIngress' | 'overlapsExisting' | 'overlapsHostBridge' | 'overlapsSite';
+
+/** A range a stack's subnets must not overlap, with the message that says why. */
+interface Reserved {
+  cidr: Cidr;
+  messageId: MessageId;
+  data: Record<string, string>;
+  /** The existing network the range belongs to. */
+  owner?: string;
+}
+
+const namedCidrSchema: JSONSchema4 = {
+  type: 'object',
+  required: ['cidr'],
+  properties: { cidr: { type: 'string', minLength: 3 }, name: { type: 'string' } },
+  additionalProperties: false,
+};
+
+export default createRule({
+  name: 'subnet-overlap',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        "Subnets declared for networks must not overlap each other, the ingress network, existing networks, the nodes' bridges or the site's networks, and must be valid CIDRs.",
+      severity: 'error',
+      recommended: true,
+      remediation:
+        "Give the network a subnet that overlaps nothing else (`ipam.config[].subnet`), outside the swarm's default address pools and the site's networks. When the clash is with the ingress network or the address pools themselves, move those instead: recreate ingress with `--subnet`, or initialise the swarm with `--default-addr-pool`.",
+      messageSeverity: { insideAddressPool: 'warning' },
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          avoid: { type: 'array', items: namedCidrSchema },
+          hostBridges: { type: 'array', items: namedCidrSchema },
+          addressPools: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ avoid: [], hostBridges: DEFAULT_BRIDGES, addressPools: true }] as [Options],
+    messages: {
+      malformed: 'Subnet `{{subnet}}` of network `{{network}}` {{problem}}.',
+      overlapsStackSubnet:
+        'Subnet {{subnet}} of network `{{network}}` overlaps {{other}} of network `{{otherNetwork}}`, declared earlier in this stack: Docker refuses the later one ("Pool overlaps with other one on this address space"), so `docker stack deploy` fails.',
+      overlapsIngress:
+        'Subnet {{subnet}} of network `{{network}}` overlaps the ingress network ({{ingress}}): Docker refuses it ("Pool overlaps with other one on this address space"), so `docker stack deploy` fails.',
+      overlapsExisting:
+        'Subnet {{subnet}} of network `{{network}}` overlaps {{cidr}} of the existing network `{{existing}}`: Docker refuses it ("Pool overlaps with other one on this address space"), so `docker stack deploy` fails.',
+      overlapsHostBridge:
+        "Subnet {{subnet}} of network `{{network}}` overlaps {{bridge}} ({{cidr}}) on the nodes: inside the tasks the overlay's route claims those addresses, so traffic for them goes into the overlay (through docker_gwbridge, tasks lose their way out of the node).",
+      overlapsSite:
+        "Subnet {{subnet}} of network `{{network}}` overlaps {{site}} ({{cidr}}): inside the tasks the overlay's route claims those addresses, so tasks cannot reach the hosts there.",
+      overlapsNetwork:
+        'Subnet {{subnet}} of network `{{network}}` overlaps {{other}} of network `{{otherNetwork}}`: tasks and nodes attached to both cannot tell which network an address is on, so traffic for one goes to the other.',
+      insideAddressPool:
+        'Subnet {{subnet}} of network `{{network}}` overlaps the swarm\'s default address pool {{pool}}, from which Docker takes subnets for networks created without one: if such a network already holds these addresses, Docker refuses this one ("Pool overlaps with other one on this address space").',
+    },
+  },
+  create(context, [options]) {
+    const cluster = clusterOf(context);
+
+    const sites = (): Reserved[] => {
+      const out: Reserved[] = [];
+      for (const [list, label] of [
+        [cluster.siteCidrs ?? [], 'the site network'],
+        [options.avoid, 'the range to avoid'],
+      ] as const) {
+        for (const site of list) {
+          const cidr = parseLenient(site.cidr);
+          if (cidr)
+            out.push({ cidr, messageId: 'overlapsSite', data: { site: site.name ? `${label} \`${site.name}\`` : label, cidr: cidr.text } });
+        }
+      }
+      return out;
+    };
+
+    /** Everything a stack's subnets must stay clear of, besides each other. */
+    const reservedForStack = (): Reserved[] => {
+      const out: Reserved[] = [];
+      const existing = cluster.networks ?? [];
+      const ingress = existing.find((n) => n.name === 'ingress');
+      for (const text of ingress ? ingress.subnets : [cluster.ingressSubnet ?? DEFAULT_INGRESS]) {
+        const cidr = parseLenient(text);
+        if (cidr) out.push({ cidr, messageId: 'overlapsIngress', data: { ingress: cidr.text } });
+      }
+      for (const network of existing) {
+        if (network === ingress) continue;
+        const local = network.scope === 'local';
+        for (const text of network.subnets) {
+          const cidr = parseLenient(text);
+          if (!cidr) continue;
+          out.push(
+            local
+              ? { cidr, messageId: 'overlapsHostBridge', data: { bridge: `the local network \`${network.name}\``, cidr: cidr.text } }
+              : { cidr, messageId: 'overlapsExisting', data: { existing: network.name, cidr: cidr.text }, owner: network.name },
+          );
+        }
+      }
+      for (const bridge of options.hostBridges) {
+        const cidr = parseLenient(bridge.cidr);
+        if (!cidr || existing.some((n) => n.name === bridge.name)) continue;
+        out.push({
+          cidr,
+          messageId: 'overlapsHostBridge',
+          data: { bridge: bridge.name ? `\`${bridge.name}\`` : 'a bridge', cidr: cidr.text },
+        });
+      }
+      out.push(...sites());
+      return out;
+    };
+
+    const checkStack = (stack: Stack): void => {
+      const reserved = reservedForStack();
+      const pools = (cluster.defaultAddrPools ?? DEFAULT_POOLS).map(parseLenient).filter((c) => c !== undefined);
+      const seen: { network: Network; subnet: Subnet; cidr: Cidr }[] = [];
+      for (const network of stack.networks) {
+        if (network.external) continue;
+        for (const subnet of network.subnets) {
+          const parsed = parseCidr(subnet.cidr);
+          if (!parsed.ok) {
+            report(context, subnet, 'malformed', { subnet: subnet.cidr, network: network.name, problem: describeProblem(parsed.problem) });
+            continue;
+          }
+          const cidr = parsed.cidr;
+          const base = { subnet: subnet.cidr, network: network.name };
+          let clashes = 0;
+          for (const earlier of seen) {
+            if (!overlaps(cidr, earlier.cidr)) continue;
+            clashes++;
+            report(context, subnet, 'overlapsStackSubnet', { ...base, other: earlier.subnet.cidr, otherNetwork: earlier.network.name });
+          }
+          for (const r of reserved) {
+            // An existing network named `<stack>_<key>` is this network, deployed before.
+            if (!overlaps(cidr, r.cidr) || r.owner === `${stack.name}_${network.name}`) continue;
+            clashes++;
+            report(context, subnet, r.messageId, { ...base, ...r.data });
+          }
+          const pool = options.addressPools && clashes === 0 ? pools.find((p) => overlaps(cidr, p)) : undefined;
+          if (pool) report(context, subnet, 'insideAddressPool', { ...base, pool: pool.text });
+          seen.push({ network, subnet, cidr });
+        }
+      }
+    };
+
+    /** A facts document holds the real networks: each against the others and the site's ranges. */
+    const checkFacts = (facts: Facts): void => {
+      const reserved = sites();
+      const seen: { network: Network; subnet: Subnet; cidr: Cidr }[] = [];
+      for (const network of facts.networks) {
+        const local = network.scope === 'local';
+        for (const subnet of network.subnets) {
+          const cidr = parseLenient(subnet.cidr);
+          if (!cidr) continue;
+          const base = { subnet: cidr.text, network: network.name };
+          for (const earlier of seen) {
+            // Each node's local networks are the daemon's business, and are refused there when they clash.
+            if (earlier.network === network || (local && earlier.network.scope === 'local') || !overlaps(cidr, earlier.cidr)) continue;
+            report(context, subnet, 'overlapsNetwork', { ...base, other: earlier.cidr.text, otherNetwork: earlier.network.name });
+          }
+          for (const r of reserved) if (overlaps(cidr, r.cidr)) report(context, subnet, r.messageId, { ...base, ...r.data });
+          seen.push({ network, subnet, cidr });
+        }
+      }
+    };
+
+    return visit({ 'Stack:exit': checkStack, 'Facts:exit': checkFacts });
+  },
+});

@@ -1,0 +1,133 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * CIDR arithmetic for the subnet rules: parsing as strictly as Docker does (Go's `netip.ParsePrefix`), overlap
+ * and containment, and the addresses Docker's IPAM leaves for endpoints. Addresses are unsigned big integers so
+ * that IPv4 and IPv6 share one code path.
+ */
+
+export type Family = 4 | 6;
+
+export interface Cidr {
+  family: Family;
+  /** The network address (host bits zero) as an unsigned integer. */
+  network: bigint;
+  prefix: number;
+  /** Canonical text: `10.0.1.0/24`, `fd00:1::/64`. */
+  text: string;
+}
+
+export type CidrProblem =
+  /** Not ADDRESS/PREFIX at all, or the address is not a plain IPv4 or IPv6 address. */
+  | { kind: 'syntax'; reason: string }
+  /** The prefix length is larger than the address has bits. */
+  | { kind: 'prefix'; prefix: number; family: Family }
+  /** Bits set after the prefix; `masked` is the network Docker engines before 25 silently used. */
+  | { kind: 'hostBits'; masked: Cidr };
+
+export type ParsedCidr = { ok: true; cidr: Cidr } | { ok: false; problem: CidrProblem };
+
+const bitsOf = (family: Family): number => (family === 4 ? 32 : 128);
+
+function toBigInt(bytes: number[]): bigint {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  return n;
+}
+
+function toBytes(n: bigint, family: Family): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < bitsOf(family) / 8; i++) {
+    out.unshift(Number(n & 0xffn));
+    n >>= 8n;
+  }
+  return out;
+}
+
+function hostMask(family: Family, prefix: number): bigint {
+  return (1n << BigInt(bitsOf(family) - prefix)) - 1n;
+}
+
+/** The text of an address: dotted quad, or RFC 5952 for IPv6. */
+export function formatAddress(n: bigint, family: Family): string {
+  const bytes = toBytes(n, family);
+  return family === 4 ? bytes.join('.') : ipaddr.fromByteArray(bytes).toString();
+}
+
+function make(family: Family, network: bigint, prefix: number): Cidr {
+  return { family, network, prefix, text: `${formatAddress(network, family)}/${String(prefix)}` };
+}
+
+/**
+ * Parses `ADDRESS/PREFIX` the way Docker does: a four-part decimal IPv4 address (no leading zeros) or an IPv6
+ * address without a zone, and a decimal prefix length that fits the address. Host bits are a problem of their
+ * own (engines since 25 refuse them, older ones mask them).
+ */
+export function parseCidr(text: string): ParsedCidr {
+  const parts = text.split('/');
+  const [address = '', length = ''] = parts;
+  if (parts.length !== 2) return { ok: false, problem: { kind: 'syntax', reason: 'is not in CIDR notation (ADDRESS/PREFIX-LENGTH)' } };
+  let family: Family;
+  let bytes: number[];
+  if (ipaddr.IPv4.isValidFourPartDecimal(address)) {
+    family = 4;
+    bytes = ipaddr.IPv4.parse(address).toByteArray();
+  } else if (address.includes(':') && !address.includes('%') && ipaddr.IPv6.isValid(address)) {
+    family = 6;
+    bytes = ipaddr.IPv6.parse(address).toByteArray();
+  } else {
+    return { ok: false, problem: { kind: 'syntax', reason: `\`${address}\` is not an IPv4 or IPv6 address` } };
+  }
+  if (!/^\d{1,3}$/.test(length)) return { ok: false, problem: { kind: 'syntax', reason: `\`${length}\` is not a prefix length` } };
+  const prefix = Number(length);
+  if (prefix > bitsOf(family)) return { ok: false, problem: { kind: 'prefix', prefix, family } };
+  const value = toBigInt(bytes);
+  const host = value & hostMask(family, prefix);
+  if (host !== 0n) return { ok: false, problem: { kind: 'hostBits', masked: make(family, value - host, prefix) } };
+  return { ok: true, cidr: make(family, value, prefix) };
+}
+
+/** For CIDRs from configuration: host bits are forgiven (`192.168.1.10/24` means its network); nonsense is undefined. */
+export function parseLenient(text: string): Cidr | undefined {
+  const parsed = parseCidr(text.trim());
+  if (parsed.ok) return parsed.cidr;
+  return parsed.problem.kind === 'hostBits' ? parsed.problem.masked : undefined;
+}
+
+/** What is wrong with a CIDR, and what Docker does with it, in words for a message. */
+export function describeProblem(problem: CidrProblem): string {
+  switch (problem.kind) {
+    case 'syntax':
+      return `${problem.reason}; Docker refuses the network as an invalid subnet, so the stack does not deploy`;
+    case 'prefix':
+      return `has prefix length /${String(problem.prefix)}, but IPv${String(problem.family)} allows 0 to ${String(bitsOf(problem.family))}; Docker refuses the network as an invalid subnet, so the stack does not deploy`;
+    case 'hostBits':
+      return `has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be ${problem.masked.text}"), older engines silently use ${problem.masked.text}`;
+  }
+}
+
+const last = (c: Cidr): bigint => c.network | hostMask(c.family, c.prefix);
+
+/** Do the two ranges share an address? Ranges of different families never do. */
+export function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.family === b.family && a.network <= last(b) && b.network <= last(a);
+}
+
+/** Addresses in the range (2^host bits). */
+export function addressCount(c: Cidr): bigint {
+  return 1n << BigInt(bitsOf(c.family) - c.prefix);
+}
+
+/**
+ * Addresses Docker's IPAM can hand to endpoints (tasks, virtual IPs, load-balancer endpoints) in a subnet of a
+ * swarm network: all of them, less the network and broadcast addresses (IPv4 subnets larger than a /31), the network
+ * address (IPv6), and the gateway swarm reserves for the overlay's bridge (libnetwork ipam `newPoolData`). A /24 has
+ * 253. Subnets too large to count in a double are `Infinity`: they never fill up.
+ */
+export function usableAddresses(c: Cidr): number {
+  const hostBits = bitsOf(c.family) - c.prefix;
+  if (hostBits > 52) return Number.POSITIVE_INFINITY;
+  const size = Number(addressCount(c));
+  const reserved = c.family === 4 ? (size > 2 ? 2 : 0) : 1;
+  return Math.max(0, size - reserved - 1);
+}

@@ -1,0 +1,400 @@
+import { checkRuleDocs } from '../helpers/rule-docs.js';
+import { testRule } from '../helpers/tap.js';
+import rule from '../../rules/subnet-overlap.js';
+
+/** A stack whose service uses every network, each declared with the subnets given (quoted). */
+const stack = (networks: Record<string, string[]>, extra = ''): string => {
+  const names = Object.keys(networks);
+  let code = `services:\n  web:\n    image: nginx\n    networks: [${names.join(', ')}]\nnetworks:\n`;
+  for (const [name, subnets] of Object.entries(networks)) {
+    code += `  ${name}:\n${extra}    ipam:\n      config:\n`;
+    for (const s of subnets) code += `        - subnet: "${s}"\n`;
+  }
+  return code;
+};
+
+/** Where the subnet written as `text` is: the line of its (last) occurrence, and the column of its quote. */
+const at = (code: string, text: string): { line: number; column: number } => {
+  const lines = code.split('\n');
+  const index = lines.findLastIndex((l) => l.includes(`"${text}"`));
+  return { line: index + 1, column: (lines[index] ?? '').indexOf('"') + 1 };
+};
+
+const a = stack({ front: ['192.168.0.0/16'], back: ['192.168.10.0/24'] });
+const same = stack({ app: ['172.28.0.0/16', '172.28.1.0/24'] });
+const ingress = stack({ app: ['10.0.0.0/16'] });
+const customIngress = stack({ app: ['10.11.5.0/24'] });
+const pool = stack({ app: ['10.20.0.0/16'] });
+const customPool = stack({ app: ['192.168.50.0/24'] });
+const gwbridge = stack({ app: ['172.18.0.0/24'] });
+const wide = stack({ app: ['172.16.0.0/12'] });
+const site = stack({ app: ['192.168.0.0/16'] });
+const avoid = stack({ app: ['100.64.1.0/24'] });
+const existing = stack({ app: ['10.0.5.0/24'] });
+const localNet = stack({ app: ['10.11.1.0/24'], other: ['172.18.0.0/24'] });
+const realIngress = stack({ app: ['10.255.1.0/24'], other: ['10.0.0.0/24'] });
+const v6 = stack({ front: ['fd00::/48'], back: ['fd00:0:0:1::/64'] });
+const host = stack({ app: ['192.168.77.7/32'] });
+const all = stack({ app: ['0.0.0.0/0'] });
+const bad = stack({
+  app: ['10.0.0/24', '10.0.0.0/33', '10.0.1.5/24', 'fd00::1/64', 'fe80::%eth0/64', '172.28.0.0', '172.28.0.0/abc', '::/129'],
+});
+
+const office = [{ cidr: '192.168.1.0/24', name: 'office LAN' }, { cidr: '10.8.0.0/16' }];
+
+testRule('subnet-overlap', rule, {
+  valid: [
+    { name: 'no subnets declared', code: 'services:\n  web:\n    image: nginx\nnetworks:\n  app: {}\n' },
+    { name: 'a private range clear of everything', code: stack({ app: ['172.28.0.0/16'] }) },
+    { name: 'adjacent subnets across networks', code: stack({ front: ['192.168.100.0/24'], back: ['192.168.101.0/24'] }) },
+    { name: 'IPv6 subnets that do not overlap', code: stack({ front: ['fd00:1::/64'], back: ['fd00:2::/64'] }) },
+    { name: 'IPv4 and IPv6 never overlap', code: stack({ front: ['172.28.0.0/16'], back: ['::/0'] }) },
+    {
+      name: 'the existing network of an earlier deployment of this stack is this network',
+      code: stack({ backend: ['172.28.0.0/16'] }),
+      cluster: { networks: [{ name: 'stack_backend', subnets: ['172.28.0.0/16'], encrypted: false, scope: 'swarm' }] },
+    },
+    { name: 'address pool warnings off', code: pool, options: [{ addressPools: false }] },
+    { name: 'no host bridges to avoid', code: gwbridge, options: [{ hostBridges: [] }] },
+    {
+      name: 'pools moved away from 10/8 and ingress left at 10.0.0.0/24',
+      code: stack({ app: ['10.20.0.0/16'] }),
+      cluster: { defaultAddrPools: ['10.128.0.0/9'] },
+    },
+    { name: 'site networks elsewhere', code: stack({ app: ['172.28.0.0/16'] }), cluster: { siteCidrs: office } },
+    {
+      name: 'external networks are not declared here',
+      code: 'services:\n  web:\n    image: nginx\nnetworks:\n  app:\n    external: true\n',
+    },
+    {
+      name: 'unusable cluster and option CIDRs are ignored',
+      code: stack({ app: ['172.28.0.0/16'] }),
+      cluster: { siteCidrs: [{ cidr: 'office' }], defaultAddrPools: ['nope'], ingressSubnet: '10.0.0/24' },
+      options: [{ avoid: [{ cidr: '1.2.3/4' }], hostBridges: [{ cidr: 'x/y' }] }],
+    },
+  ],
+  invalid: [
+    {
+      name: 'overlapping across two networks: reported at the later one',
+      code: a,
+      errors: [
+        {
+          messageId: 'overlapsStackSubnet',
+          ...at(a, '192.168.10.0/24'),
+          data: { subnet: '192.168.10.0/24', network: 'back', other: '192.168.0.0/16', otherNetwork: 'front' },
+        },
+      ],
+    },
+    {
+      name: 'overlapping within one network',
+      code: same,
+      errors: [
+        {
+          messageId: 'overlapsStackSubnet',
+          ...at(same, '172.28.1.0/24'),
+          data: { subnet: '172.28.1.0/24', network: 'app', other: '172.28.0.0/16', otherNetwork: 'app' },
+        },
+      ],
+    },
+    {
+      name: 'the default ingress subnet (the address pool warning is left out)',
+      code: ingress,
+      errors: [
+        {
+          messageId: 'overlapsIngress',
+          ...at(ingress, '10.0.0.0/16'),
+          data: { subnet: '10.0.0.0/16', network: 'app', ingress: '10.0.0.0/24' },
+        },
+      ],
+    },
+    {
+      name: 'a declared ingress subnet replaces the default',
+      code: customIngress,
+      cluster: { ingressSubnet: '10.11.0.0/16', defaultAddrPools: ['10.128.0.0/9'] },
+      errors: [{ messageId: 'overlapsIngress', data: { subnet: '10.11.5.0/24', network: 'app', ingress: '10.11.0.0/16' } }],
+    },
+    {
+      name: 'inside the default address pool: a potential conflict only',
+      code: pool,
+      errors: [
+        {
+          messageId: 'insideAddressPool',
+          ...at(pool, '10.20.0.0/16'),
+          data: { subnet: '10.20.0.0/16', network: 'app', pool: '10.0.0.0/8' },
+        },
+      ],
+    },
+    {
+      name: 'inside a declared address pool',
+      code: customPool,
+      cluster: { defaultAddrPools: ['10.128.0.0/9', '192.168.0.0/16'] },
+      errors: [{ messageId: 'insideAddressPool', data: { subnet: '192.168.50.0/24', network: 'app', pool: '192.168.0.0/16' } }],
+    },
+    {
+      name: 'docker_gwbridge',
+      code: gwbridge,
+      errors: [
+        {
+          messageId: 'overlapsHostBridge',
+          ...at(gwbridge, '172.18.0.0/24'),
+          data: { subnet: '172.18.0.0/24', network: 'app', bridge: '`docker_gwbridge`', cidr: '172.18.0.0/16' },
+        },
+      ],
+    },
+    {
+      name: 'a /12 covers both bridges',
+      code: wide,
+      errors: [
+        {
+          messageId: 'overlapsHostBridge',
+          data: { subnet: '172.16.0.0/12', network: 'app', bridge: '`docker_gwbridge`', cidr: '172.18.0.0/16' },
+        },
+        { messageId: 'overlapsHostBridge', data: { subnet: '172.16.0.0/12', network: 'app', bridge: '`docker0`', cidr: '172.17.0.0/16' } },
+      ],
+    },
+    {
+      name: 'bridges given as options, one without a name',
+      code: stack({ app: ['10.99.0.0/24'] }),
+      options: [{ hostBridges: [{ cidr: '10.99.0.0/16' }], addressPools: false }],
+      errors: [
+        { messageId: 'overlapsHostBridge', data: { subnet: '10.99.0.0/24', network: 'app', bridge: 'a bridge', cidr: '10.99.0.0/16' } },
+      ],
+    },
+    {
+      name: 'site networks, named and unnamed',
+      code: site,
+      cluster: { siteCidrs: [...office, { cidr: '192.168.200.10/24' }] },
+      errors: [
+        {
+          messageId: 'overlapsSite',
+          ...at(site, '192.168.0.0/16'),
+          data: { subnet: '192.168.0.0/16', network: 'app', site: 'the site network `office LAN`', cidr: '192.168.1.0/24' },
+        },
+        {
+          messageId: 'overlapsSite',
+          data: { subnet: '192.168.0.0/16', network: 'app', site: 'the site network', cidr: '192.168.200.0/24' },
+        },
+      ],
+    },
+    {
+      name: 'ranges to avoid from the options',
+      code: avoid,
+      options: [{ avoid: [{ cidr: '100.64.0.0/10', name: 'VPN' }] }],
+      errors: [
+        {
+          messageId: 'overlapsSite',
+          data: { subnet: '100.64.1.0/24', network: 'app', site: 'the range to avoid `VPN`', cidr: '100.64.0.0/10' },
+        },
+      ],
+    },
+    {
+      name: 'an existing swarm network',
+      code: existing,
+      cluster: { networks: [{ name: 'proxy', subnets: ['10.0.5.0/24'], encrypted: false, scope: 'swarm' }] },
+      errors: [{ messageId: 'overlapsExisting', data: { subnet: '10.0.5.0/24', network: 'app', existing: 'proxy', cidr: '10.0.5.0/24' } }],
+    },
+    {
+      name: 'a known docker_gwbridge replaces the usual one',
+      code: localNet,
+      cluster: { networks: [{ name: 'docker_gwbridge', subnets: ['10.11.0.0/16', 'bogus'], encrypted: false, scope: 'local' }] },
+      errors: [
+        {
+          messageId: 'overlapsHostBridge',
+          ...at(localNet, '10.11.1.0/24'),
+          data: { subnet: '10.11.1.0/24', network: 'app', bridge: 'the local network `docker_gwbridge`', cidr: '10.11.0.0/16' },
+        },
+      ],
+    },
+    {
+      name: "the cluster's real ingress network replaces the default",
+      code: realIngress,
+      cluster: { networks: [{ name: 'ingress', subnets: ['10.255.0.0/16'], encrypted: false, scope: 'swarm' }] },
+      errors: [
+        { messageId: 'overlapsIngress', data: { subnet: '10.255.1.0/24', network: 'app', ingress: '10.255.0.0/16' } },
+        {
+          messageId: 'insideAddressPool',
+          ...at(realIngress, '10.0.0.0/24'),
+          data: { subnet: '10.0.0.0/24', network: 'other', pool: '10.0.0.0/8' },
+        },
+      ],
+    },
+    {
+      name: 'IPv6 across networks',
+      code: v6,
+      errors: [
+        {
+          messageId: 'overlapsStackSubnet',
+          ...at(v6, 'fd00:0:0:1::/64'),
+          data: { subnet: 'fd00:0:0:1::/64', network: 'back', other: 'fd00::/48', otherNetwork: 'front' },
+        },
+      ],
+    },
+    {
+      name: 'a /32 inside a site network',
+      code: host,
+      cluster: { siteCidrs: [{ cidr: '192.168.0.0/16', name: 'LAN' }] },
+      errors: [
+        {
+          messageId: 'overlapsSite',
+          data: { subnet: '192.168.77.7/32', network: 'app', site: 'the site network `LAN`', cidr: '192.168.0.0/16' },
+        },
+      ],
+    },
+    {
+      name: '/0 overlaps everything IPv4',
+      code: all,
+      errors: [
+        { messageId: 'overlapsIngress', data: { subnet: '0.0.0.0/0', network: 'app', ingress: '10.0.0.0/24' } },
+        {
+          messageId: 'overlapsHostBridge',
+          data: { subnet: '0.0.0.0/0', network: 'app', bridge: '`docker_gwbridge`', cidr: '172.18.0.0/16' },
+        },
+        { messageId: 'overlapsHostBridge', data: { subnet: '0.0.0.0/0', network: 'app', bridge: '`docker0`', cidr: '172.17.0.0/16' } },
+      ],
+    },
+    {
+      name: 'malformed subnets, each reported once and not compared',
+      code: bad,
+      errors: [
+        {
+          messageId: 'malformed',
+          ...at(bad, '10.0.0/24'),
+          data: {
+            subnet: '10.0.0/24',
+            network: 'app',
+            problem:
+              '`10.0.0` is not an IPv4 or IPv6 address; Docker refuses the network as an invalid subnet, so the stack does not deploy',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: '10.0.0.0/33',
+            network: 'app',
+            problem:
+              'has prefix length /33, but IPv4 allows 0 to 32; Docker refuses the network as an invalid subnet, so the stack does not deploy',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: '10.0.1.5/24',
+            network: 'app',
+            problem:
+              'has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be 10.0.1.0/24"), older engines silently use 10.0.1.0/24',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: 'fd00::1/64',
+            network: 'app',
+            problem:
+              'has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be fd00::/64"), older engines silently use fd00::/64',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: 'fe80::%eth0/64',
+            network: 'app',
+            problem:
+              '`fe80::%eth0` is not an IPv4 or IPv6 address; Docker refuses the network as an invalid subnet, so the stack does not deploy',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: '172.28.0.0',
+            network: 'app',
+            problem:
+              'is not in CIDR notation (ADDRESS/PREFIX-LENGTH); Docker refuses the network as an invalid subnet, so the stack does not deploy',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: '172.28.0.0/abc',
+            network: 'app',
+            problem: '`abc` is not a prefix length; Docker refuses the network as an invalid subnet, so the stack does not deploy',
+          },
+        },
+        {
+          messageId: 'malformed',
+          data: {
+            subnet: '::/129',
+            network: 'app',
+            problem:
+              'has prefix length /129, but IPv6 allows 0 to 128; Docker refuses the network as an invalid subnet, so the stack does not deploy',
+          },
+        },
+      ],
+    },
+  ],
+});
+
+/** A facts document (audit) with these networks. */
+const facts = (networks: object[]): string => JSON.stringify({ format: 'swarmlint-facts/1', kind: 'audit', nodes: [], networks }, null, 2);
+
+const gwClash = facts([
+  { name: 'docker_gwbridge', driver: 'bridge', scope: 'local', subnets: ['172.18.0.0/16'] },
+  { name: 'app', driver: 'overlay', scope: 'swarm', subnets: ['172.18.0.0/24'] },
+]);
+
+testRule(
+  'subnet-overlap',
+  rule,
+  {
+    valid: [
+      {
+        name: 'audit: ingress, an overlay and the bridges, all apart',
+        code: facts([
+          { name: 'ingress', driver: 'overlay', ingress: true, subnets: ['10.0.0.0/24'] },
+          { name: 'app', driver: 'overlay', subnets: ['10.0.1.0/24', 'fd00:1::/64'] },
+          { name: 'bridge', driver: 'bridge', scope: 'local', subnets: ['172.17.0.0/16'] },
+          { name: 'docker_gwbridge', driver: 'bridge', scope: 'local', subnets: ['172.18.0.0/16'] },
+        ]),
+        cluster: { siteCidrs: office },
+      },
+      {
+        name: "audit: local networks clashing with each other are the daemon's business; unreadable subnets are skipped",
+        code: facts([
+          { name: 'a', driver: 'bridge', scope: 'local', subnets: ['172.20.0.0/16'] },
+          { name: 'b', driver: 'bridge', scope: 'local', subnets: ['172.20.0.0/24', 'n/a'] },
+        ]),
+      },
+      {
+        name: "audit: a network's own subnets are not compared",
+        code: facts([{ name: 'app', driver: 'overlay', subnets: ['10.0.1.0/24', '10.0.1.0/25'] }]),
+      },
+    ],
+    invalid: [
+      {
+        name: 'audit: an overlay inside docker_gwbridge',
+        code: gwClash,
+        errors: [
+          {
+            messageId: 'overlapsNetwork',
+            line: 19,
+            column: 9,
+            data: { subnet: '172.18.0.0/24', network: 'app', other: '172.18.0.0/16', otherNetwork: 'docker_gwbridge' },
+          },
+        ],
+      },
+      {
+        name: 'audit: ingress on the office LAN',
+        code: facts([{ name: 'ingress', driver: 'overlay', ingress: true, subnets: ['10.0.0.0/24'] }]),
+        cluster: { siteCidrs: [{ cidr: '10.0.0.0/16', name: 'office LAN' }] },
+        errors: [
+          {
+            messageId: 'overlapsSite',
+            data: { subnet: '10.0.0.0/24', network: 'ingress', site: 'the site network `office LAN`', cidr: '10.0.0.0/16' },
+          },
+        ],
+      },
+    ],
+  },
+  'facts',
+);
+
+checkRuleDocs('subnet-overlap', rule);
