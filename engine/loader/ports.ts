@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Protocol } from '../model.js';
 
 /** One published-port record, as `docker stack deploy` turns a short port spec into (docker/cli opts/port.go). */
@@ -46,7 +47,8 @@ export function parsePortSpec(spec: string | number): PortSpecResult {
   // An IPv6 host address is bracketed: [::1]:8080:80.
   const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(rest);
   if (v6) {
-    hostIp = v6[1];
+    hostIp = v6[1] ?? '';
+    if (!isIPv6(hostIp)) return { ok: false, error: `invalid IP address "${hostIp}"` };
     const parts = (v6[2] ?? '').split(':');
     if (parts.length !== 2) return { ok: false, error: `invalid port spec "${raw}"` };
     hostPart = parts[0] ?? '';
@@ -62,8 +64,7 @@ export function parsePortSpec(spec: string | number): PortSpecResult {
       hostPart = parts[1] ?? '';
       containerPart = parts[2] ?? '';
     } else return { ok: false, error: `invalid port spec "${raw}"` };
-    if (hostIp !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(hostIp) && hostIp !== '')
-      return { ok: false, error: `invalid IP address "${hostIp}"` };
+    if (hostIp !== undefined && hostIp !== '' && !isIPv4(hostIp)) return { ok: false, error: `invalid IP address "${hostIp}"` };
   }
   const container = parseRange(containerPart);
   if (!container || container.start === 0) return { ok: false, error: `invalid container port "${containerPart}"` };

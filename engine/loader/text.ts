@@ -53,8 +53,9 @@ export function decodeText(bytes: Uint8Array, file: string, limits: LoadLimits):
     const at = positionOfByte(bytes, bad);
     throw new LoadError('invalid UTF-8', file, at.line, at.column);
   }
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) text = text.slice(1);
+  // TextDecoder drops a leading byte-order mark by itself; look at the bytes to remember it.
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   checkDepth(text, file, limits.maxDepth);
   return { text, bom };
 }
