@@ -145,7 +145,7 @@ t.test('prefer-long-port-syntax: the fix keeps what docker stack deploy publishe
     ['long', 'long', 'long', 'long', 'short', 'short'],
     'single ports are rewritten, ranges are not',
   );
-  t.match(fixed[0]?.text, /- target: 80 # site\n        published: 8080\n/);
+  t.match(fixed[0]?.text, /- target: 80 # site\n {8}published: 8080\n/);
   t.match(fixed[1]?.text, /\r\n$/);
   t.end();
 });
