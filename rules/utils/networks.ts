@@ -1,0 +1,73 @@
+import type { BaseNode, Network, Root, Service, Span } from '../../engine/model.js';
+
+/** The name a stack file gives the network every service without `networks:` is attached to. */
+export const DEFAULT_NETWORK = 'default';
+
+/**
+ * The networks a service is attached to, by name: the ones it lists, or the stack's `default` when it lists
+ * none (docker/cli `getServicesDeclaredNetworks`). A service that lists `default` explicitly shares it with the
+ * services that list nothing.
+ */
+export function serviceNetworkNames(service: Service): string[] {
+  return service.defaultNetwork ? [DEFAULT_NETWORK] : service.networks.map((n) => n.name);
+}
+
+/** Where a node's name was written (a network's or service's key in a stack file), else the whole node. */
+export function nameSpan(node: BaseNode): Span {
+  return node.at.name ?? node;
+}
+
+/** One attachment of a service to a network, with where to report it (the entry, or the service's name). */
+export interface Attachment {
+  name: string;
+  at: Span;
+}
+
+export function attachmentsOf(service: Service): Attachment[] {
+  if (service.defaultNetwork) return [{ name: DEFAULT_NETWORK, at: nameSpan(service) }];
+  return service.networks.map((n) => ({ name: n.name, at: n }));
+}
+
+/** The networks of a document by name (a facts document may also name a network by its ID). */
+export function networksByName(root: Root): Map<string, Network> {
+  const out = new Map<string, Network>();
+  for (const n of root.networks) {
+    out.set(n.name, n);
+    if (n.id) out.set(n.id, n);
+  }
+  return out;
+}
+
+/** `a`, `` `a`, `b` `` for messages. */
+export function nameList(names: readonly string[]): string {
+  return names.map((n) => `\`${n}\``).join(', ');
+}
+
+/**
+ * The value written for `driver_opts.encrypted` in a stack file, read from the text after the key (the model
+ * keeps only whether the option is present). Undefined when it is not a plain one-line scalar or is
+ * interpolated: the caller then knows only that the option is present.
+ */
+export function writtenEncryptedValue(text: string, network: Network): string | undefined {
+  const key = network.at.encrypted;
+  if (!key) return undefined;
+  const m = /^[ \t]*:[ \t]*(?:"([^"\\\r\n]*)"|'([^'\r\n]*)'|([^\s"'#,{}[\]&*!|>][^\r\n#,{}]*?))[ \t]*(?:[,}\r\n#]|$)/.exec(
+    text.slice(key.range[1], key.range[1] + 200),
+  );
+  const value = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+  return value === undefined || value.includes('$') ? undefined : value;
+}
+
+/** Edit distance between two short names (for "did you mean" hints). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 0; i < a.length; i++) {
+    const cur = [i + 1];
+    for (let j = 0; j < b.length; j++) {
+      const replace = (prev[j] as number) + (a[i] === b[j] ? 0 : 1);
+      cur.push(Math.min((prev[j + 1] as number) + 1, (cur[j] as number) + 1, replace));
+    }
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
