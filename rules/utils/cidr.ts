@@ -113,21 +113,21 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.family === b.family && a.network <= last(b) && b.network <= last(a);
 }
 
-/** Addresses in the range (2^host bits). */
-export function addressCount(c: Cidr): bigint {
-  return 1n << BigInt(bitsOf(c.family) - c.prefix);
-}
-
 /**
  * Addresses Docker's IPAM can hand to endpoints (tasks, virtual IPs, load-balancer endpoints) in a subnet of a
  * swarm network: all of them, less the network and broadcast addresses (IPv4 subnets larger than a /31), the network
  * address (IPv6), and the gateway swarm reserves for the overlay's bridge (libnetwork ipam `newPoolData`). A /24 has
  * 253. Subnets too large to count in a double are `Infinity`: they never fill up.
  */
-export function usableAddresses(c: Cidr): number {
-  const hostBits = bitsOf(c.family) - c.prefix;
+export function usableForPrefix(family: Family, prefix: number): number {
+  const hostBits = bitsOf(family) - prefix;
   if (hostBits > 52) return Number.POSITIVE_INFINITY;
-  const size = Number(addressCount(c));
-  const reserved = c.family === 4 ? (size > 2 ? 2 : 0) : 1;
+  const size = 2 ** hostBits;
+  const reserved = family === 4 ? (size > 2 ? 2 : 0) : 1;
   return Math.max(0, size - reserved - 1);
+}
+
+/** `usableForPrefix` of a parsed subnet. */
+export function usableAddresses(c: Cidr): number {
+  return usableForPrefix(c.family, c.prefix);
 }
