@@ -5,16 +5,34 @@
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import type { SwarmlintDocs } from './utils/create-rule.js';
 import dnsrrIngressPort from './dnsrr-ingress-port.js';
+import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
+import overlayMtu from './overlay-mtu.js';
+import preferLongPortSyntax from './prefer-long-port-syntax.js';
+import publishedPortConflict from './published-port-conflict.js';
 import schema from './schema.js';
+import subnetCapacity from './subnet-capacity.js';
+import subnetOverlap from './subnet-overlap.js';
 import swarmIgnoredKey from './swarm-ignored-key.js';
+import unreachableService from './unreachable-service.js';
+import unusedNetwork from './unused-network.js';
+import windowsEncryptedOverlay from './windows-encrypted-overlay.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rules differ in message ids and options
 export type SwarmlintRule = RuleModule<string, readonly any[], SwarmlintDocs>;
 
 export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'dnsrr-ingress-port': dnsrrIngressPort,
+  'ingress-network-attach': ingressNetworkAttach,
   interpolation,
+  'overlay-mtu': overlayMtu,
+  'prefer-long-port-syntax': preferLongPortSyntax,
+  'published-port-conflict': publishedPortConflict,
   schema,
+  'subnet-capacity': subnetCapacity,
+  'subnet-overlap': subnetOverlap,
   'swarm-ignored-key': swarmIgnoredKey,
+  'unreachable-service': unreachableService,
+  'unused-network': unusedNetwork,
+  'windows-encrypted-overlay': windowsEncryptedOverlay,
 };
