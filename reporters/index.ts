@@ -1,9 +1,10 @@
 /** Reporters by `--format` name. */
 import { json } from './json.js';
+import { prometheus } from './prometheus.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Reporter } from './types.js';
 
-export const reporters: Readonly<Record<string, Reporter>> = { json, sarif, stylish };
+export const reporters: Readonly<Record<string, Reporter>> = { json, prometheus, sarif, stylish };
 
 export type { Reporter, ReportContext, RuleDescriptor } from './types.js';

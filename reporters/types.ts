@@ -22,8 +22,8 @@ export interface ReportContext {
   command: 'lint' | 'preflight' | 'audit';
   /** Wall-clock time of the run, for reporters that show it. */
   durationMs?: number;
-  /** Unix seconds when the run ended (prometheus). */
-  finishedAt?: number;
+  /** When a run last completed with every fact checked, Unix seconds (prometheus keeps it across failures). */
+  lastSuccess?: number;
 }
 
 /** A reporter is a pure function from the results to text. */
