@@ -46,6 +46,11 @@ testRule('encrypted-overlay-prerequisites', rule, {
       errors: [{ messageId: 'prerequisites', line: 8, column: 7, data: { network: 'secure' } }],
     },
     {
+      name: 'a value written on the next line is not read: the network is encrypted either way',
+      code: opts('\n        "false"'),
+      errors: [{ messageId: 'prerequisites', line: 8, column: 7, data: { network: 'secure' } }],
+    },
+    {
       name: 'a declared default network',
       code: 'services:\n  app:\n    image: x\nnetworks:\n  default:\n    driver_opts:\n      encrypted: ""\n',
       errors: [{ messageId: 'prerequisites', line: 7, column: 7, data: { network: 'default' } }],
