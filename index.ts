@@ -3,14 +3,25 @@
  *
  *   import swarmlint from 'swarmlint';                       // the ESLint plugin (languages, rules, configs)
  *   import { createRule, report, visit } from 'swarmlint';   // write rules like the built-in ones
+ *   import { ruleCreator } from 'swarmlint';                 // a plugin's own createRule, with its own docs URLs
  *   import { lintDocuments, prepareDocument } from 'swarmlint'; // lint from code
  *
  * The rule tester (it loads ESLint's RuleTester) is `swarmlint/rule-tester`.
  */
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 import { createPlugin } from './engine/plugin.js';
+import type { SwarmlintDocs } from './rules/utils/create-rule.js';
 
 const plugin = createPlugin();
 export default plugin;
+
+/**
+ * `createRule` for a plugin's rules: the same `createRule({ name, meta, create })` as the built-in rules use,
+ * with docs URLs of the plugin's own (`createRule` from this package points at swarmlint's rule pages).
+ */
+export function ruleCreator(docsUrl: (name: string) => string): ReturnType<typeof RuleCreator<SwarmlintDocs>> {
+  return RuleCreator<SwarmlintDocs>(docsUrl);
+}
 
 export { createPlugin, STACK_FILE_PATTERNS } from './engine/plugin.js';
 export { createRule, report, textOf, visit, type ModelListener, type SwarmlintDocs } from './rules/utils/create-rule.js';

@@ -1,6 +1,6 @@
-import { relative } from 'node:path';
 import { SEVERITIES } from '../engine/meta.js';
 import { TOOL_NAME, TOOL_VERSION } from '../engine/meta.js';
+import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 
 /** The version of the JSON output format (schemas/findings.schema.json). */
@@ -12,7 +12,7 @@ export const JSON_FORMAT = 'swarmlint-findings/1';
  * errors; the rules that reported, with their remediation and docs URL; and counts.
  */
 export const json: Reporter = (report, context) => {
-  const rel = (p: string): string => relative(context.cwd, p) || p;
+  const rel = (p: string): string => displayPath(context.cwd, p);
   const reported = new Set(report.findings.map((f) => f.ruleId));
   const out = {
     format: JSON_FORMAT,

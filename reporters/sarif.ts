@@ -8,10 +8,17 @@ import type { Reporter, ReportContext } from './types.js';
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', suggestion: 'note' };
 const SRCROOT = '%SRCROOT%';
 
+const encodePath = (p: string): string => p.split(/[\\/]/).map(encodeURIComponent).join('/');
+
+/**
+ * A file under the working folder relative to `%SRCROOT%`; one outside it as a `file:` URL; a name that is not a
+ * path (`<stdin>`) as a relative reference of its own.
+ */
 function artifact(path: string, context: ReportContext): { uri: string; uriBaseId?: string } {
+  if (!isAbsolute(path)) return { uri: encodePath(path) };
   const rel = relative(context.cwd, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(path).href };
-  return { uri: rel.split(/[\\/]/).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+  if (rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(path).href };
+  return { uri: encodePath(rel), uriBaseId: SRCROOT };
 }
 
 function logical(chain: readonly LogicalRef[]): { name: string; fullyQualifiedName: string; kind: string }[] {
@@ -19,6 +26,8 @@ function logical(chain: readonly LogicalRef[]): { name: string; fullyQualifiedNa
   if (!inner) return [];
   return [{ name: inner.name, fullyQualifiedName: chain.map((l) => `${l.kind}:${l.name}`).join('/'), kind: inner.kind }];
 }
+
+const hasLocation = (f: Finding): boolean => (f.file !== undefined && f.line !== undefined) || f.logical.length > 0;
 
 function location(f: Finding, context: ReportContext): Record<string, unknown> {
   const loc: Record<string, unknown> = {};
@@ -28,7 +37,8 @@ function location(f: Finding, context: ReportContext): Record<string, unknown> {
       region: {
         startLine: f.line,
         startColumn: f.column ?? 1,
-        ...(f.endLine !== undefined ? { endLine: f.endLine, endColumn: f.endColumn ?? 1 } : {}),
+        ...(f.endLine !== undefined ? { endLine: f.endLine } : {}),
+        ...(f.endColumn !== undefined ? { endColumn: f.endColumn } : {}),
       },
     };
   }
@@ -63,10 +73,10 @@ export const sarif: Reporter = (report, context) => {
   const index = new Map(ids.map((id, i) => [id, i]));
   const results = report.findings.map((f) => ({
     ruleId: f.ruleId,
-    ruleIndex: index.get(f.ruleId) ?? 0,
+    ruleIndex: index.get(f.ruleId),
     level: LEVEL[f.severity],
     message: { text: f.message },
-    locations: [location(f, context)],
+    ...(hasLocation(f) ? { locations: [location(f, context)] } : {}),
     partialFingerprints: { [`${TOOL_NAME}/v1`]: f.fingerprint },
     ...(f.fix
       ? {
@@ -92,7 +102,7 @@ export const sarif: Reporter = (report, context) => {
   const notifications = report.errors.map((e) => ({
     level: 'error',
     message: { text: e.message },
-    ...(e.ruleId ? { associatedRule: { id: e.ruleId } } : {}),
+    ...(e.ruleId ? { associatedRule: { id: e.ruleId, ...(index.has(e.ruleId) ? { index: index.get(e.ruleId) } : {}) } } : {}),
     ...(e.file !== undefined
       ? {
           locations: [

@@ -1,15 +1,19 @@
-import { relative } from 'node:path';
-import { styleText } from 'node:util';
 import type { FatalError, Finding } from '../engine/findings.js';
 import { SEVERITIES, type Severity } from '../engine/meta.js';
+import { displayPath } from './paths.js';
 import type { Reporter, ReportContext } from './types.js';
 
-type Style = Parameters<typeof styleText>[0];
+/**
+ * SGR codes (open, close). Written out rather than `util.styleText`, which on newer Node drops the colour when
+ * stdout is not a terminal, so `--color` into a pipe or a file would not work.
+ */
+const SGR = { red: [31, 39], yellow: [33, 39], cyan: [36, 39], gray: [90, 39], dim: [2, 22], bold: [1, 22], underline: [4, 24] } as const;
+type Style = keyof typeof SGR;
 
 const SEVERITY_STYLE: Record<Severity, Style> = { error: 'red', warning: 'yellow', info: 'cyan', suggestion: 'gray' };
 
 function paint(context: ReportContext, style: Style, text: string): string {
-  return context.color ? styleText(style, text) : text;
+  return context.color ? `\x1b[${String(SGR[style][0])}m${text}\x1b[${String(SGR[style][1])}m` : text;
 }
 
 function where(f: Finding): string {
@@ -28,7 +32,7 @@ function plural(n: number, word: string): string {
  */
 export const stylish: Reporter = (report, context) => {
   const out: string[] = [];
-  const rel = (p: string): string => relative(context.cwd, p) || p;
+  const rel = (p: string): string => displayPath(context.cwd, p);
   for (const e of report.errors) out.push(fatalLine(e, rel, context));
   if (report.errors.length > 0) out.push('');
 
@@ -65,7 +69,13 @@ export const stylish: Reporter = (report, context) => {
   if (total > 0 || report.errors.length > 0) {
     const parts = counts.map(([s, n]) => (s === 'info' || s === 'suggestion' ? `${String(n)} ${s}` : plural(n, s)));
     const fixable = report.findings.filter((f) => f.fix).length;
-    const summary = `${total > 0 ? '✖' : '!'} ${plural(total, 'problem')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${report.errors.length > 0 ? `, ${plural(report.errors.length, 'file')} not checked` : ''}`;
+    const failedRules = report.errors.filter((e) => e.kind === 'rule').length;
+    const notChecked = report.errors.length - failedRules;
+    const summary = [
+      `${total > 0 ? '✖' : '!'} ${plural(total, 'problem')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`,
+      ...(notChecked > 0 ? [`${plural(notChecked, 'file')} not checked`] : []),
+      ...(failedRules > 0 ? [`${plural(failedRules, 'rule')} failed`] : []),
+    ].join(', ');
     out.push(paint(context, total > 0 && counts[0]?.[0] === 'error' ? 'red' : 'yellow', summary));
     if (fixable > 0) out.push(`  ${plural(fixable, 'problem')} can be fixed with --fix.`);
   }
