@@ -40,8 +40,7 @@ export function isGlobal(service: Service): boolean {
 
 /** The node a placement constraint pins the service to (`node.hostname == x`, `node.id == x`), if any. */
 export function pinnedNode(service: Service): string | undefined {
-  return service.constraints.find((c) => c.operator === '==' && (c.key === 'node.hostname' || c.key === 'node.id') && c.value !== '')
-    ?.value;
+  return service.constraints.find((c) => c.operator === '==' && (c.key === 'node.hostname' || c.key === 'node.id'))?.value;
 }
 
 /** Nodes the service may run on: one when pinned, else all of them. */
@@ -104,4 +103,9 @@ export function servicesOn(network: Network, root: Root): Service[] {
 export function networkSpan(network: Network, root: Root): Span {
   const users = network.implicit ? root.services.filter((s) => s.defaultNetwork) : [];
   return [...users.map((s) => s.at.name), network.at.name].find((s) => s !== undefined) ?? network;
+}
+
+/** Where a finding about a service goes: the field's value when it was written, else the service's name. */
+export function serviceSpan(service: Service, field: string): Span {
+  return service.at[field] ?? service.at.name ?? service;
 }

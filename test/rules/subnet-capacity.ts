@@ -267,13 +267,13 @@ testRule('subnet-capacity', rule, {
       name: 'jobs count like their services; pinned services stay on one node',
       code: stack(
         [
-          service('migrate', onNet('app') + '    deploy:\n      mode: replicated-job\n      replicas: 120\n'),
-          service('cleanup', onNet('app') + '    deploy:\n      mode: global-job\n'),
           service(
             'cache',
             onNet('app') + '    deploy:\n      mode: global\n      placement:\n        constraints: [node.hostname == db1]\n',
           ),
           service('db', onNet('app') + replicas(50, '      placement:\n        constraints: ["node.id==abc"]\n')),
+          service('migrate', onNet('app') + '    deploy:\n      mode: replicated-job\n      replicas: 120\n'),
+          service('cleanup', onNet('app') + '    deploy:\n      mode: global-job\n'),
         ],
         subnet('app', '172.28.0.0/24'),
       ),
@@ -290,6 +290,35 @@ testRule('subnet-capacity', rule, {
             vips: 4,
             endpoints: 100,
             nodes: '100 nodes',
+          },
+        },
+      ],
+    },
+    {
+      name: 'a pinned service takes one node, a scaled-to-zero service only its virtual IP',
+      code: stack(
+        [
+          service('db', onNet('app') + replicas(100, '      placement:\n        constraints: [node.hostname == db1]\n')),
+          service('api', onNet('app') + replicas(1)),
+          service('idle', onNet('app') + replicas(0)),
+          service('batch', onNet('app') + replicas(1, '      placement:\n        constraints: [node.hostname != db1]\n')),
+        ],
+        subnet('app', '172.28.0.0/25'),
+      ),
+      cluster: { nodes: 5 },
+      errors: [
+        {
+          messageId: 'nearlyFull',
+          data: {
+            network: 'app',
+            needed: 109,
+            usable: 125,
+            percent: 87,
+            subnet: '172.28.0.0/25',
+            tasks: 102,
+            vips: 4,
+            endpoints: 3,
+            nodes: '5 nodes',
           },
         },
       ],
