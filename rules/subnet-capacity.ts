@@ -1,6 +1,6 @@
 import type { Facts, Network, Service, Span, Stack } from '../engine/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
-import { parseLenient, usableAddresses, usableForPrefix } from './utils/cidr.js';
+import { defaultIngressSubnet, parseLenient, usableAddresses, usableForPrefix } from './utils/cidr.js';
 import { describeNodes, desiredTasks, nodeCountOf, nodesWithTasks, networkSpan, servicesOn, type NodeCount } from './utils/placement.js';
 import { clusterOf } from './utils/settings.js';
 
@@ -11,7 +11,6 @@ interface Options {
   errorPercent: number;
 }
 
-const DEFAULT_INGRESS = '10.0.0.0/24';
 const DEFAULT_SUBNET_SIZE = 24;
 
 interface Capacity {
@@ -136,7 +135,10 @@ export default createRule({
       const first = publishing[0]?.ports.find((p) => p.mode === 'ingress');
       if (!first) return;
       const known = cluster.networks?.find((n) => n.name === 'ingress');
-      const capacity = capacityOf(known ? known.subnets : [cluster.ingressSubnet ?? DEFAULT_INGRESS], poolSize);
+      const capacity = capacityOf(
+        known ? known.subnets : [cluster.ingressSubnet ?? defaultIngressSubnet(cluster.defaultAddrPools, poolSize)],
+        poolSize,
+      );
       if (!capacity) return;
       const need = { tasks: tasksOf(publishing, nodes), vips: vipsOf(publishing), endpoints: nodes.count };
       judge(first, { full: 'ingressExhausted', nearly: 'ingressNearlyFull' }, 'ingress', need, capacity, nodes);

@@ -1,7 +1,15 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
 import type { Facts, Network, Stack, Subnet } from '../engine/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
-import { describeProblem, overlaps, parseCidr, parseLenient, type Cidr } from './utils/cidr.js';
+import {
+  DEFAULT_ADDRESS_POOLS,
+  defaultIngressSubnet,
+  describeProblem,
+  overlaps,
+  parseCidr,
+  parseLenient,
+  type Cidr,
+} from './utils/cidr.js';
 import { clusterOf } from './utils/settings.js';
 
 interface NamedCidr {
@@ -18,9 +26,6 @@ interface Options {
   addressPools: boolean;
 }
 
-/** The ingress network's subnet when `docker swarm init` chose it: the first /24 of the default pool. */
-const DEFAULT_INGRESS = '10.0.0.0/24';
-const DEFAULT_POOLS = ['10.0.0.0/8'];
 /** docker0 takes the first of the daemon's local pools, docker_gwbridge usually the next one. */
 const DEFAULT_BRIDGES: NamedCidr[] = [
   { cidr: '172.18.0.0/16', name: 'docker_gwbridge' },
@@ -79,7 +84,7 @@ export default createRule({
       overlapsExisting:
         'Subnet {{subnet}} of network `{{network}}` overlaps {{cidr}} of the existing network `{{existing}}`: Docker refuses it ("Pool overlaps with other one on this address space"), so `docker stack deploy` fails.',
       overlapsHostBridge:
-        "Subnet {{subnet}} of network `{{network}}` overlaps {{bridge}} ({{cidr}}) on the nodes: inside the tasks the overlay's route claims those addresses, so traffic for them goes into the overlay (through docker_gwbridge, tasks lose their way out of the node).",
+        "Subnet {{subnet}} of network `{{network}}` overlaps {{bridge}} ({{cidr}}) on the nodes: inside the tasks the overlay's route claims those addresses, so traffic for them goes into the overlay (docker_gwbridge also carries the tasks' traffic out of the node).",
       overlapsSite:
         "Subnet {{subnet}} of network `{{network}}` overlaps {{site}} ({{cidr}}): inside the tasks the overlay's route claims those addresses, so tasks cannot reach the hosts there.",
       overlapsNetwork:
@@ -111,7 +116,9 @@ export default createRule({
       const out: Reserved[] = [];
       const existing = cluster.networks ?? [];
       const ingress = existing.find((n) => n.name === 'ingress');
-      for (const text of ingress ? ingress.subnets : [cluster.ingressSubnet ?? DEFAULT_INGRESS]) {
+      for (const text of ingress
+        ? ingress.subnets
+        : [cluster.ingressSubnet ?? defaultIngressSubnet(cluster.defaultAddrPools, cluster.subnetSize)]) {
         const cidr = parseLenient(text);
         if (cidr) out.push({ cidr, messageId: 'overlapsIngress', data: { ingress: cidr.text } });
       }
@@ -143,7 +150,7 @@ export default createRule({
 
     const checkStack = (stack: Stack): void => {
       const reserved = reservedForStack();
-      const pools = (cluster.defaultAddrPools ?? DEFAULT_POOLS).map(parseLenient).filter((c) => c !== undefined);
+      const pools = (cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS).map(parseLenient).filter((c) => c !== undefined);
       const seen: { network: Network; subnet: Subnet; cidr: Cidr }[] = [];
       for (const network of stack.networks) {
         if (network.external) continue;

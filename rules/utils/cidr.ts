@@ -131,3 +131,16 @@ export function usableForPrefix(family: Family, prefix: number): number {
 export function usableAddresses(c: Cidr): number {
   return usableForPrefix(c.family, c.prefix);
 }
+
+/** The swarm's default address pool when `docker swarm init` is given none. */
+export const DEFAULT_ADDRESS_POOLS: readonly string[] = ['10.0.0.0/8'];
+
+/**
+ * The subnet `docker swarm init` gives the ingress network when not told otherwise: the first subnet, of the pool's
+ * subnet size (default /24), of the first default address pool. `10.0.0.0/24` with the defaults.
+ */
+export function defaultIngressSubnet(pools: readonly string[] | undefined, subnetSize: number | undefined): string {
+  const pool = parseLenient((pools ?? DEFAULT_ADDRESS_POOLS)[0] ?? '') ?? make(4, 0x0a000000n, 8);
+  const size = subnetSize !== undefined && subnetSize <= bitsOf(pool.family) ? subnetSize : 24;
+  return make(pool.family, pool.network, Math.max(pool.prefix, size)).text;
+}

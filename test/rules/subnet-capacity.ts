@@ -370,6 +370,41 @@ testRule('subnet-capacity', rule, {
       ],
     },
     {
+      name: "ingress: its default subnet has the pool's subnet size",
+      code: stack([service('web', '    ports: ["8080:80"]\n' + replicas(60))]),
+      cluster: { subnetSize: 26 },
+      errors: [
+        {
+          messageId: 'exhausted',
+          line: 2,
+          data: {
+            network: 'default',
+            needed: 62,
+            share: 'more than the 61 usable (102%)',
+            subnet: 'its /26 from the address pool',
+            tasks: 60,
+            vips: 1,
+            endpoints: 1,
+            nodes: assumed,
+          },
+        },
+        {
+          messageId: 'ingressExhausted',
+          line: 4,
+          data: {
+            network: 'ingress',
+            needed: 62,
+            share: 'more than the 61 usable (102%)',
+            subnet: '10.0.0.0/26',
+            tasks: 60,
+            vips: 1,
+            endpoints: 1,
+            nodes: assumed,
+          },
+        },
+      ],
+    },
+    {
       name: 'ingress: a declared ingress subnet that is too small',
       code: stack([service('web', '    ports:\n      - target: 80\n        published: 8080\n' + replicas(60))]),
       cluster: { ingressSubnet: '10.0.0.0/26', subnetSize: 16 },

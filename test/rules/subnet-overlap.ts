@@ -57,10 +57,11 @@ testRule('subnet-overlap', rule, {
     { name: 'address pool warnings off', code: pool, options: [{ addressPools: false }] },
     { name: 'no host bridges to avoid', code: gwbridge, options: [{ hostBridges: [] }] },
     {
-      name: 'pools moved away from 10/8 and ingress left at 10.0.0.0/24',
-      code: stack({ app: ['10.20.0.0/16'] }),
+      name: 'address pools moved away from 10/8: ingress moved with them',
+      code: stack({ app: ['10.20.0.0/16'], old: ['10.0.0.0/24'] }),
       cluster: { defaultAddrPools: ['10.128.0.0/9'] },
     },
+    { name: 'no address pools declared at all', code: stack({ app: ['10.20.0.0/16'] }), cluster: { defaultAddrPools: [] } },
     { name: 'site networks elsewhere', code: stack({ app: ['172.28.0.0/16'] }), cluster: { siteCidrs: office } },
     {
       name: 'external networks are not declared here',
@@ -112,6 +113,24 @@ testRule('subnet-overlap', rule, {
       code: customIngress,
       cluster: { ingressSubnet: '10.11.0.0/16', defaultAddrPools: ['10.128.0.0/9'] },
       errors: [{ messageId: 'overlapsIngress', data: { subnet: '10.11.5.0/24', network: 'app', ingress: '10.11.0.0/16' } }],
+    },
+    {
+      name: "ingress takes the first subnet of the first address pool, at the pool's subnet size",
+      code: stack({ app: ['10.20.0.0/20'] }),
+      cluster: { defaultAddrPools: ['10.20.0.0/16'], subnetSize: 26 },
+      errors: [{ messageId: 'overlapsIngress', data: { subnet: '10.20.0.0/20', network: 'app', ingress: '10.20.0.0/26' } }],
+    },
+    {
+      name: 'a subnet size an IPv4 pool cannot have means /24',
+      code: stack({ app: ['172.30.0.128/25'] }),
+      cluster: { defaultAddrPools: ['172.30.0.0/16'], subnetSize: 64 },
+      errors: [{ messageId: 'overlapsIngress', data: { subnet: '172.30.0.128/25', network: 'app', ingress: '172.30.0.0/24' } }],
+    },
+    {
+      name: 'an unreadable pool leaves ingress at 10.0.0.0/24',
+      code: stack({ app: ['10.0.0.0/25'] }),
+      cluster: { defaultAddrPools: ['nope'] },
+      errors: [{ messageId: 'overlapsIngress', data: { subnet: '10.0.0.0/25', network: 'app', ingress: '10.0.0.0/24' } }],
     },
     {
       name: 'inside the default address pool: a potential conflict only',
