@@ -91,6 +91,14 @@ async function mtuFault(lab: Lab, node: number, mtu: number): Promise<ActiveFaul
     description: `eth0 mtu ${before} -> ${mtu}`,
     undo: async () => {
       await lab.execOk(node, ['ip', 'link', 'set', 'eth0', 'mtu', before], { timeoutMs: 10_000 });
+      // The node's VXLAN device answered too-big DF packets of local tasks with "fragmentation needed", and each
+      // task's netns cached that path MTU for ten minutes: flush it (host iproute2: a container's /proc/sys is
+      // read-only), or the fault outlives its heal.
+      const containers = await lab.node(node).docker.listContainers();
+      for (const c of containers) {
+        const flushed = await lab.inContainerNetns(node, c.Id, ['ip', 'route', 'flush', 'cache'], { timeoutMs: 10_000 });
+        if (!flushed.ok) throw new Error(`could not flush the route cache of container ${c.Id.slice(0, 12)}: ${flushed.stderr.trim()}`);
+      }
     },
   };
 }

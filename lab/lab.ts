@@ -337,7 +337,12 @@ export class Lab {
   async taskExec(task: TaskInfo, cmd: readonly string[], timeoutMs = 20_000): Promise<ExecResult> {
     const containerId = task.Status.ContainerStatus?.ContainerID;
     if (!containerId) throw new Error(`task ${task.ID} has no container`);
-    const container = this.nodeOfTask(task).docker.getContainer(containerId);
+    return this.containerExec(this.nodeOfTask(task).index, containerId, cmd, timeoutMs);
+  }
+
+  /** Runs a command in a container of a node (Engine API exec through that node's socket). */
+  async containerExec(node: number, containerId: string, cmd: readonly string[], timeoutMs = 20_000): Promise<ExecResult> {
+    const container = this.node(node).docker.getContainer(containerId);
     const exec = await container.exec({ Cmd: [...cmd], AttachStdout: true, AttachStderr: true });
     const stream = await exec.start({ hijack: true, stdin: false });
     const stdout = new PassThrough();
@@ -375,26 +380,19 @@ export class Lab {
 
   /** Runs a host command inside a task's network namespace (the container's view of the overlay, host binaries). */
   async inTaskNetns(task: TaskInfo, cmd: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
-    const node = this.nodeOfTask(task);
     const containerId = task.Status.ContainerStatus?.ContainerID;
     if (!containerId) throw new Error(`task ${task.ID} has no container`);
-    const inspected = (await node.docker.getContainer(containerId).inspect()) as { State: { Pid: number } };
+    return this.inContainerNetns(this.nodeOfTask(task).index, containerId, cmd, options);
+  }
+
+  /** Runs a host command inside the network namespace of a container of a node. */
+  async inContainerNetns(node: number, containerId: string, cmd: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    const { dockerdPid, docker } = this.node(node);
+    const inspected = (await docker.getContainer(containerId).inspect()) as { State: { Pid: number } };
     // The container's pid is one of the node's pid namespace: enter that namespace (and its /proc) first.
     const result = await run(
       'nsenter',
-      [
-        '--target',
-        String(node.dockerdPid),
-        '--mount',
-        '--pid',
-        '--',
-        'nsenter',
-        '--target',
-        String(inspected.State.Pid),
-        '--net',
-        '--',
-        ...cmd,
-      ],
+      ['--target', String(dockerdPid), '--mount', '--pid', '--', 'nsenter', '--target', String(inspected.State.Pid), '--net', '--', ...cmd],
       options,
     );
     return { ...result, ok: result.code === 0 };
@@ -409,9 +407,15 @@ export class Lab {
 
   /** Sends IP protocol 50 packets from node `from` to node `to` and counts how many a raw socket on `to` receives. */
   async espProbe(from: number, to: number, count = 5): Promise<{ sent: number; received: number }> {
-    const source = this.node(from).address;
-    const receiving = this.exec(to, rawCommand(['esp-recv', source, '4000']), { timeoutMs: 15_000 });
-    await sleep(1500);
+    let listening: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (listening = resolve));
+    const receiving = this.exec(to, rawCommand(['esp-recv', this.node(from).address, String(2000 + count * 100)]), {
+      timeoutMs: 20_000,
+      onStdout: (chunk) => {
+        if (chunk.includes('ready')) listening();
+      },
+    });
+    await withTimeout('the ESP receiver to listen', Promise.race([ready, receiving]), 10_000);
     const sending = await this.exec(from, rawCommand(['esp-send', this.node(to).address, String(count)]), { timeoutMs: 15_000 });
     const received = await receiving;
     if (!sending.ok || !received.ok) throw new Error(`ESP probe failed: ${sending.stderr.trim()} ${received.stderr.trim()}`);

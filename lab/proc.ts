@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly input?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly cwd?: string;
+  /** Called with each chunk of standard output as it arrives. */
+  readonly onStdout?: (chunk: string) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -32,7 +34,10 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     let stderr = '';
     let timedOut = false;
     let settled = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      options.onStdout?.(chunk);
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => {
       timedOut = true;

@@ -13,8 +13,8 @@ const IP_PMTUDISC_DO = 2;
  * `node -e` source. argv: mode, then
  * - ping TARGET SIZE COUNT WAIT_MS: ICMP echo of SIZE bytes of IP packet with DF set (IP_PMTUDISC_DO);
  * - esp-send TARGET COUNT: COUNT packets of IP protocol 50;
- * - esp-recv SOURCE DURATION_MS: counts protocol-50 packets from SOURCE.
- * Prints one JSON line.
+ * - esp-recv SOURCE DURATION_MS: prints "ready" once listening, then counts protocol-50 packets from SOURCE.
+ * Ends with one JSON line.
  */
 const SCRIPT = `
 const raw = require(${JSON.stringify(RAW_SOCKET_PATH)});
@@ -50,15 +50,19 @@ if (mode === 'ping') {
   setTimeout(() => done({ sent, errors: [...new Set(errors)] }), count * 100 + 200);
 } else if (mode === 'esp-recv') {
   const s = raw.createSocket({ protocol: 50 });
+  process.stdout.write('ready\\n');
   let received = 0;
   s.on('message', (buf, source) => { if (source === peer) received++; });
   setTimeout(() => done({ received }), Number(a));
 } else { done({ error: 'unknown mode ' + mode }); }
 `;
 
-/** The command (to run inside some network namespace) for a raw-socket helper. */
+/**
+ * The command (to run inside some network namespace) for a raw-socket helper. It runs with a clean environment:
+ * under tap, NODE_OPTIONS would load tap's loaders and coverage into the helper and delay it by seconds.
+ */
 export function rawCommand(args: readonly string[]): string[] {
-  return [process.execPath, '-e', SCRIPT, '--', ...args];
+  return ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, process.execPath, '-e', SCRIPT, '--', ...args];
 }
 
 export interface PingResult {
