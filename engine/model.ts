@@ -145,8 +145,9 @@ export interface Network extends BaseNode {
   subnets: Subnet[];
   /** True for the implicit `default` network a stack creates for services that name none. */
   implicit: boolean;
-  /** Audit only: how many tasks have an address on this network, and on which nodes it is attached. */
+  /** Audit only: how many task addresses and service VIPs this network holds, and the nodes it is attached on. */
   attachments?: number;
+  vips?: number;
   nodes?: string[];
   /** Audit only: the network's scope (`swarm`, `local`). */
   scope?: string;
@@ -201,6 +202,8 @@ export interface SwarmNode extends BaseNode {
   id: string;
   hostname: string;
   role: 'manager' | 'worker';
+  /** The manager that leads the Raft consensus. */
+  leader: boolean;
   availability: string;
   state: string;
   os: string;
@@ -235,6 +238,8 @@ export type Root = Stack | Facts;
 export interface Facts extends BaseNode {
   type: 'Facts';
   kind: 'preflight' | 'audit';
+  /** Where the facts came from (an engine address, a host name), for messages. */
+  source: string;
   swarm?: SwarmInfo;
   nodes: SwarmNode[];
   networks: Network[];

@@ -5,12 +5,17 @@
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import type { SwarmlintDocs } from './utils/create-rule.js';
 import dnsrrIngressPort from './dnsrr-ingress-port.js';
+import engineVersionParity from './engine-version-parity.js';
 import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
+import missingIngress from './missing-ingress.js';
 import overlayMtu from './overlay-mtu.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
+import probeSkipped from './probe-skipped.js';
 import publishedPortConflict from './published-port-conflict.js';
 import schema from './schema.js';
+import singleIngress from './single-ingress.js';
+import staleOverlayNetwork from './stale-overlay-network.js';
 import subnetCapacity from './subnet-capacity.js';
 import subnetOverlap from './subnet-overlap.js';
 import swarmIgnoredKey from './swarm-ignored-key.js';
@@ -23,12 +28,17 @@ export type SwarmlintRule = RuleModule<string, readonly any[], SwarmlintDocs>;
 
 export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'dnsrr-ingress-port': dnsrrIngressPort,
+  'engine-version-parity': engineVersionParity,
   'ingress-network-attach': ingressNetworkAttach,
   interpolation,
+  'missing-ingress': missingIngress,
   'overlay-mtu': overlayMtu,
   'prefer-long-port-syntax': preferLongPortSyntax,
+  'probe-skipped': probeSkipped,
   'published-port-conflict': publishedPortConflict,
   schema,
+  'single-ingress': singleIngress,
+  'stale-overlay-network': staleOverlayNetwork,
   'subnet-capacity': subnetCapacity,
   'subnet-overlap': subnetOverlap,
   'swarm-ignored-key': swarmIgnoredKey,

@@ -19,12 +19,14 @@ import type {
   Constraint,
 } from '../model.js';
 
+import { FACTS_FORMAT } from '../facts-format.js';
+
 /**
- * Facts documents: what probes saw (preflight) or what a manager's Engine API says (audit), as JSON. This is
- * the contract between probes and rules: saved with `--save-facts`, re-evaluated with `swarmlint lint
- * FACTS.json`. The format is described by schemas/facts.schema.json; `format` names its version.
+ * Facts documents (engine/facts-format.ts): what probes saw (preflight) or what a manager's Engine API says
+ * (audit), as JSON, read back into the model with positions, so `swarmlint lint FACTS.json` re-evaluates a
+ * saved run offline and points at the object a finding is about.
  */
-export const FACTS_FORMAT = 'swarmlint-facts/1';
+export { FACTS_FORMAT };
 
 /** Is this text a facts document (rather than a stack file)? A cheap look at the start of the text. */
 export function looksLikeFacts(text: string): boolean {
@@ -80,6 +82,7 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
       id: s(get(v, 'id')),
       hostname,
       role: s(get(v, 'role')) === 'manager' ? 'manager' : 'worker',
+      leader: b(get(v, 'leader')),
       availability: s(get(v, 'availability'), 'active'),
       state: s(get(v, 'state'), 'ready'),
       os: s(get(v, 'os'), 'linux'),
@@ -97,6 +100,7 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
     const mtu = n(get(v, 'mtu'));
     const subnets: Subnet[] = list(get(v, 'subnets')).map((x) => ({ type: 'Subnet', ...span(x.range), at: {}, cidr: s(x) }));
     const attachments = n(get(v, 'attachments'));
+    const vips = n(get(v, 'vips'));
     return {
       type: 'Network',
       ...span(v.range),
@@ -115,6 +119,7 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
       subnets,
       implicit: false,
       ...(attachments !== undefined ? { attachments } : {}),
+      ...(vips !== undefined ? { vips } : {}),
       nodes: strings(get(v, 'nodes')),
     };
   });
@@ -206,6 +211,7 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
     ...span([0, text.length]),
     at: {},
     kind,
+    source: s(get(root, 'source')),
     ...(swarm ? { swarm } : {}),
     nodes,
     networks,
