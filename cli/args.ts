@@ -33,3 +33,21 @@ export const LINT_OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
+
+export const AUDIT_OPTIONS = {
+  'docker-host': { type: 'string' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  'output-file': { type: 'string', short: 'o' },
+  'save-facts': { type: 'string' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+  config: { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'failure-threshold': { type: 'string' },
+  'max-warnings': { type: 'string' },
+  color: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];

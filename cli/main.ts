@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // swarmlint: lint stack files, pre-flight a join, audit a cluster. Exit codes as ESLint: 0, 1, 2.
-import { LINT_OPTIONS, parse } from './args.js';
+import { AUDIT_OPTIONS, LINT_OPTIONS, parse } from './args.js';
 import { UsageError } from './exit.js';
 import { TOOL_VERSION } from '../engine/meta.js';
 
@@ -10,6 +10,7 @@ Checks that Docker Swarm overlay networking will work before it breaks in produc
 
 Commands:
   lint FILE...     lint stack files (the CI gate)       swarmlint lint --help
+  audit            audit a running swarm (cron)         swarmlint audit --help
   rules            list the rules
 
 Options:
@@ -39,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
         }
         return await runLint(args, process.cwd());
       }
+      case 'audit': {
+        const args = parse(rest, AUDIT_OPTIONS);
+        const { AUDIT_HELP, runAudit } = await import('./audit.js');
+        if (args.values.help) {
+          process.stdout.write(`${AUDIT_HELP}\n`);
+          return 0;
+        }
+        return await runAudit(args, process.cwd());
+      }
       case 'rules': {
         const { listRules } = await import('./rules.js');
         process.stdout.write(listRules());
@@ -55,7 +65,9 @@ async function main(argv: string[]): Promise<number> {
 function fail(error: unknown, debug: boolean): number {
   const e = error as { name?: string; message?: string; file?: string; line?: number; column?: number; stack?: string };
   const where = e.file ? `${e.file}${e.line !== undefined ? `:${String(e.line)}:${String(e.column ?? 1)}` : ''}: ` : '';
-  const known = e.name === 'UsageError' || e.name === 'ConfigError' || e.name === 'LoadError';
+  const known = ['UsageError', 'ConfigError', 'LoadError', 'EndpointError', 'EngineApiError', 'NotAManagerError', 'BaselineError'].includes(
+    e.name ?? '',
+  );
   process.stderr.write(`swarmlint: ${where}${known ? '' : 'internal error: '}${e.message ?? String(error)}\n`);
   if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
   else if (!known) process.stderr.write('(run with --debug for the stack trace)\n');
