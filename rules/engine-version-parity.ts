@@ -7,7 +7,8 @@ export default createRule({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Every node of a swarm should run the same Docker Engine release as its managers: overlay, ingress and load-balancing behaviour changes between releases.',
+      description:
+        'Every node of a swarm should run the same Docker Engine release as its managers: overlay, ingress and load-balancing behaviour changes between releases.',
       severity: 'error',
       recommended: true,
       remediation:
@@ -19,7 +20,8 @@ export default createRule({
     messages: {
       release:
         'Node `{{node}}` runs Docker Engine {{version}}, but the reference manager `{{reference}}` runs {{referenceVersion}}: different releases handle the routing mesh and overlays differently, and some API calls fail ("Unimplemented").',
-      patch: 'Node `{{node}}` runs Docker Engine {{version}}, while the reference manager `{{reference}}` runs {{referenceVersion}}: same release, different patch level.',
+      patch:
+        'Node `{{node}}` runs Docker Engine {{version}}, while the reference manager `{{reference}}` runs {{referenceVersion}}: same release, different patch level.',
       unknown: 'Node `{{node}}` reports no engine version that can be compared (`{{version}}`).',
     },
   },
@@ -28,13 +30,23 @@ export default createRule({
       Facts(facts) {
         const versioned = facts.nodes.map((node) => ({ node, version: parseEngineVersion(node.engineVersion) }));
         // The reference: the leader if known, else the newest manager, else the newest node.
-        const managers = versioned.filter((v): v is { node: SwarmNode; version: EngineVersion } => v.version !== undefined && v.node.role === 'manager');
-        const candidates = managers.length > 0 ? managers : versioned.filter((v): v is { node: SwarmNode; version: EngineVersion } => v.version !== undefined);
+        const managers = versioned.filter(
+          (v): v is { node: SwarmNode; version: EngineVersion } => v.version !== undefined && v.node.role === 'manager',
+        );
+        const candidates =
+          managers.length > 0
+            ? managers
+            : versioned.filter((v): v is { node: SwarmNode; version: EngineVersion } => v.version !== undefined);
         const reference = candidates.find((v) => v.node.leader) ?? [...candidates].sort((a, b) => compareVersions(b.version, a.version))[0];
         if (!reference) return;
         for (const { node, version } of versioned) {
           if (node === reference.node) continue;
-          const data = { node: node.hostname, version: node.engineVersion, reference: reference.node.hostname, referenceVersion: reference.version.text };
+          const data = {
+            node: node.hostname,
+            version: node.engineVersion,
+            reference: reference.node.hostname,
+            referenceVersion: reference.version.text,
+          };
           if (!version) {
             report(context, node, 'unknown', data);
             continue;

@@ -4,6 +4,7 @@
  */
 import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import type { SwarmlintDocs } from './utils/create-rule.js';
+import containerDensity from './container-density.js';
 import dnsrrIngressPort from './dnsrr-ingress-port.js';
 import engineVersionParity from './engine-version-parity.js';
 import ingressNetworkAttach from './ingress-network-attach.js';
@@ -27,6 +28,7 @@ import windowsEncryptedOverlay from './windows-encrypted-overlay.js';
 export type SwarmlintRule = RuleModule<string, readonly any[], SwarmlintDocs>;
 
 export const rules: Readonly<Record<string, SwarmlintRule>> = {
+  'container-density': containerDensity,
   'dnsrr-ingress-port': dnsrrIngressPort,
   'engine-version-parity': engineVersionParity,
   'ingress-network-attach': ingressNetworkAttach,

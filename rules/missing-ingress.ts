@@ -6,7 +6,8 @@ export default createRule({
   meta: {
     type: 'problem',
     docs: {
-      description: 'A swarm whose services publish ports in ingress mode needs its `ingress` network: without it the routing mesh is gone and those ports answer on no node.',
+      description:
+        'A swarm whose services publish ports in ingress mode needs its `ingress` network: without it the routing mesh is gone and those ports answer on no node.',
       severity: 'error',
       recommended: true,
       remediation:
@@ -15,7 +16,8 @@ export default createRule({
     schema: [],
     defaultOptions: [],
     messages: {
-      missing: 'The swarm has no ingress network, but service `{{service}}` publishes {{port}} in ingress mode: the routing mesh is gone, so the port answers on no node.',
+      missing:
+        'The swarm has no ingress network, but service `{{service}}` publishes {{port}} in ingress mode: the routing mesh is gone, so the port answers on no node.',
     },
   },
   create(context) {

@@ -14,7 +14,8 @@ export default createRule({
     schema: [],
     defaultOptions: [],
     messages: {
-      several: 'Network `{{network}}` is an ingress network, and so is `{{first}}`: Docker supports only one, and the routing mesh of some services may use the wrong one.',
+      several:
+        'Network `{{network}}` is an ingress network, and so is `{{first}}`: Docker supports only one, and the routing mesh of some services may use the wrong one.',
     },
   },
   create(context) {
