@@ -7,7 +7,7 @@ import type { ESLint } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
 import type { ClusterProfile } from '../rules/utils/settings.js';
 import { ruleFor, UNUSED_SUPPRESSION, type RuleSetting } from './lint.js';
-import { LoadError } from './loader/errors.js';
+import type { LoadError } from './loader/errors.js';
 import { defaultLimits } from './loader/limits.js';
 import { dottedPath } from './loader/schema.js';
 import { atPointer, parseYaml, toJS } from './loader/yaml.js';
@@ -98,18 +98,54 @@ async function ajv(): Promise<import('ajv').Ajv> {
 
 function describe(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
-  if (e.keyword === 'additionalProperties') return `\`${String(p.additionalProperty)}\` is not a known setting here`;
   if (e.keyword === 'enum') return `must be one of: ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
+  /* c8 ignore next -- Ajv gives every error of these schemas a message */
   return e.message ?? e.keyword;
 }
 
-async function readConfigFile(path: string): Promise<UserConfig> {
+/** One Ajv error as a sentence: `cluster.nodes` must be >= 1; `rulez` is not a known setting. */
+function sentence(e: ErrorObject, options = false): string {
+  if (e.keyword === 'additionalProperties') {
+    const path = `${e.instancePath}/${escapePointer(String((e.params as { additionalProperty: unknown }).additionalProperty))}`;
+    return `\`${dotted(path, options)}\` is not a known ${options ? 'option' : 'setting'}`;
+  }
+  return `\`${dotted(e.instancePath, options)}\` ${describe(e)}`;
+}
+
+function dotted(pointer: string, options: boolean): string {
+  const path = dottedPath(pointer);
+  if (path === '(top level)') return options ? 'options' : 'the configuration';
+  return path;
+}
+
+const escapePointer = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** Where a JSON pointer into the config file is, for JSON and YAML files. */
+type Locate = (pointer: string) => { line: number; column: number };
+
+/**
+ * The config file read by the stack loader's YAML reader is YAML 1.1, where a bare `off` is the boolean false:
+ * `schema: off` must still mean the severity.
+ */
+function offFromYaml11(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const config = { ...(value as Record<string, unknown>) };
+  const off = (v: unknown): unknown =>
+    v === false ? 'off' : Array.isArray(v) && v[0] === false ? ['off', ...(v as unknown[]).slice(1)] : v;
+  if ('unusedSuppressions' in config) config.unusedSuppressions = off(config.unusedSuppressions);
+  const rules = config.rules;
+  if (rules && typeof rules === 'object' && !Array.isArray(rules))
+    config.rules = Object.fromEntries(Object.entries(rules).map(([id, v]) => [id, off(v)]));
+  return config;
+}
+
+async function readConfigFile(path: string): Promise<{ user: UserConfig; locate?: Locate }> {
   if (/\.m?js$/.test(path)) {
     const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     if (!mod.default || typeof mod.default !== 'object')
       throw new ConfigError('the config module must export its configuration as default', path);
     await validateShape(mod.default, path);
-    return mod.default;
+    return { user: mod.default };
   }
   let text: string;
   try {
@@ -121,63 +157,125 @@ async function readConfigFile(path: string): Promise<UserConfig> {
   try {
     parsed = parseYaml(text, path, 0, defaultLimits);
   } catch (error) {
-    if (error instanceof LoadError) throw new ConfigError(error.message, path, error.line, error.column);
-    throw error;
+    // The parser throws LoadErrors (with a position) for text that is not YAML.
+    const e = error as Partial<LoadError> & Error;
+    throw new ConfigError(e.message, path, e.line, e.column);
   }
-  if (!parsed.root) return {};
-  const value = toJS(parsed.root);
+  const root = parsed.root;
+  if (!root) return { user: {} };
+  const value = path.endsWith('.json') ? toJS(root) : offFromYaml11(toJS(root));
   const lines = new LineIndex(text);
-  await validateShape(value, path, (pointer) => {
-    const { node, key } = atPointer(parsed.root ?? { kind: 'scalar', value: null, range: [0, 0], quoted: false }, pointer);
+  const locate: Locate = (pointer) => {
+    const { node, key } = atPointer(root, pointer);
     const pos = lines.position((key ?? node).range[0]);
     return { line: pos.line, column: pos.column + 1 };
-  });
-  return value as UserConfig;
+  };
+  await validateShape(value, path, locate);
+  return { user: value as UserConfig, locate };
 }
 
-async function validateShape(
-  value: unknown,
-  path: string,
-  position?: (pointer: string) => { line: number; column: number },
-): Promise<void> {
-  const schema = JSON.parse(readFileSync(new URL('../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
-  const validate = (await ajv()).compile(schema);
+let configValidator: import('ajv').ValidateFunction | undefined;
+
+async function validateShape(value: unknown, path: string, locate?: Locate): Promise<void> {
+  // Compiled once: the schema has an $id, and Ajv refuses a second schema under the same id.
+  if (!configValidator) {
+    const schema = JSON.parse(readFileSync(new URL('../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
+    configValidator = (await ajv()).compile(schema);
+  }
+  const validate = configValidator;
   if (validate(value)) return;
-  const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'oneOf');
-  const first = errors[0] ?? validate.errors?.[0];
-  if (!first) throw new ConfigError('invalid configuration', path);
+  // A `oneOf` fails with its branches' errors before it: the first of those says more than "must match".
+  const [first] = validate.errors as [ErrorObject, ...ErrorObject[]];
   let pointer = first.instancePath;
-  if (first.keyword === 'additionalProperties') pointer += `/${(first.params as { additionalProperty: string }).additionalProperty}`;
-  const pos = position?.(pointer);
-  throw new ConfigError(`\`${dottedPath(first.instancePath)}\` ${describe(first)}`, path, pos?.line, pos?.column);
+  if (first.keyword === 'additionalProperties')
+    pointer += `/${escapePointer(String((first.params as { additionalProperty: unknown }).additionalProperty))}`;
+  const pos = locate?.(pointer);
+  throw new ConfigError(sentence(first), path, pos?.line, pos?.column);
 }
 
 async function loadPlugin(prefix: string, spec: string | ESLint.Plugin, base: string): Promise<ESLint.Plugin> {
-  if (typeof spec !== 'string') return spec;
+  if (typeof spec !== 'string') return checkPlugin(prefix, 'the plugin object', spec);
   let url: string;
   try {
-    url =
-      spec.startsWith('.') || isAbsolute(spec)
-        ? pathToFileURL(resolve(base, spec)).href
-        : pathToFileURL(createRequire(resolve(base, 'noop.js')).resolve(spec)).href;
+    const isPath = spec.startsWith('.') || isAbsolute(spec);
+    const file = isPath ? resolve(base, spec) : createRequire(resolve(base, 'noop.js')).resolve(spec);
+    if (!existsSync(file)) throw new Error(`no file ${file}`);
+    url = pathToFileURL(file).href;
   } catch (error) {
-    throw new ConfigError(`plugin "${prefix}": cannot find ${spec} (${(error as Error).message.split('\n')[0] ?? ''})`);
+    throw new ConfigError(`plugin "${prefix}": cannot find ${spec} (${firstLine(error)})`);
   }
   let mod: { default?: unknown };
   try {
     mod = (await import(url)) as { default?: unknown };
   } catch (error) {
-    throw new ConfigError(`plugin "${prefix}": ${spec} failed to load: ${(error as Error).message.split('\n')[0] ?? ''}`);
+    throw new ConfigError(`plugin "${prefix}": ${spec} failed to load: ${firstLine(error)}`);
   }
-  const plugin = (mod.default ?? mod) as ESLint.Plugin;
-  if (typeof plugin !== 'object' || typeof plugin.rules !== 'object') {
-    throw new ConfigError(`plugin "${prefix}": ${spec} does not export a plugin with \`rules\``);
+  return checkPlugin(prefix, spec, mod.default ?? mod);
+}
+
+const firstLine = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\n[\s\S]*$/, '');
+
+function checkPlugin(prefix: string, what: string, value: unknown): ESLint.Plugin {
+  const plugin = value as ESLint.Plugin | null;
+  if (!plugin || typeof plugin !== 'object' || !plugin.rules || typeof plugin.rules !== 'object') {
+    throw new ConfigError(`plugin "${prefix}": ${what} does not export a plugin with \`rules\``);
   }
   for (const [id, rule] of Object.entries(plugin.rules)) {
-    if (typeof (rule as { create?: unknown }).create !== 'function')
+    if (typeof (rule as { create?: unknown } | null)?.create !== 'function')
       throw new ConfigError(`plugin "${prefix}": rule ${id} has no create() function`);
   }
   return plugin;
+}
+
+/** Rule ids close to an unknown one (a typo, a missing or extra prefix). */
+function closest(id: string, known: readonly string[]): string[] {
+  const distance = (a: string, b: string): number => {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const row = [i];
+      for (let j = 1; j <= b.length; j++)
+        row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = row;
+    }
+    return prev[b.length] as number;
+  };
+  const bare = id.startsWith(`${TOOL_NAME}/`) ? id.slice(TOOL_NAME.length + 1) : id;
+  return known.filter((k) => distance(bare, k) <= Math.max(2, Math.floor(k.length / 5))).slice(0, 3);
+}
+
+/** The options a rule's `meta.schema` allows, as one schema for the options array (ESLint's reading of it). */
+function optionsSchema(schema: unknown): object | undefined {
+  if (schema === false) return undefined;
+  if (schema === undefined || (Array.isArray(schema) && schema.length === 0)) return { type: 'array', maxItems: 0 };
+  if (Array.isArray(schema)) return { type: 'array', items: schema, minItems: 0, maxItems: schema.length };
+  return schema as object;
+}
+
+/** Checks a rule's options against its `meta.schema`, as ESLint would, with a message that names the rule. */
+async function checkOptions(
+  id: string,
+  rule: SwarmlintRule,
+  ruleOptions: unknown[],
+  inFile: (message: string, pointer: string) => ConfigError,
+  pointer: string,
+): Promise<void> {
+  const schema = optionsSchema(rule.meta.schema);
+  if (!schema) return;
+  const validate = (await ajv()).compile(schema);
+  if (validate(ruleOptions)) return;
+  const e = validate.errors?.[0];
+  /* c8 ignore next -- a schema that fails reports at least one error */
+  if (!e) throw inFile(`rule ${id}: invalid options`, pointer);
+  if (e.instancePath === '' && e.keyword === 'maxItems') {
+    const max = (e.params as { limit: number }).limit;
+    throw inFile(`rule ${id}: takes ${max === 0 ? 'no options' : `at most ${String(max)} option${max === 1 ? '' : 's'}`}`, pointer);
+  }
+  // The options are items 1… of the setting `[severity, ...options]`.
+  const index = /^\/(\d+)/.exec(e.instancePath);
+  let at = index ? `${pointer}/${String(Number(index[1]) + 1)}${e.instancePath.slice(index[0].length)}` : pointer;
+  if (e.keyword === 'additionalProperties')
+    at += `/${escapePointer(String((e.params as { additionalProperty: unknown }).additionalProperty))}`;
+  throw inFile(`rule ${id}: invalid options: ${sentence({ ...e, instancePath: e.instancePath.replace(/^\/0/, '') }, true)}`, at);
 }
 
 function parseSetting(value: unknown): [Setting, unknown[]] {
@@ -193,17 +291,22 @@ function parseSetting(value: unknown): [Setting, unknown[]] {
 export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig> {
   const builtins = options.builtins ?? builtinRules;
   const path = options.configPath ? resolve(options.cwd, options.configPath) : findConfig(options.cwd);
-  if (options.configPath && path && !existsSync(path)) throw new ConfigError('the config file does not exist', path);
-  const user: UserConfig = path ? await readConfigFile(path) : {};
+  if (options.configPath && !existsSync(path as string)) throw new ConfigError('the config file does not exist', path);
+  const { user, locate } = path ? await readConfigFile(path) : { user: {} as UserConfig, locate: undefined };
   const base = path ? dirname(path) : options.cwd;
+  /** A ConfigError in the config file, at the setting the JSON pointer names (JSON and YAML files). */
+  const inFile = (message: string, pointer: string): ConfigError => {
+    const pos = locate?.(pointer);
+    return new ConfigError(message, path, pos?.line, pos?.column);
+  };
 
   const plugins: Record<string, ESLint.Plugin> = {};
   for (const [prefix, spec] of Object.entries(user.plugins ?? {})) {
     try {
       plugins[prefix] = await loadPlugin(prefix, spec, base);
     } catch (error) {
-      if (error instanceof ConfigError && path && !error.file) throw new ConfigError(error.message, path);
-      throw error;
+      // loadPlugin throws ConfigErrors only; this one gets the plugin's place in the config file.
+      throw inFile((error as ConfigError).message, `/plugins/${escapePointer(prefix)}`);
     }
   }
 
@@ -214,43 +317,39 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
     const on = baseSet === 'all' || (baseSet === 'recommended' && docs?.recommended === true);
     rules[id] = { severity: on && docs ? docs.severity : 'off', options: [] };
   }
-  const apply = (id: string, setting: Setting, ruleOptions: unknown[] | undefined, where: string): void => {
+  const known = [
+    ...Object.keys(builtins),
+    ...Object.entries(plugins).flatMap(([prefix, p]) => Object.keys(p.rules as object).map((r) => `${prefix}/${r}`)),
+  ];
+  const fail = (message: string, pointer: string | undefined): ConfigError =>
+    pointer === undefined ? new ConfigError(message) : inFile(message, pointer);
+  const apply = (id: string, setting: Setting, ruleOptions: unknown[] | undefined, where: string, pointer?: string): void => {
     const rule = ruleFor(id, builtins, plugins);
     if (!rule) {
-      const hint = id.startsWith(`${TOOL_NAME}/`)
-        ? ` (write it without the "${TOOL_NAME}/" prefix)`
-        : id.includes('/')
-          ? ' (is its plugin listed under `plugins`?)'
-          : '';
-      throw new ConfigError(`${where}: unknown rule "${id}"${hint}`, path);
+      const near = closest(id, known);
+      const hint =
+        near.length > 0
+          ? ` (did you mean ${near.map((n) => `"${n}"`).join(' or ')}?)`
+          : id.includes('/') && !id.startsWith(`${TOOL_NAME}/`)
+            ? ' (is its plugin listed under `plugins`?)'
+            : '';
+      throw fail(`${where}: unknown rule "${id}"${hint}`, pointer);
     }
     if (![...SEVERITIES, 'off'].includes(setting))
-      throw new ConfigError(`${where}: rule ${id}: "${setting}" is not a severity (off, ${SEVERITIES.join(', ')})`, path);
+      throw fail(`${where}: rule ${id}: "${setting}" is not a severity (off, ${SEVERITIES.join(', ')})`, pointer);
     rules[id] = { severity: setting, options: ruleOptions ?? rules[id]?.options ?? [] };
   };
   for (const [id, value] of Object.entries(user.rules ?? {})) {
     const [setting, ruleOptions] = parseSetting(value);
-    apply(id, setting, ruleOptions, 'config');
+    const pointer = `/rules/${escapePointer(id)}`;
+    apply(id, setting, ruleOptions, 'config', pointer);
+    if (setting !== 'off' && ruleOptions.length > 0)
+      await checkOptions(id, ruleFor(id, builtins, plugins) as SwarmlintRule, ruleOptions, inFile, pointer);
   }
   for (const override of options.ruleOverrides ?? []) {
     const at = override.lastIndexOf(':');
     if (at <= 0) throw new ConfigError(`--rule ${override}: write it as id:severity (e.g. overlay-mtu:error)`);
     apply(override.slice(0, at), override.slice(at + 1) as Setting, undefined, `--rule ${override}`);
-  }
-  for (const [id, setting] of Object.entries(rules)) {
-    if (setting.severity === 'off' || setting.options.length === 0) continue;
-    const rule = ruleFor(id, builtins, plugins);
-    /* c8 ignore next -- every id in `rules` was checked above */
-    if (!rule) continue;
-    const schema = Array.isArray(rule.meta.schema)
-      ? { type: 'array', items: rule.meta.schema, minItems: 0, maxItems: rule.meta.schema.length }
-      : rule.meta.schema;
-    const validate = (await ajv()).compile(schema as object);
-    if (!validate(setting.options)) {
-      const e = validate.errors?.[0];
-      const where = e ? dottedPath(e.instancePath.replace(/^\/0/, '')).replace('(top level)', 'options') : 'options';
-      throw new ConfigError(`rule ${id}: invalid options: \`${where}\` ${e ? describe(e) : 'is invalid'}`, path);
-    }
   }
 
   const unused = user.unusedSuppressions ?? 'warning';
