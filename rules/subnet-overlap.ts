@@ -8,6 +8,7 @@ import {
   overlaps,
   parseCidr,
   parseLenient,
+  poolSubnetsBefore,
   type Cidr,
 } from './utils/cidr.js';
 import { clusterOf } from './utils/settings.js';
@@ -24,6 +25,8 @@ interface Options {
   hostBridges: NamedCidr[];
   /** Warn about subnets in the swarm's default address pools. */
   addressPools: boolean;
+  /** Warn only when fewer pool subnets than this come before the declared one (Docker allocates in order). */
+  poolHeadroom: number;
 }
 
 /** docker0 takes the first of the daemon's local pools, docker_gwbridge usually the next one. */
@@ -70,11 +73,12 @@ export default createRule({
           avoid: { type: 'array', items: namedCidrSchema },
           hostBridges: { type: 'array', items: namedCidrSchema },
           addressPools: { type: 'boolean' },
+          poolHeadroom: { type: 'integer', minimum: 0 },
         },
         additionalProperties: false,
       },
     ],
-    defaultOptions: [{ avoid: [], hostBridges: DEFAULT_BRIDGES, addressPools: true }] as [Options],
+    defaultOptions: [{ avoid: [], hostBridges: DEFAULT_BRIDGES, addressPools: true, poolHeadroom: 256 }] as [Options],
     messages: {
       malformed: 'Subnet `{{subnet}}` of network `{{network}}` {{problem}}.',
       overlapsStackSubnet:
@@ -90,7 +94,7 @@ export default createRule({
       overlapsNetwork:
         'Subnet {{subnet}} of network `{{network}}` overlaps {{other}} of network `{{otherNetwork}}`: tasks and nodes attached to both cannot tell which network an address is on, so traffic for one goes to the other.',
       insideAddressPool:
-        'Subnet {{subnet}} of network `{{network}}` overlaps the swarm\'s default address pool {{pool}}, from which Docker takes subnets for networks created without one: if such a network already holds these addresses, Docker refuses this one ("Pool overlaps with other one on this address space").',
+        'Subnet {{subnet}} of network `{{network}}` lies early in the swarm\'s default address pool {{pool}}, from which Docker hands out /{{size}} subnets in order to networks created without one: only {{before}} come before it, so once the swarm has created that many networks, Docker refuses this one ("Pool overlaps with other one on this address space").',
     },
   },
   create(context, [options]) {
@@ -174,8 +178,12 @@ export default createRule({
             clashes++;
             report(context, subnet, r.messageId, { ...base, ...r.data });
           }
+          const size = cluster.subnetSize ?? 24;
           const pool = options.addressPools && clashes === 0 ? pools.find((p) => overlaps(cidr, p)) : undefined;
-          if (pool) report(context, subnet, 'insideAddressPool', { ...base, pool: pool.text });
+          const before = pool ? poolSubnetsBefore(cidr, pool, size) : undefined;
+          if (pool && before !== undefined && before < options.poolHeadroom) {
+            report(context, subnet, 'insideAddressPool', { ...base, pool: pool.text, size: String(size), before: String(before) });
+          }
           seen.push({ network, subnet, cidr });
         }
       }

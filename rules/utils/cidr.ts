@@ -144,3 +144,14 @@ export function defaultIngressSubnet(pools: readonly string[] | undefined, subne
   const size = subnetSize !== undefined && subnetSize <= bitsOf(pool.family) ? subnetSize : 24;
   return make(pool.family, pool.network, Math.max(pool.prefix, size)).text;
 }
+
+/**
+ * How many subnets of `size` bits Docker hands out from `pool` before it reaches `cidr` (it allocates them in
+ * order: ingress takes the first). Undefined when the pool is not split that way (the size is shorter than the
+ * pool's prefix, or another family).
+ */
+export function poolSubnetsBefore(cidr: Cidr, pool: Cidr, size: number): number | undefined {
+  if (cidr.family !== pool.family || size < pool.prefix || size > bitsOf(pool.family)) return undefined;
+  if (cidr.network <= pool.network) return 0;
+  return Number((cidr.network - pool.network) >> BigInt(bitsOf(pool.family) - size));
+}

@@ -55,6 +55,7 @@ testRule('subnet-overlap', rule, {
       cluster: { networks: [{ name: 'stack_backend', subnets: ['172.28.0.0/16'], encrypted: false, scope: 'swarm' }] },
     },
     { name: 'address pool warnings off', code: pool, options: [{ addressPools: false }] },
+    { name: 'deep in the default pool: Docker reaches it only after thousands of networks', code: pool },
     { name: 'no host bridges to avoid', code: gwbridge, options: [{ hostBridges: [] }] },
     {
       name: 'address pools moved away from 10/8: ingress moved with them',
@@ -133,13 +134,14 @@ testRule('subnet-overlap', rule, {
       errors: [{ messageId: 'overlapsIngress', data: { subnet: '10.0.0.0/25', network: 'app', ingress: '10.0.0.0/24' } }],
     },
     {
-      name: 'inside the default address pool: a potential conflict only',
+      name: 'early in the default address pool: a potential conflict',
       code: pool,
+      options: [{ poolHeadroom: 6000 }],
       errors: [
         {
           messageId: 'insideAddressPool',
           ...at(pool, '10.20.0.0/16'),
-          data: { subnet: '10.20.0.0/16', network: 'app', pool: '10.0.0.0/8' },
+          data: { subnet: '10.20.0.0/16', network: 'app', pool: '10.0.0.0/8', size: '24', before: '5120' },
         },
       ],
     },
@@ -147,7 +149,12 @@ testRule('subnet-overlap', rule, {
       name: 'inside a declared address pool',
       code: customPool,
       cluster: { defaultAddrPools: ['10.128.0.0/9', '192.168.0.0/16'] },
-      errors: [{ messageId: 'insideAddressPool', data: { subnet: '192.168.50.0/24', network: 'app', pool: '192.168.0.0/16' } }],
+      errors: [
+        {
+          messageId: 'insideAddressPool',
+          data: { subnet: '192.168.50.0/24', network: 'app', pool: '192.168.0.0/16', size: '24', before: '50' },
+        },
+      ],
     },
     {
       name: 'docker_gwbridge',
@@ -233,7 +240,7 @@ testRule('subnet-overlap', rule, {
         {
           messageId: 'insideAddressPool',
           ...at(realIngress, '10.0.0.0/24'),
-          data: { subnet: '10.0.0.0/24', network: 'other', pool: '10.0.0.0/8' },
+          data: { subnet: '10.0.0.0/24', network: 'other', pool: '10.0.0.0/8', size: '24', before: '0' },
         },
       ],
     },
