@@ -3,7 +3,7 @@ import { createRule, report, visit } from './utils/create-rule.js';
 import { fileAt, formatPorts, specText } from './utils/ports.js';
 import { clusterOf, settingsOf } from './utils/settings.js';
 
-type MessageId = 'duplicateInService' | 'conflictInStack' | 'conflictInRun' | 'conflictInCluster';
+type MessageId = 'duplicateInService' | 'conflictInStack' | 'conflictInRun' | 'conflictInCluster' | 'conflictInClusterNamesake';
 
 /** A published port held by a service of this document. */
 interface Claim {
@@ -44,6 +44,8 @@ export default createRule({
         'Service `{{service}}` publishes {{port}}, which service `{{other}}` of the stack in {{file}} (linted in the same run) publishes in ingress mode: the routing mesh holds the port on every node, so whichever stack is deployed second has this service refused ("port … is already in use by service …").',
       conflictInCluster:
         'Service `{{service}}` publishes {{port}}, which service `{{other}}` already publishes in ingress mode in the cluster: swarmkit refuses this service ("port … is already in use by service …") until `{{other}}` releases the port.',
+      conflictInClusterNamesake:
+        'Service `{{service}}` publishes {{port}}, which service `{{other}}` already publishes in ingress mode in the cluster. If that is this service, deployed as stack `{{stack}}`, set `stackName: {{stack}}` in the config (this file is linted as stack `{{current}}`); if not, swarmkit refuses this service ("port … is already in use by service …").',
     },
   },
   create(context) {
@@ -97,7 +99,17 @@ export default createRule({
             const inCluster = clusterPorts.find(
               (p) => p.port === port && p.protocol.toLowerCase() === binding.protocol && p.service !== redeployed,
             );
-            if (inCluster) add(binding, port, 'conflictInCluster', { service: service.name, other: inCluster.service });
+            if (!inCluster) continue;
+            // `<stack>_<service>`: perhaps this very service, deployed under a stack name the linter was not told.
+            const namesake = inCluster.service.endsWith(`_${service.name}`);
+            if (namesake) {
+              add(binding, port, 'conflictInClusterNamesake', {
+                service: service.name,
+                other: inCluster.service,
+                stack: inCluster.service.slice(0, -service.name.length - 1),
+                current: stack.name,
+              });
+            } else add(binding, port, 'conflictInCluster', { service: service.name, other: inCluster.service });
           }
           for (const [key, binding] of own) {
             const list = claims.get(key) ?? [];

@@ -180,21 +180,34 @@ testRule('published-port-conflict', rule, {
       code: stack(['web', item('"80:80"') + item('"53:53/udp"')]),
       cluster: {
         publishedPorts: [
-          { port: 80, protocol: 'tcp', service: 'legacy_web' },
+          { port: 80, protocol: 'tcp', service: 'legacy_proxy' },
           { port: 53, protocol: 'UDP', service: 'infra_dns' },
         ],
       },
       errors: [
-        { messageId: 'conflictInCluster', line: 5, column: 9, data: { service: 'web', port: '80/tcp', other: 'legacy_web' } },
+        { messageId: 'conflictInCluster', line: 5, column: 9, data: { service: 'web', port: '80/tcp', other: 'legacy_proxy' } },
         { messageId: 'conflictInCluster', line: 6, column: 9, data: { service: 'web', port: '53/udp', other: 'infra_dns' } },
+      ],
+    },
+    {
+      name: 'a cluster service of the same name in another stack: perhaps this one under another stack name',
+      code: stack(['web', item('"80:80"')]),
+      cluster: { publishedPorts: [{ port: 80, protocol: 'tcp', service: 'shop_web' }] },
+      errors: [
+        {
+          messageId: 'conflictInClusterNamesake',
+          line: 5,
+          column: 9,
+          data: { service: 'web', port: '80/tcp', other: 'shop_web', stack: 'shop', current: 'stack' },
+        },
       ],
     },
     {
       name: 'a port taken in the stack and in the cluster: the stack conflict is reported',
       code: stack(['web', item('"80:80"')], ['api', item('"80:80"')]),
-      cluster: { publishedPorts: [{ port: 80, protocol: 'tcp', service: 'legacy_web' }] },
+      cluster: { publishedPorts: [{ port: 80, protocol: 'tcp', service: 'legacy_proxy' }] },
       errors: [
-        { messageId: 'conflictInCluster', line: 5, column: 9, data: { service: 'web', port: '80/tcp', other: 'legacy_web' } },
+        { messageId: 'conflictInCluster', line: 5, column: 9, data: { service: 'web', port: '80/tcp', other: 'legacy_proxy' } },
         { messageId: 'conflictInStack', line: 9, column: 9 },
       ],
     },
