@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import type { ActiveFault, FaultKind, FaultOptions } from './faults.js';
 import { applyFault } from './faults.js';
 import { buildBusyboxTar, IMAGE, IMAGE_REPO, IMAGE_TAG } from './image.js';
-import { run, runOk, sleep, type RunOptions, type RunResult } from './proc.js';
+import { run, runOk, type RunOptions, type RunResult } from './proc.js';
 import { parseJsonLine, rawCommand, type PingResult } from './raw.js';
 import {
   claimRun,
@@ -402,7 +402,14 @@ export class Lab {
   async dfPing(task: TaskInfo, address: string, size: number, count = 3): Promise<PingResult> {
     const result = await this.inTaskNetns(task, rawCommand(['ping', address, String(size), String(count), '2000']), { timeoutMs: 20_000 });
     if (!result.ok) throw new Error(`DF ping helper failed: ${result.stderr.trim()}`);
-    return parseJsonLine<PingResult>(result.stdout);
+    return parseJsonLine(result.stdout) as PingResult;
+  }
+
+  /** An ICMP echo of `size` bytes with DF set from a node's own namespace (underlay level). */
+  async nodeDfPing(node: number, address: string, size: number, count = 3): Promise<PingResult> {
+    const result = await this.exec(node, rawCommand(['ping', address, String(size), String(count), '2000']), { timeoutMs: 20_000 });
+    if (!result.ok) throw new Error(`DF ping helper failed: ${result.stderr.trim()}`);
+    return parseJsonLine(result.stdout) as PingResult;
   }
 
   /** Sends IP protocol 50 packets from node `from` to node `to` and counts how many a raw socket on `to` receives. */
@@ -420,8 +427,8 @@ export class Lab {
     const received = await receiving;
     if (!sending.ok || !received.ok) throw new Error(`ESP probe failed: ${sending.stderr.trim()} ${received.stderr.trim()}`);
     return {
-      sent: parseJsonLine<{ sent: number }>(sending.stdout).sent,
-      received: parseJsonLine<{ received: number }>(received.stdout).received,
+      sent: (parseJsonLine(sending.stdout) as { sent: number }).sent,
+      received: (parseJsonLine(received.stdout) as { received: number }).received,
     };
   }
 

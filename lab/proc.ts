@@ -50,7 +50,7 @@ export function run(file: string, args: readonly string[], options: RunOptions =
       resolve({ code, signal, stdout, stderr, timedOut });
     };
     child.on('error', (error: Error) => {
-      stderr += String(error.message);
+      stderr += error.message;
       finish(null, null);
     });
     child.on('close', finish);

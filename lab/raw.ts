@@ -71,7 +71,8 @@ export interface PingResult {
   readonly errors: readonly string[];
 }
 
-export function parseJsonLine<T>(stdout: string): T {
+/** The helper's result: the JSON on the last line of its output. */
+export function parseJsonLine(stdout: string): unknown {
   const line = stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as T;
+  return JSON.parse(line);
 }

@@ -1,7 +1,7 @@
 // Names of everything a lab run creates, and the synchronous teardown that removes them (also for leftovers of
 // runs that died). Every resource carries the run's name: `<prefix><5 random chars>`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSync, sleepSync } from './proc.js';
 
@@ -76,9 +76,17 @@ interface Owner {
 
 /** Marks the run as owned by this process, before anything else of it exists. */
 export function claimRun(names: RunNames): void {
-  mkdirSync(names.dir, { recursive: true, mode: 0o700 });
   const owner: Owner = { pid: process.pid, start: processStart(process.pid) ?? '' };
-  writeFileSync(join(names.dir, 'owner.json'), `${JSON.stringify(owner)}\n`);
+  // Another run's teardown may remove an empty STATE_ROOT between mkdir and write: try again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      mkdirSync(names.dir, { recursive: true, mode: 0o700 });
+      writeFileSync(join(names.dir, 'owner.json'), `${JSON.stringify(owner)}\n`);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** Whether the process that created a run is still alive (a live owner's run is never torn down by another). */
@@ -185,6 +193,11 @@ export function teardownSync(runName: string, log: (line: string) => void = () =
   }
   for (const point of mountsOf(names).reverse()) runSync('umount', ['-l', point], { timeoutMs: 10_000 });
   rmSync(names.dir, { recursive: true, force: true });
+  try {
+    rmdirSync(STATE_ROOT); // only when no other run uses it
+  } catch {
+    // not empty, or gone
+  }
   // Links of deleted namespaces vanish asynchronously: give the kernel a moment before judging.
   let left = leftovers(runName);
   while (left.length && Date.now() < deadline + 5_000) {
@@ -194,12 +207,16 @@ export function teardownSync(runName: string, log: (line: string) => void = () =
   return left;
 }
 
-/** Run names that something on this host still carries: folders, namespaces, links, FORWARD rules. */
-function knownRuns(prefix: string): Set<string> {
+/** Names of runs with this prefix that something on this host still carries: folders, namespaces, links, rules. */
+export function knownRuns(prefix: string): Set<string> {
+  checkPrefix(prefix);
+  const runName = `${prefix}[a-z0-9]{5}`;
+  const isRun = new RegExp(`^${runName}$`);
+  const nameRe = new RegExp(`^(${runName})(?:b|h\\d+|c\\d+|-n\\d+)$`);
+  const commentRe = new RegExp(`${COMMENT_PREFIX}(${runName})\\b`);
   const runs = new Set<string>();
-  const nameRe = new RegExp(`^(${prefix}[a-z0-9]{5})(?:b|h\\d+|c\\d+|-n\\d+)$`);
   try {
-    for (const entry of readdirSync(STATE_ROOT)) runs.add(entry);
+    for (const entry of readdirSync(STATE_ROOT)) if (isRun.test(entry)) runs.add(entry);
   } catch {
     // no runs yet
   }
@@ -208,15 +225,17 @@ function knownRuns(prefix: string): Set<string> {
     if (m?.[1]) runs.add(m[1]);
   }
   for (const rule of forwardRules()) {
-    const m = new RegExp(`${COMMENT_PREFIX}(\\w+)`).exec(rule);
+    const m = commentRe.exec(rule);
     if (m?.[1]) runs.add(m[1]);
   }
   return runs;
 }
 
-/** Tears down every earlier run whose owner died (a run of a live process, e.g. a parallel test, is left alone). */
+/**
+ * Tears down every earlier run of this prefix whose owner died (a run of a live process, e.g. a parallel test, is
+ * left alone; so are runs of other prefixes).
+ */
 export function cleanLeftovers(prefix = DEFAULT_PREFIX, log: (line: string) => void = () => undefined): string[] {
-  checkPrefix(prefix);
   const cleaned: string[] = [];
   for (const runName of knownRuns(prefix)) {
     if (ownerAlive(runName)) continue;

@@ -33,7 +33,7 @@ export async function waitFor<T>(
 ): Promise<T> {
   const deadline = Date.now() + options.timeoutMs;
   const interval = options.intervalMs ?? 500;
-  let lastSeen = 'nothing yet';
+  let lastSeen: string;
   for (;;) {
     try {
       const outcome = await probe();

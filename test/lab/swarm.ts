@@ -4,8 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { decide, prerequisites, runOk, up, waitFor, type Lab, type TaskInfo } from '../../lab/index.js';
-import { rawCommand, parseJsonLine, type PingResult } from '../../lab/raw.js';
+import { decide, prerequisites, runOk, up, waitFor, type Lab, type PingResult, type TaskInfo } from '../../lab/index.js';
 import { recordEngineApi, REDACTED } from '../../scripts/record-engine-api.js';
 
 const decision = decide(prerequisites());
@@ -18,7 +17,13 @@ if (!decision.run) {
 
 async function main(): Promise<void> {
   const began = Date.now();
-  const lab = await up({ nodes: 3, managers: 1, log: (line) => t.comment(line) });
+  const lab = await up({
+    nodes: 3,
+    managers: 1,
+    log: (line) => {
+      t.comment(line);
+    },
+  });
   t.teardown(() => lab.down());
 
   const NET = 'lab-net';
@@ -108,10 +113,7 @@ async function main(): Promise<void> {
     t.notOk(await lab.ping(probe(3), addr(probe(1)), { size: 1372, count: 3 }), 'busybox ping of a 1400-byte packet: no reply');
     t.ok(await reaches(probe(3), addr(probe(1)), 5_000), 'busybox ping of default size: replies');
     // Underlay level, from node 1's namespace to node 3's address: the frame is too big for node 3's eth0.
-    const underlay = async (size: number): Promise<PingResult> =>
-      parseJsonLine<PingResult>(
-        await lab.execOk(1, rawCommand(['ping', lab.node(3).address, String(size), '3', '2000']), { timeoutMs: 20_000 }),
-      );
+    const underlay = (size: number): Promise<PingResult> => lab.nodeDfPing(1, lab.node(3).address, size);
     const u1400 = await underlay(1400);
     const u1300 = await underlay(1300);
     t.equal(u1400.received, 0, `underlay: 1400-byte DF echo to node 3 unanswered (${JSON.stringify(u1400)})`);
