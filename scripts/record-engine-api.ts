@@ -61,7 +61,7 @@ export function getJson(docker: Docker, path: string, query: Record<string, stri
   const withQuery = Object.keys(query).length ? `${path}?` : path;
   return new Promise((resolve, reject) => {
     docker.modem.dial({ path: withQuery, method: 'GET', statusCodes: { 200: true }, options: query }, (error: unknown, data: unknown) => {
-      if (error) reject(error instanceof Error ? error : new Error(String(error)));
+      if (error) reject(error instanceof Error ? error : new Error(`GET ${path} failed`, { cause: error }));
       else resolve(data);
     });
   });
