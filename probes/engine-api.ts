@@ -3,6 +3,7 @@
  * networks, services, tasks), whatever the size of the cluster, under one deadline. `factsFromAnswers` is the
  * pure part (tested against answers recorded from a real dockerd); `collectAudit` does the I/O.
  */
+import { setMaxListeners } from 'node:events';
 import { FACTS_FORMAT, type FactsDocument, type FactsNetwork, type FactsOutcome, type FactsPort, type FactsService } from '../engine/facts-format.js';
 import { EngineApiError, type EngineApi } from './adapters/docker.js';
 
@@ -194,6 +195,8 @@ export function factsFromAnswers(answers: EngineAnswers, outcomes: FactsOutcome[
  */
 export async function collectAudit(api: EngineApi, source: string, deadlineMs: number, now: () => Date = () => new Date()): Promise<{ facts: FactsDocument; requests: number }> {
   const controller = new AbortController();
+  // Six calls share the signal, each with listeners of its own and of dockerode's.
+  setMaxListeners(32, controller.signal);
   const timer = setTimeout(() => {
     controller.abort();
   }, deadlineMs);
