@@ -6,6 +6,8 @@ import type { RuleModule } from '@typescript-eslint/utils/ts-eslint';
 import type { SwarmlintDocs } from './utils/create-rule.js';
 import containerDensity from './container-density.js';
 import dnsrrIngressPort from './dnsrr-ingress-port.js';
+import encryptedOverlayPrerequisites from './encrypted-overlay-prerequisites.js';
+import encryptionMismatch from './encryption-mismatch.js';
 import engineVersionParity from './engine-version-parity.js';
 import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
@@ -30,6 +32,8 @@ export type SwarmlintRule = RuleModule<string, readonly any[], SwarmlintDocs>;
 export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'container-density': containerDensity,
   'dnsrr-ingress-port': dnsrrIngressPort,
+  'encrypted-overlay-prerequisites': encryptedOverlayPrerequisites,
+  'encryption-mismatch': encryptionMismatch,
   'engine-version-parity': engineVersionParity,
   'ingress-network-attach': ingressNetworkAttach,
   interpolation,
