@@ -20,6 +20,8 @@ export function profileFromFacts(facts: Facts): ClusterProfile {
         .map((p) => ({ port: p.published ?? 0, protocol: p.protocol, service: s.name })),
     ),
   };
+  const addressed = facts.nodes.filter((n) => n.address);
+  if (addressed.length > 0) profile.nodeAddresses = addressed.map((n) => ({ name: n.hostname, address: n.address }));
   if (facts.nodes.length > 0) {
     profile.nodes = ready.length || facts.nodes.length;
     profile.windowsNodes = facts.nodes.filter((n) => n.os === 'windows').length;

@@ -91,6 +91,8 @@ export default createRule({
         "Subnet {{subnet}} of network `{{network}}` overlaps {{bridge}} ({{cidr}}) on the nodes: inside the tasks the overlay's route claims those addresses, so traffic for them goes into the overlay (docker_gwbridge also carries the tasks' traffic out of the node).",
       overlapsSite:
         "Subnet {{subnet}} of network `{{network}}` overlaps {{site}} ({{cidr}}): inside the tasks the overlay's route claims those addresses, so tasks cannot reach the hosts there.",
+      overlapsNodeAddress:
+        "Subnet {{subnet}} of network `{{network}}` holds {{nodes}}, the underlay address of a node: inside the tasks the overlay's route claims it, so tasks cannot reach that node, and traffic meant for it stays in the overlay.",
       overlapsNetwork:
         'Subnet {{subnet}} of network `{{network}}` overlaps {{other}} of network `{{otherNetwork}}`: tasks and nodes attached to both cannot tell which network an address is on, so traffic for one goes to the other.',
       insideAddressPool:
@@ -152,6 +154,19 @@ export default createRule({
       return out;
     };
 
+    const nodeList = (held: readonly { name: string; address: string }[]): string =>
+      [...held]
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((n) => `node \`${n.name}\` (${n.address})`)
+        .join(', ');
+
+    /** Node addresses as host routes (/32, /128), to test them with the same overlap arithmetic. */
+    const nodeAddresses = (nodes: readonly { name: string; address: string }[]): { name: string; address: string; cidr: Cidr }[] =>
+      nodes.flatMap((n) => {
+        const cidr = n.address ? parseLenient(`${n.address}/${n.address.includes(':') ? '128' : '32'}`) : undefined;
+        return cidr ? [{ ...n, cidr }] : [];
+      });
+
     const checkStack = (stack: Stack): void => {
       const reserved = reservedForStack();
       const pools = (cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS).map(parseLenient).filter((c) => c !== undefined);
@@ -177,6 +192,11 @@ export default createRule({
             if (!overlaps(cidr, r.cidr) || r.owner === `${stack.name}_${network.name}`) continue;
             clashes++;
             report(context, subnet, r.messageId, { ...base, ...r.data });
+          }
+          const held = nodeAddresses(cluster.nodeAddresses ?? []).filter((n) => overlaps(cidr, n.cidr));
+          if (held.length > 0) {
+            clashes++;
+            report(context, subnet, 'overlapsNodeAddress', { ...base, nodes: nodeList(held) });
           }
           const size = cluster.subnetSize ?? 24;
           const pool = options.addressPools && clashes === 0 ? pools.find((p) => overlaps(cidr, p)) : undefined;
@@ -205,6 +225,10 @@ export default createRule({
             report(context, subnet, 'overlapsNetwork', { ...base, other: earlier.cidr.text, otherNetwork: earlier.network.name });
           }
           for (const r of reserved) if (overlaps(cidr, r.cidr)) report(context, subnet, r.messageId, { ...base, ...r.data });
+          const held = nodeAddresses(facts.nodes.map((n) => ({ name: n.hostname, address: n.address }))).filter((n) =>
+            overlaps(cidr, n.cidr),
+          );
+          if (held.length > 0) report(context, subnet, 'overlapsNodeAddress', { ...base, nodes: nodeList(held) });
           seen.push({ network, subnet, cidr });
         }
       }

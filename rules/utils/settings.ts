@@ -17,6 +17,8 @@ export interface ClusterProfile {
   subnetSize?: number;
   /** The ingress network's subnet, default 10.0.0.0/24. */
   ingressSubnet?: string;
+  /** The nodes' underlay addresses (from an audit): an overlay subnet holding one cuts tasks off that node. */
+  nodeAddresses?: { name: string; address: string }[];
   /** Networks of the site that overlays must not overlap: office LAN, VPC, VPN. */
   siteCidrs?: { cidr: string; name?: string }[];
   /** Networks that already exist in the cluster (from an audit). */

@@ -77,6 +77,19 @@ testRule('subnet-overlap', rule, {
   ],
   invalid: [
     {
+      name: "a subnet holding a node's address, known from an audit",
+      code: stack({ app: ['192.168.10.0/24'] }),
+      cluster: {
+        nodeAddresses: [
+          { name: 'worker-7', address: '192.168.10.17' },
+          { name: 'manager-1', address: '192.168.20.5' },
+        ],
+      },
+      errors: [
+        { messageId: 'overlapsNodeAddress', data: { subnet: '192.168.10.0/24', network: 'app', nodes: 'node `worker-7` (192.168.10.17)' } },
+      ],
+    },
+    {
       name: 'overlapping across two networks: reported at the later one',
       code: a,
       errors: [
@@ -404,6 +417,29 @@ testRule(
             line: 19,
             column: 9,
             data: { subnet: '172.18.0.0/24', network: 'app', other: '172.18.0.0/16', otherNetwork: 'docker_gwbridge' },
+          },
+        ],
+      },
+      {
+        name: "audit: an overlay holding the nodes' underlay addresses (the lab's overlapping-overlay fault)",
+        code: JSON.stringify(
+          {
+            format: 'swarmlint-facts/1',
+            kind: 'audit',
+            nodes: [
+              { id: 'b', hostname: 'swl-n2', address: '198.18.0.102' },
+              { id: 'a', hostname: 'swl-n1', address: '198.18.0.101' },
+              { id: 'c', hostname: 'far', address: '192.0.2.7' },
+            ],
+            networks: [{ name: 'lab-overlap', driver: 'overlay', scope: 'swarm', subnets: ['198.18.0.0/24'] }],
+          },
+          null,
+          2,
+        ),
+        errors: [
+          {
+            messageId: 'overlapsNodeAddress',
+            data: { subnet: '198.18.0.0/24', network: 'lab-overlap', nodes: 'node `swl-n1` (198.18.0.101), node `swl-n2` (198.18.0.102)' },
           },
         ],
       },
