@@ -50,6 +50,7 @@ export async function resolveInputs(
     }
     if (kind === 'file') {
       if (keep(path)) sets.push([path]);
+      else errors.push({ kind: 'io', message: 'this file is ignored (`ignores` in the config)', file: path });
       continue;
     }
     const patterns = kind === 'dir' ? STACK_GLOBS.map((g) => `${relative(cwd, path).replace(/\\/g, '/') || '.'}/${g}`) : [arg];
@@ -57,11 +58,18 @@ export async function resolveInputs(
       errors.push({ kind: 'io', message: 'no such file or folder', file: path });
       continue;
     }
-    const found = (await glob(patterns, { cwd, absolute: true, dot: false, ignore: SKIP })).sort().filter(keep);
+    const matched = (await glob(patterns, { cwd, absolute: true, dot: false, ignore: SKIP })).sort();
+    const found = matched.filter(keep);
     if (found.length === 0) {
+      const what = kind === 'dir' ? 'stack file in this folder' : `file that matches ${arg}`;
       errors.push({
         kind: 'io',
-        message: kind === 'dir' ? `no stack files in this folder (looked for ${STACK_GLOBS.join(', ')})` : `no files match ${arg}`,
+        message:
+          matched.length > 0
+            ? `every ${what} is ignored (\`ignores\` in the config)`
+            : kind === 'dir'
+              ? `no stack files in this folder (looked for ${STACK_GLOBS.join(', ')})`
+              : `no files match ${arg}`,
         file: path,
       });
     }
@@ -73,7 +81,8 @@ export async function resolveInputs(
   return { sets, errors };
 }
 
-function readStdin(max: number): Buffer {
+/** Standard input, up to `max` bytes; null when there is more (it is not read to the end). */
+function readStdin(max: number): Buffer | null {
   const chunks: Buffer[] = [];
   let size = 0;
   const buf = Buffer.alloc(65536);
@@ -82,29 +91,36 @@ function readStdin(max: number): Buffer {
     try {
       n = readSync(0, buf);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-      if ((error as NodeJS.ErrnoException).code === 'EOF') break;
+      /* c8 ignore start -- platform-dependent: a non-blocking stdin (EAGAIN), Windows' end of a pipe (EOF) */
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
       throw error;
+      /* c8 ignore stop */
     }
     if (n === 0) break;
     size += n;
-    if (size > max) {
-      chunks.push(Buffer.from(buf.subarray(0, n)));
-      break;
-    }
+    if (size > max) return null;
     chunks.push(Buffer.from(buf.subarray(0, n)));
   }
   return Buffer.concat(chunks);
 }
 
+const mib = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+
 /** Reads and decodes one input, or says why it cannot be linted (with file and position). */
 export function readInput(path: string, limits: LoadLimits): ReadFile | FatalError {
   try {
     let bytes: Uint8Array;
-    if (path === STDIN) bytes = readStdin(limits.maxFileBytes);
-    else {
-      const size = statSync(path).size;
-      if (size > limits.maxFileBytes) throw tooLarge(size, path, limits);
+    if (path === STDIN) {
+      const read = readStdin(limits.maxFileBytes);
+      if (!read)
+        throw new LoadError(`more than ${mib(limits.maxFileBytes)} on standard input, over the limit for a stack file`, '<stdin>', 1, 1);
+      bytes = read;
+    } else {
+      const st = statSync(path);
+      if (st.isDirectory()) throw new Error('a folder, not a stack file (-c and --merge take files)');
+      if (st.size > limits.maxFileBytes) throw tooLarge(st.size, path, limits);
       bytes = readFileSync(path);
     }
     const { text, bom } = decodeText(bytes, path === STDIN ? '<stdin>' : path, limits);
@@ -112,6 +128,7 @@ export function readInput(path: string, limits: LoadLimits): ReadFile | FatalErr
   } catch (error) {
     if (error instanceof LoadError)
       return { kind: 'load', message: error.message, file: error.file, line: error.line, column: error.column };
-    return { kind: 'io', message: (error as Error).message.replace(/^[A-Z]+: /, ''), file: path };
+    const e = error as NodeJS.ErrnoException;
+    return { kind: 'io', message: e.code === 'ENOENT' ? 'no such file or folder' : e.message, file: path };
   }
 }

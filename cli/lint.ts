@@ -7,15 +7,16 @@ import { isDocument, prepareDocument } from '../engine/documents.js';
 import type { FatalError, FileEdit, LintReport } from '../engine/findings.js';
 import { applyEdits } from '../engine/fix.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
-import { LoadError } from '../engine/loader/errors.js';
+import type { LoadError } from '../engine/loader/errors.js';
 import { loadFacts } from '../engine/loader/facts.js';
 import { defaultLimits } from '../engine/loader/limits.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../rules/utils/settings.js';
 import { type ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
-import { resolveInputs, readInput, type ReadFile } from './inputs.js';
+import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
 import { describeRules, useColor, writeReport } from './output.js';
+import { reporters } from '../reporters/index.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
 
@@ -63,9 +64,26 @@ function clusterFacts(path: string, cwd: string): ClusterProfile {
   try {
     return profileFromFacts(loadFacts(text, file));
   } catch (error) {
-    if (error instanceof LoadError) throw new ConfigError(`--cluster-facts: ${error.message}`, error.file, error.line, error.column);
-    throw error;
+    // loadFacts throws LoadErrors, with the position of what is wrong.
+    const e = error as LoadError;
+    throw new ConfigError(`--cluster-facts: ${e.message}`, e.file, e.line, e.column);
   }
+}
+
+const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
+
+/** The command line's own values, checked before any work is done: a typo must not cost a lint run. */
+function checkUsage(values: ParsedArgs['values'], positionals: readonly string[]): void {
+  const format = values.format as string | undefined;
+  if (format !== undefined && !(format in reporters))
+    throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
+  const max = values['max-warnings'] as string | undefined;
+  if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`--max-warnings ${max}: a whole number, 0 or more`);
+  const threshold = values['failure-threshold'] as string | undefined;
+  if (threshold !== undefined && !(THRESHOLDS as readonly string[]).includes(threshold))
+    throw new UsageError(`--failure-threshold ${threshold}: one of ${THRESHOLDS.join(', ')}`);
+  if (values.fix === true && values['fix-dry-run'] !== true && positionals.includes(STDIN))
+    throw new UsageError('--fix cannot rewrite standard input (use --fix-dry-run to see what it would fix)');
 }
 
 interface Pass {
@@ -75,6 +93,7 @@ interface Pass {
 
 export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const values = args.values;
+  checkUsage(values, args.positionals);
   const format = (values.format as string | undefined) ?? 'stylish';
   const config = await loadConfig({
     cwd,
@@ -83,8 +102,9 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   });
   const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   if (values['env-file']) for (const [k, v] of readEnvFile(values['env-file'] as string, cwd)) env.set(k, v);
+  // A saved audit is what the cluster is: where it and the config file both say something, the audit wins.
   const cluster: ClusterProfile = values['cluster-facts']
-    ? { ...clusterFacts(values['cluster-facts'] as string, cwd), ...config.cluster }
+    ? { ...config.cluster, ...clusterFacts(values['cluster-facts'] as string, cwd) }
     : config.cluster;
 
   const compose = (values['compose-file'] as string[] | undefined) ?? [];
@@ -173,10 +193,6 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     outputFile,
   );
   const maxWarnings = values['max-warnings'] !== undefined ? Number(values['max-warnings']) : config.maxWarnings;
-  if (maxWarnings !== undefined && (!Number.isInteger(maxWarnings) || maxWarnings < 0))
-    throw new UsageError('--max-warnings takes a whole number');
-  const threshold = (values['failure-threshold'] as string | undefined) ?? config.failureThreshold;
-  if (!['error', 'warning', 'info', 'suggestion', 'none'].includes(threshold))
-    throw new UsageError(`--failure-threshold ${threshold}: one of error, warning, info, suggestion, none`);
-  return exitCode(report, threshold as Parameters<typeof exitCode>[1], maxWarnings);
+  const threshold = (values['failure-threshold'] as (typeof THRESHOLDS)[number] | undefined) ?? config.failureThreshold;
+  return exitCode(report, threshold, maxWarnings);
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
 import { ruleFor, UNUSED_SUPPRESSION } from '../engine/lint.js';
-import { DOCS_BASE } from '../engine/meta.js';
+import { HOMEPAGE } from '../engine/meta.js';
 import { reporters } from '../reporters/index.js';
 import type { ReportContext, RuleDescriptor } from '../reporters/types.js';
 import type { SwarmlintRule } from '../rules/index.js';
@@ -14,7 +14,8 @@ const ENGINE_RULES: RuleDescriptor[] = [
     id: UNUSED_SUPPRESSION,
     description: 'A suppression comment that suppresses nothing.',
     severity: 'warning',
-    helpUri: `${DOCS_BASE}${UNUSED_SUPPRESSION}.md`,
+    // Not a rule with a page of its own: the README's section on suppressions.
+    helpUri: `${HOMEPAGE}#suppressing-a-finding`,
     remediation:
       'Remove the comment, or the rule id in it that no longer reports here (`unusedSuppressions: off` in the config turns this off).',
     fixable: false,
@@ -62,6 +63,13 @@ export function writeReport(report: LintReport, format: string, context: ReportC
   const reporter = reporters[format];
   if (!reporter) throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
   const text = reporter(report, context);
-  if (outputFile) writeFileSync(resolve(context.cwd, outputFile), text);
-  else if (text) process.stdout.write(text);
+  if (!outputFile) {
+    if (text) process.stdout.write(text);
+    return;
+  }
+  try {
+    writeFileSync(resolve(context.cwd, outputFile), text);
+  } catch (error) {
+    throw new UsageError(`--output-file ${outputFile}: ${(error as Error).message}`);
+  }
 }

@@ -25,12 +25,16 @@ export function swarmlint(args: readonly string[], options: RunOptions): Promise
   for (const [k, v] of Object.entries(options.env ?? {})) env[k] = v;
   for (const k of Object.keys(env)) if (env[k] === undefined) Reflect.deleteProperty(env, k);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, MAIN, ...args], { cwd: options.cwd, env, stdio: 'pipe' });
+    // `--` before the script: Node takes a script argument named `--env-file` as its own option and exits 9 when
+    // the file is missing (nodejs/node#54232); after `--` it leaves the script's arguments alone.
+    const child = spawn(process.execPath, [...process.execArgv, '--', MAIN, ...args], { cwd: options.cwd, env, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
+    // The CLI may stop reading before the end (input over the size limit).
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
       resolve({ code, stdout, stderr });
     });

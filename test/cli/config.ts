@@ -1,0 +1,51 @@
+// Configuration through the CLI: the config file found or named, and its errors (exit 2, naming the rule or
+// the setting, with file:line:column).
+import t from 'tap';
+import { join } from 'node:path';
+import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+
+t.test('the nearest config file applies; --config names another', async (t) => {
+  const cwd = t.testdir({
+    'swarmlint.config.yml': 'extends: none\nrules:\n  swarm-ignored-key: error\n',
+    'strict.json': '{ "rules": { "dnsrr-ingress-port": "off" }, "failureThreshold": "warning" }\n',
+    stacks: { 'two.yml': TWO_PROBLEMS },
+  });
+  const near = await swarmlint(['lint', 'two.yml'], { cwd: join(cwd, 'stacks') });
+  t.equal(near.code, 1);
+  t.match(near.stdout, /5:5 +error .*swarm-ignored-key/, 'the config file in the folder above');
+  t.notMatch(near.stdout, 'dnsrr-ingress-port', 'extends: none');
+  const named = await swarmlint(['lint', '--config', '../strict.json', 'two.yml'], { cwd: join(cwd, 'stacks') });
+  t.equal(named.code, 1, 'failureThreshold: warning from the named config');
+  t.match(named.stdout, /5:5 +warning .*swarm-ignored-key/);
+  t.notMatch(named.stdout, 'dnsrr-ingress-port');
+});
+
+t.test('config errors: exit 2, the rule or setting named, with file:line:column', async (t) => {
+  const cwd = t.testdir({
+    'two.yml': TWO_PROBLEMS,
+    'unknown.yml': 'rules:\n  schema: error\n  overlay-mut: warning\n',
+    'options.yml': 'rules:\n  overlay-mtu: [warning, {underlayMtu: big}]\n',
+    'nooptions.yml': 'rules:\n  dnsrr-ingress-port: [error, {strict: true}]\n',
+    'key.json': '{\n  "extends": "all",\n  "rulez": {}\n}\n',
+    'nested.yml': 'cluster:\n  nodes: 3\n  underlayMTU: 1400\n',
+    'off.yml': 'extends: recommended\nrules:\n  swarm-ignored-key: off\n  dnsrr-ingress-port: off\n',
+  });
+  for (const [file, message] of [
+    ['unknown.yml', /^swarmlint: \S+unknown\.yml:3:3: config: unknown rule "overlay-mut" \(did you mean "overlay-mtu"\?\)\n$/],
+    ['options.yml', /^swarmlint: \S+options\.yml:2:27: rule overlay-mtu: invalid options: `underlayMtu` must be integer\n$/],
+    ['nooptions.yml', /^swarmlint: \S+nooptions\.yml:2:3: rule dnsrr-ingress-port: takes no options\n$/],
+    ['key.json', /^swarmlint: \S+key\.json:3:3: `rulez` is not a known setting\n$/],
+    ['nested.yml', /^swarmlint: \S+nested\.yml:3:3: `cluster\.underlayMTU` is not a known setting\n$/],
+  ] as const) {
+    const r = await swarmlint(['lint', '--config', file, 'two.yml'], { cwd });
+    t.equal(r.code, 2, `${file}: exit 2`);
+    t.match(r.stderr, message, `${file}: ${r.stderr.trim()}`);
+    t.equal(r.stdout, '', `${file}: nothing linted`);
+    t.ok(r.stderr.includes(join(cwd, file)), `${file}: the file named`);
+  }
+  const off = await swarmlint(['lint', '--config', 'off.yml', 'two.yml'], { cwd });
+  t.same([off.code, off.stdout, off.stderr], [0, '', ''], '`off` in a YAML config turns rules off');
+  const gone = await swarmlint(['lint', '--config', 'gone.yml', 'two.yml'], { cwd });
+  t.equal(gone.code, 2);
+  t.match(gone.stderr, /^swarmlint: \S+gone\.yml: the config file does not exist\n$/);
+});
