@@ -95,3 +95,112 @@ export interface FactsDocument {
   services: FactsService[];
   outcomes: FactsOutcome[];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Preflight: this host and its paths to the other nodes.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface FactsInterface {
+  name: string;
+  mtu: number;
+  up: boolean;
+  /** Addresses with their prefix, `192.168.1.10/24`, `fe80::1/64`. */
+  addresses: string[];
+  /** Kernel driver (`ethtool -i`), when known: `vmxnet3`, `virtio_net`. */
+  driver?: string;
+  /** `tx-checksum-ip-generic` offload state (`ethtool -k`), when known. */
+  txChecksumIpGeneric?: boolean;
+}
+
+export interface FactsRoute {
+  /** `default` or a CIDR. */
+  destination: string;
+  device: string;
+  gateway?: string;
+  /** A route's own `mtu` attribute, when set. */
+  mtu?: number;
+}
+
+/** What the local firewall does with swarm traffic from a peer (or from anywhere), and the rule that decides. */
+export interface FactsFirewallVerdict {
+  protocol: 'tcp' | 'udp' | 'esp';
+  /** Absent for ESP. */
+  port?: number;
+  /** A peer address, or `any`. */
+  from: string;
+  verdict: 'accept' | 'drop' | 'reject' | 'unknown';
+  /** The rule text that decides (or the chain policy), as the firewall prints it. */
+  rule?: string;
+  /** Which firewall: `iptables-legacy`, `iptables-nft`, `nftables`, `ufw`, `firewalld`. */
+  source: string;
+}
+
+export interface FactsListener {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  address: string;
+  /** The owning process name, when known (`dockerd`). */
+  process?: string;
+}
+
+export interface FactsKernelModule {
+  name: string;
+  state: 'loaded' | 'builtin' | 'available' | 'missing' | 'unknown';
+}
+
+export interface FactsHost {
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  root: boolean;
+  capNetRaw: boolean;
+  /** `legacy`, `nf_tables`, or absent when no iptables. */
+  iptablesBackend?: string;
+  engine?: {
+    version: string;
+    /** `inactive`, `pending`, `active`, `error`, `locked`. */
+    swarmState: string;
+    role?: 'manager' | 'worker';
+    dataPathPort?: number;
+  };
+  interfaces: FactsInterface[];
+  routes: FactsRoute[];
+  firewall: FactsFirewallVerdict[];
+  listeners: FactsListener[];
+  modules: FactsKernelModule[];
+}
+
+/** One probe of a path to a peer. */
+export interface FactsPortCheck {
+  protocol: 'tcp' | 'udp' | 'esp' | 'icmp';
+  port?: number;
+  /**
+   * `open` (connected, or the responder echoed the nonce both ways), `closed` (refused, or ICMP port
+   * unreachable), `filtered` (no answer where one was due), `open-or-filtered` (UDP with no responder: silence
+   * proves nothing), `error` (the probe itself failed).
+   */
+  state: 'open' | 'closed' | 'filtered' | 'open-or-filtered' | 'error';
+  /** `connect`, `responder`, `icmp-unreachable`, `echo`. */
+  method: string;
+  detail?: string;
+}
+
+export interface FactsPeer {
+  address: string;
+  role: 'manager' | 'peer';
+  /** The interface the route to the peer uses, and its MTU. */
+  device?: string;
+  deviceMtu?: number;
+  checks: FactsPortCheck[];
+  /** The largest ICMP payload + headers (an IP packet size) that got an answer with DF set, and the largest tried. */
+  pathMtu?: number;
+  pathMtuProbedUpTo?: number;
+}
+
+/** In a preflight document, `nodes`, `networks`, `services` and `swarm` are the manager's, when its API was read. */
+export interface PreflightFacts extends FactsDocument {
+  kind: 'preflight';
+  host?: FactsHost;
+  peers: FactsPeer[];
+}

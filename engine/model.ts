@@ -245,10 +245,93 @@ export interface Facts extends BaseNode {
   networks: Network[];
   services: Service[];
   outcomes: ProbeOutcome[];
-  /** Host-side facts (preflight). Kept loosely typed here; facts rules read them through engine/facts.ts. */
-  host?: BaseNode & { type: 'Host'; [key: string]: unknown };
-  peers: (BaseNode & { type: 'PeerPath'; [key: string]: unknown })[];
+  /** Preflight: this host, and its paths to the manager and peers. */
+  host?: Host;
+  peers: PeerPath[];
   comments: Comment[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Preflight: this host and its paths (engine/facts-format.ts has the same shapes as plain data).
+// ---------------------------------------------------------------------------------------------------------
+
+export interface HostInterface extends BaseNode {
+  type: 'HostInterface';
+  name: string;
+  mtu: number;
+  up: boolean;
+  addresses: string[];
+  driver?: string;
+  txChecksumIpGeneric?: boolean;
+}
+
+export interface HostRoute extends BaseNode {
+  type: 'HostRoute';
+  destination: string;
+  device: string;
+  gateway?: string;
+  mtu?: number;
+}
+
+export interface FirewallVerdict extends BaseNode {
+  type: 'FirewallVerdict';
+  protocol: 'tcp' | 'udp' | 'esp';
+  port?: number;
+  from: string;
+  verdict: 'accept' | 'drop' | 'reject' | 'unknown';
+  rule?: string;
+  source: string;
+}
+
+export interface Listener extends BaseNode {
+  type: 'Listener';
+  protocol: 'tcp' | 'udp';
+  port: number;
+  address: string;
+  process?: string;
+}
+
+export interface KernelModule extends BaseNode {
+  type: 'KernelModule';
+  name: string;
+  state: 'loaded' | 'builtin' | 'available' | 'missing' | 'unknown';
+}
+
+export interface Host extends BaseNode {
+  type: 'Host';
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  root: boolean;
+  capNetRaw: boolean;
+  iptablesBackend?: string;
+  engine?: { version: string; swarmState: string; role?: 'manager' | 'worker'; dataPathPort?: number };
+  interfaces: HostInterface[];
+  routes: HostRoute[];
+  firewall: FirewallVerdict[];
+  listeners: Listener[];
+  modules: KernelModule[];
+}
+
+export interface PortCheck extends BaseNode {
+  type: 'PortCheck';
+  protocol: 'tcp' | 'udp' | 'esp' | 'icmp';
+  port?: number;
+  state: 'open' | 'closed' | 'filtered' | 'open-or-filtered' | 'error';
+  method: string;
+  detail?: string;
+}
+
+export interface PeerPath extends BaseNode {
+  type: 'PeerPath';
+  address: string;
+  role: 'manager' | 'peer';
+  device?: string;
+  deviceMtu?: number;
+  checks: PortCheck[];
+  pathMtu?: number;
+  pathMtuProbedUpTo?: number;
 }
 
 export type ModelNode =
@@ -263,12 +346,28 @@ export type ModelNode =
   | ServiceReference
   | SwarmNode
   | SwarmInfo
-  | ProbeOutcome;
+  | ProbeOutcome
+  | Host
+  | HostInterface
+  | HostRoute
+  | FirewallVerdict
+  | Listener
+  | KernelModule
+  | PeerPath
+  | PortCheck;
 
 /** ESLint's traversal follows these keys. */
 export const visitorKeys: Record<string, string[]> = {
   Stack: ['networks', 'services'],
-  Facts: ['swarm', 'nodes', 'networks', 'services', 'outcomes'],
+  Facts: ['swarm', 'nodes', 'networks', 'services', 'host', 'peers', 'outcomes'],
+  Host: ['interfaces', 'routes', 'firewall', 'listeners', 'modules'],
+  HostInterface: [],
+  HostRoute: [],
+  FirewallVerdict: [],
+  Listener: [],
+  KernelModule: [],
+  PeerPath: ['checks'],
+  PortCheck: [],
   Service: ['ports', 'networks', 'constraints', 'references'],
   Network: ['subnets'],
   Subnet: [],

@@ -4,6 +4,14 @@ import { checkDepth, LineIndex } from './text.js';
 import { get, parseYaml, type PValue } from './yaml.js';
 import type {
   Facts,
+  FirewallVerdict,
+  Host,
+  HostInterface,
+  HostRoute,
+  KernelModule,
+  Listener,
+  PeerPath,
+  PortCheck,
   Network,
   PortBinding,
   ProbeOutcome,
@@ -206,6 +214,10 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
     };
   });
 
+  const hostV = get(root, 'host');
+  const host = hostV?.kind === 'map' ? readHost(hostV, span) : undefined;
+  const peers = list(get(root, 'peers')).map((v) => readPeer(v, span));
+
   return {
     type: 'Facts',
     ...span([0, text.length]),
@@ -217,7 +229,8 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
     networks,
     services,
     outcomes,
-    peers: [],
+    ...(host ? { host } : {}),
+    peers,
     comments: [],
   };
 }
@@ -225,4 +238,134 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
 /** For ESLint users and the engine alike: a facts document's text to its model. */
 export function loadFactsText(text: string, path: string): Facts {
   return loadFacts(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+}
+
+type SpanOf = (r: Range) => Span;
+const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, V>);
+const oneOf = <T extends string>(value: string, allowed: readonly T[], fallback: T): T => allowed.find((a) => a === value) ?? fallback;
+
+function readHost(v: PValue, span: SpanOf): Host {
+  const hostname = s(get(v, 'hostname'), 'this host');
+  const engineV = get(v, 'engine');
+  const ref = (kind: 'interface' | 'port' | 'host', name: string) => ({ kind, name, parent: hostname });
+  const interfaces: HostInterface[] = list(get(v, 'interfaces')).map((x) => ({
+    type: 'HostInterface',
+    ...span(x.range),
+    at: {},
+    ref: ref('interface', s(get(x, 'name'))),
+    name: s(get(x, 'name')),
+    mtu: n(get(x, 'mtu')) ?? 0,
+    up: b(get(x, 'up')),
+    addresses: strings(get(x, 'addresses')),
+    ...opt('driver', s(get(x, 'driver'))),
+    ...(get(x, 'txChecksumIpGeneric')?.kind === 'scalar' ? { txChecksumIpGeneric: b(get(x, 'txChecksumIpGeneric')) } : {}),
+  }));
+  const routes: HostRoute[] = list(get(v, 'routes')).map((x) => ({
+    type: 'HostRoute',
+    ...span(x.range),
+    at: {},
+    destination: s(get(x, 'destination')),
+    device: s(get(x, 'device')),
+    ...opt('gateway', s(get(x, 'gateway'))),
+    ...opt('mtu', n(get(x, 'mtu'))),
+  }));
+  const firewall: FirewallVerdict[] = list(get(v, 'firewall')).map((x) => {
+    const protocol = oneOf(s(get(x, 'protocol')), ['tcp', 'udp', 'esp'] as const, 'tcp');
+    const port = n(get(x, 'port'));
+    return {
+      type: 'FirewallVerdict',
+      ...span(x.range),
+      at: {},
+      ref: ref('port', port !== undefined ? `${String(port)}/${protocol}` : protocol),
+      protocol,
+      ...opt('port', port),
+      from: s(get(x, 'from'), 'any'),
+      verdict: oneOf(s(get(x, 'verdict')), ['accept', 'drop', 'reject', 'unknown'] as const, 'unknown'),
+      ...opt('rule', s(get(x, 'rule'))),
+      source: s(get(x, 'source')),
+    };
+  });
+  const listeners: Listener[] = list(get(v, 'listeners')).map((x) => ({
+    type: 'Listener',
+    ...span(x.range),
+    at: {},
+    ref: ref('port', `${String(n(get(x, 'port')) ?? 0)}/${s(get(x, 'protocol'), 'tcp')}`),
+    protocol: oneOf(s(get(x, 'protocol')), ['tcp', 'udp'] as const, 'tcp'),
+    port: n(get(x, 'port')) ?? 0,
+    address: s(get(x, 'address')),
+    ...opt('process', s(get(x, 'process'))),
+  }));
+  const modules: KernelModule[] = list(get(v, 'modules')).map((x) => ({
+    type: 'KernelModule',
+    ...span(x.range),
+    at: {},
+    name: s(get(x, 'name')),
+    state: oneOf(s(get(x, 'state')), ['loaded', 'builtin', 'available', 'missing', 'unknown'] as const, 'unknown'),
+  }));
+  const role = s(get(engineV, 'role'));
+  return {
+    type: 'Host',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'host', name: hostname },
+    hostname,
+    os: s(get(v, 'os'), 'linux').toLowerCase(),
+    kernel: s(get(v, 'kernel')),
+    arch: s(get(v, 'arch')),
+    root: b(get(v, 'root')),
+    capNetRaw: b(get(v, 'capNetRaw')),
+    ...opt('iptablesBackend', s(get(v, 'iptablesBackend'))),
+    ...(engineV?.kind === 'map'
+      ? {
+          engine: {
+            version: s(get(engineV, 'version')),
+            swarmState: s(get(engineV, 'swarmState'), 'inactive'),
+            ...(role === 'manager' || role === 'worker' ? { role } : {}),
+            ...opt('dataPathPort', n(get(engineV, 'dataPathPort'))),
+          },
+        }
+      : {}),
+    interfaces,
+    routes,
+    firewall,
+    listeners,
+    modules,
+  };
+}
+
+function readPeer(v: PValue, span: SpanOf): PeerPath {
+  const address = s(get(v, 'address'));
+  const checks: PortCheck[] = list(get(v, 'checks')).map((x) => {
+    const protocol = oneOf(s(get(x, 'protocol')), ['tcp', 'udp', 'esp', 'icmp'] as const, 'tcp');
+    const port = n(get(x, 'port'));
+    return {
+      type: 'PortCheck',
+      ...span(x.range),
+      at: {},
+      ref: {
+        kind: 'port',
+        name: port !== undefined ? `${address}:${String(port)}/${protocol}` : `${address} ${protocol}`,
+        parent: address,
+      },
+      protocol,
+      ...opt('port', port),
+      state: oneOf(s(get(x, 'state')), ['open', 'closed', 'filtered', 'open-or-filtered', 'error'] as const, 'error'),
+      method: s(get(x, 'method')),
+      ...opt('detail', s(get(x, 'detail'))),
+    };
+  });
+  return {
+    type: 'PeerPath',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'peer', name: address },
+    address,
+    role: s(get(v, 'role')) === 'manager' ? 'manager' : 'peer',
+    ...opt('device', s(get(v, 'device'))),
+    ...opt('deviceMtu', n(get(v, 'deviceMtu'))),
+    checks,
+    ...opt('pathMtu', n(get(v, 'pathMtu'))),
+    ...opt('pathMtuProbedUpTo', n(get(v, 'pathMtuProbedUpTo'))),
+  };
 }
