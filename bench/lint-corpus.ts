@@ -289,6 +289,8 @@ const cpuKnown = list.every((c) => samples[c.name]!.every((s) => s.cpu !== undef
 const cpu = cpuKnown ? Object.fromEntries(list.map((c) => [c.name, stats(samples[c.name]!.map((s) => s.cpu!))])) : undefined;
 
 const ratios = {
+  // What a linter that did nothing but parse with `yaml` would score against dclint: the ceiling for swarmlint.
+  dclintOverFloor: { min: wall.dclint.min / wall.floor.min, median: wall.dclint.median / wall.floor.median },
   dclintOverSwarmlint: { min: wall.dclint.min / wall.swarmlint.min, median: wall.dclint.median / wall.swarmlint.median },
   swarmlintOverFloor: { min: wall.swarmlint.min / wall.floor.min, median: wall.swarmlint.median / wall.floor.median },
 };
@@ -373,6 +375,7 @@ const lines = [
           `swarmlint / floor ${cpuRatios.swarmlintOverFloor.median.toFixed(2)}x median (${cpuRatios.swarmlintOverFloor.min.toFixed(2)}x min)`,
       ]
     : []),
+  `ceiling:            dclint / floor ${ratios.dclintOverFloor.median.toFixed(1)}x median (${ratios.dclintOverFloor.min.toFixed(1)}x min): what parsing alone would score against dclint`,
   `(targets judged on the wall-time medians)`,
   `results: ${relative(ROOT, out)}`,
   '',
