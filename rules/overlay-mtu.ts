@@ -1,5 +1,8 @@
-import type { Facts, Network, Stack } from '../engine/model.js';
+import type { Facts, Network, Span, Stack } from '../engine/model.js';
 import { createRule, report, textOf, visit } from './utils/create-rule.js';
+import { managerAnswered } from './utils/facts.js';
+import { linkTo } from './utils/host.js';
+import { containerMtu, DEFAULT_MTU, MAX_MTU, MIN_MTU, packetSize } from './utils/mtu.js';
 import { networkSpan } from './utils/placement.js';
 import { clusterOf } from './utils/settings.js';
 
@@ -8,37 +11,27 @@ interface Options {
   underlayMtu?: number;
 }
 
-/** Ethernet's MTU: what Docker assumes when the option is unset, and what we assume of an unknown underlay. */
-const DEFAULT_MTU = 1500;
-/** VXLAN over IPv4: inner Ethernet 14 + VXLAN 8 + UDP 8 + outer IPv4 20 (libnetwork overlay `vxlanEncap`). */
-const VXLAN_OVERHEAD = 50;
-/** ESP in transport mode with rfc4106(gcm(aes)): SPI 4 + sequence 4 + IV 8 + pad length 1 + next header 1 + ICV 8. */
-const ESP_OVERHEAD = 26;
-/** The smallest MTU an IPv4 interface may have; the kernel refuses less. */
-const MIN_MTU = 68;
-/** The largest IP packet. */
-const MAX_MTU = 65535;
-
-/**
- * The MTU libnetwork gives the containers' interfaces on an overlay network (`maxMTU` in the overlay driver): the
- * option (default 1500) less VXLAN's 50 bytes, and when encrypted less ESP's 26, rounded down to a multiple of 4.
- */
-function containerMtu(option: number, encrypted: boolean): number {
-  const mtu = option - VXLAN_OVERHEAD;
-  if (!encrypted) return mtu;
-  const esp = mtu - ESP_OVERHEAD;
-  return esp - (esp % 4);
-}
-
-/** Bytes an encapsulated full-size packet takes on the underlay (ESP needs no padding: the inner size is aligned). */
-function packetSize(container: number, encrypted: boolean): number {
-  return container + VXLAN_OVERHEAD + (encrypted ? ESP_OVERHEAD : 0);
-}
-
 interface Underlay {
   mtu: number;
   source: string;
+  /** Where it was measured, when that is an object of the document (a peer's path). */
+  at?: Span;
 }
+
+/** The MTU of the interface (or route) this host reaches each peer by, in a preflight document. */
+function localLinks(facts: Facts): Underlay[] {
+  return facts.peers.flatMap((peer) => {
+    const link = linkTo(facts.host, peer);
+    if (link?.mtu === undefined) return [];
+    const source = link.byRoute
+      ? `the \`mtu\` of this host's route to ${peer.address} (via \`${link.device}\`)`
+      : `interface \`${link.device}\` of this host, which the route to ${peer.address} uses`;
+    return [{ mtu: link.mtu, source, at: peer }];
+  });
+}
+
+const smallest = (list: readonly Underlay[]): Underlay | undefined =>
+  list.reduce<Underlay | undefined>((best, u) => (!best || u.mtu < best.mtu ? u : best), undefined);
 
 export default createRule({
   name: 'overlay-mtu',
@@ -64,24 +57,47 @@ export default createRule({
       tooLarge:
         'Network `{{network}}` would send overlay packets of {{packet}} bytes between nodes, but the underlay MTU is {{underlay}} ({{source}}): larger packets are fragmented or dropped, so small requests work while large responses and TLS handshakes hang. Docker takes `com.docker.network.driver.mtu` ({{option}}) as the budget of the encapsulated packet and gives containers {{container}}, after {{overhead}}.',
       invalid: 'Network `{{network}}` sets `com.docker.network.driver.mtu` to `{{value}}`, {{problem}}.',
+      defaultTooLarge:
+        "The swarm's overlay networks send packets of up to {{packet}} bytes between nodes unless their `com.docker.network.driver.mtu` says otherwise (the manager's networks were not read, so the default is assumed), but the underlay MTU is {{underlay}} ({{source}}): larger packets are fragmented or dropped, so small requests work while large responses and TLS handshakes hang.",
     },
   },
   create(context, [options]) {
     const cluster = clusterOf(context);
 
-    const underlayOf = (network: Network, root: Stack | Facts): Underlay => {
+    const fixed = (): Underlay | undefined => {
       if (options.underlayMtu !== undefined) return { mtu: options.underlayMtu, source: 'the rule option `underlayMtu`' };
-      if (root.type === 'Facts') {
-        const attached = network.nodes && network.nodes.length > 0 ? new Set(network.nodes) : undefined;
-        let smallest: { mtu: number; node: string } | undefined;
-        for (const node of root.nodes) {
-          if (node.underlayMtu === undefined || (attached && !attached.has(node.id) && !attached.has(node.hostname))) continue;
-          if (!smallest || node.underlayMtu < smallest.mtu) smallest = { mtu: node.underlayMtu, node: node.hostname };
-        }
-        if (smallest) return { mtu: smallest.mtu, source: `measured on node \`${smallest.node}\`` };
-      }
+      return undefined;
+    };
+    const fallback = (): Underlay => {
       if (cluster.underlayMtu !== undefined) return { mtu: cluster.underlayMtu, source: '`cluster.underlayMtu`' };
       return { mtu: DEFAULT_MTU, source: 'assumed Ethernet default: set `cluster.underlayMtu`' };
+    };
+
+    const underlayOf = (network: Network, root: Stack | Facts): Underlay => {
+      const option = fixed();
+      if (option) return option;
+      if (root.type === 'Facts') {
+        const attached = network.nodes && network.nodes.length > 0 ? new Set(network.nodes) : undefined;
+        const measured: Underlay[] = [];
+        for (const node of root.nodes) {
+          if (node.underlayMtu === undefined || (attached && !attached.has(node.id) && !attached.has(node.hostname))) continue;
+          measured.push({ mtu: node.underlayMtu, source: `measured on node \`${node.hostname}\`` });
+        }
+        // This host's own links (preflight): every overlay of the swarm will run over them once it joins.
+        measured.push(...localLinks(root));
+        const least = smallest(measured);
+        if (least) return least;
+      }
+      return fallback();
+    };
+
+    /** A preflight document without the manager's networks: the overlays at their default option, ingress included. */
+    const checkDefault = (facts: Facts): void => {
+      if (facts.kind !== 'preflight' || managerAnswered(facts, 'networks')) return;
+      const underlay = fixed() ?? smallest(localLinks(facts)) ?? fallback();
+      const packet = packetSize(containerMtu(DEFAULT_MTU, false), false);
+      if (packet <= underlay.mtu) return;
+      report(context, underlay.at ?? facts.host ?? facts, 'defaultTooLarge', { packet, underlay: underlay.mtu, source: underlay.source });
     };
 
     const check = (root: Stack | Facts): void => {
@@ -129,6 +145,12 @@ export default createRule({
       }
     };
 
-    return visit({ 'Stack:exit': check, 'Facts:exit': check });
+    return visit({
+      'Stack:exit': check,
+      'Facts:exit'(facts) {
+        check(facts);
+        checkDefault(facts);
+      },
+    });
   },
 });

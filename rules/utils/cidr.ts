@@ -106,11 +106,24 @@ export function describeProblem(problem: CidrProblem): string {
   }
 }
 
+/** A single address as a host range (`/32`, `/128`), to test it with the same arithmetic; undefined when it is not one. */
+export function addressCidr(address: string): Cidr | undefined {
+  const text = address.trim();
+  if (text === '') return undefined;
+  const parsed = parseCidr(`${text}/${text.includes(':') ? '128' : '32'}`);
+  return parsed.ok ? parsed.cidr : undefined;
+}
+
 const last = (c: Cidr): bigint => c.network | hostMask(c.family, c.prefix);
 
 /** Do the two ranges share an address? Ranges of different families never do. */
 export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.family === b.family && a.network <= last(b) && b.network <= last(a);
+}
+
+/** Does `outer` hold every address of `inner`? */
+export function contains(outer: Cidr, inner: Cidr): boolean {
+  return outer.family === inner.family && outer.prefix <= inner.prefix && outer.network <= inner.network && last(inner) <= last(outer);
 }
 
 /**

@@ -1,7 +1,32 @@
-import type { Facts } from '../../engine/model.js';
+import type { Facts, Network } from '../../engine/model.js';
+
+type Part = 'nodes' | 'networks' | 'services' | 'tasks' | 'info' | 'swarm';
 
 /** Did the facts document get this part of the Engine API (e.g. `networks`)? False when the call failed. */
-export function answered(facts: Facts, part: 'nodes' | 'networks' | 'services' | 'tasks' | 'info' | 'swarm'): boolean {
+export function answered(facts: Facts, part: Part): boolean {
   if (facts.kind !== 'audit') return false;
   return !facts.outcomes.some((o) => o.probe === `engine-api/${part}` && o.status !== 'ok');
+}
+
+/**
+ * Does a preflight document hold the manager's answer for this part (its Engine API was read with
+ * `--manager-docker-host`)? Yes when an `…engine-api/<part>` outcome says ok, or when the part holds something and
+ * no such outcome failed: a swarm always has networks (ingress) and nodes (the manager itself). An audit's own
+ * answers are `answered`'s.
+ */
+export function managerAnswered(facts: Facts, part: 'nodes' | 'networks'): boolean {
+  const outcomes = facts.outcomes.filter((o) => o.probe === `engine-api/${part}` || o.probe.endsWith(`/engine-api/${part}`));
+  if (outcomes.some((o) => o.status !== 'ok')) return false;
+  return outcomes.length > 0 || facts[part].length > 0;
+}
+
+/** The swarm's encrypted overlay networks, and whether the document says which networks the swarm has at all. */
+export interface SwarmEncryption {
+  known: boolean;
+  networks: Network[];
+}
+
+export function swarmEncryption(facts: Facts): SwarmEncryption {
+  const known = facts.kind === 'audit' ? answered(facts, 'networks') : managerAnswered(facts, 'networks');
+  return { known, networks: known ? facts.networks.filter((n) => n.driver === 'overlay' && n.encrypted) : [] };
 }

@@ -1,4 +1,5 @@
 import { checkRuleDocs } from '../helpers/rule-docs.js';
+import { factsDoc, objectLine } from '../helpers/facts.js';
 import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/overlay-mtu.js';
 
@@ -313,6 +314,229 @@ testRule(
               overhead: '78 bytes of VXLAN, ESP and alignment',
             },
           },
+        ],
+      },
+    ],
+  },
+  'facts',
+);
+
+// Preflight: this host's links to its peers are the underlay every overlay of the swarm will run over.
+const eth0 = (mtu: number): object => ({ name: 'eth0', mtu, up: true, addresses: ['198.18.0.10/24'] });
+const host = (interfaces: object[], routes: object[] = []): object => ({ hostname: 'joiner', interfaces, routes });
+const onLink = { destination: '198.18.0.0/24', device: 'eth0' };
+const ingress = { name: 'ingress', driver: 'overlay', ingress: true, subnets: ['10.0.0.0/24'] };
+const ok = { probe: 'engine-api/networks', status: 'ok' };
+const preflight = (parts: Record<string, unknown>): string => factsDoc({ peers: [], outcomes: [], ...parts }, 'preflight');
+const viaEth0 = 'interface `eth0` of this host, which the route to 198.18.0.101 uses';
+
+const measured = preflight({
+  host: host([eth0(1400)], [onLink]),
+  peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+  networks: [ingress],
+});
+const byDevice = preflight({
+  peers: [{ address: '198.18.0.102', role: 'peer', device: 'ens5', deviceMtu: 1300, checks: [] }],
+  networks: [ingress],
+});
+const byRoute = preflight({
+  host: host(
+    [eth0(1500)],
+    [
+      { destination: 'default', device: 'eth0', gateway: '198.18.0.1' },
+      { destination: '198.18.0.0/16', device: 'eth0', mtu: 1400 },
+    ],
+  ),
+  peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+  networks: [ingress],
+});
+const notRead = preflight({ host: host([eth0(1300)], [onLink]), peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }] });
+const failedRead = preflight({
+  host: host([eth0(1400)], [onLink]),
+  peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+  outcomes: [{ probe: 'manager/engine-api/networks', status: 'error', reason: 'timed out' }],
+});
+const noLinks = preflight({ host: host([eth0(1500)]), peers: [{ address: 'not-an-address', role: 'manager', checks: [] }] });
+
+testRule(
+  'overlay-mtu',
+  rule,
+  {
+    valid: [
+      {
+        name: "preflight: the manager's overlays fit this host's link",
+        code: preflight({
+          host: host([eth0(1450)], [onLink]),
+          peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+          networks: [{ ...ingress, mtu: 1450 }],
+        }),
+      },
+      {
+        name: "preflight: a route's larger `mtu` does not raise the interface's",
+        code: preflight({
+          host: host([eth0(1500)], [{ destination: '198.18.0.0/24', device: 'eth0', mtu: 9000 }]),
+          peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+          networks: [ingress],
+        }),
+      },
+      {
+        name: 'preflight: networks not read, a 1500 link carries the default',
+        code: preflight({ host: host([eth0(1500)], [onLink]), peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }] }),
+      },
+      {
+        name: 'preflight: networks read and none there (an ok outcome says so), nothing to check',
+        code: preflight({
+          host: host([eth0(1300)], [onLink]),
+          peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+          outcomes: [ok],
+        }),
+      },
+      {
+        name: 'preflight: no route, no device, an interface without an MTU: nothing measured, 1500 assumed',
+        code: noLinks,
+      },
+      {
+        name: 'preflight: the device named by the probe is not among the interfaces and has no MTU of its own',
+        code: preflight({
+          host: host([{ ...eth0(0), name: 'eth0' }], [onLink]),
+          peers: [{ address: '198.18.0.101', role: 'manager', device: 'tun0', checks: [] }],
+        }),
+      },
+      {
+        name: 'preflight: an interface whose MTU the probe could not read (0) measures nothing',
+        code: preflight({
+          host: host([eth0(0)], [onLink]),
+          peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+          networks: [ingress],
+        }),
+      },
+      {
+        name: 'an audit without networks is not given the default check',
+        code: factsDoc({ nodes: [node('a', 1300)], networks: [] }),
+      },
+    ],
+    invalid: [
+      {
+        name: "preflight: the route to the manager leaves by a 1400 interface, under the manager's ingress",
+        code: measured,
+        errors: [
+          {
+            messageId: 'tooLarge',
+            line: objectLine(measured, '"name": "ingress"'),
+            column: 5,
+            data: {
+              network: 'ingress',
+              packet: 1500,
+              underlay: 1400,
+              source: viaEth0,
+              option: 'unset, so 1500',
+              container: 1450,
+              overhead: '50 bytes of VXLAN',
+            },
+          },
+        ],
+      },
+      {
+        name: 'preflight: the device and its MTU as the probe gave them, with no host facts',
+        code: byDevice,
+        errors: [
+          {
+            messageId: 'tooLarge',
+            line: objectLine(byDevice, '"name": "ingress"'),
+            data: {
+              network: 'ingress',
+              packet: 1500,
+              underlay: 1300,
+              source: 'interface `ens5` of this host, which the route to 198.18.0.102 uses',
+              option: 'unset, so 1500',
+              container: 1450,
+              overhead: '50 bytes of VXLAN',
+            },
+          },
+        ],
+      },
+      {
+        name: "preflight: the route's own `mtu`, on the longest matching prefix, is the limit",
+        code: byRoute,
+        errors: [
+          {
+            messageId: 'tooLarge',
+            data: {
+              network: 'ingress',
+              packet: 1500,
+              underlay: 1400,
+              source: "the `mtu` of this host's route to 198.18.0.101 (via `eth0`)",
+              option: 'unset, so 1500',
+              container: 1450,
+              overhead: '50 bytes of VXLAN',
+            },
+          },
+        ],
+      },
+      {
+        name: 'preflight: a node of the swarm measured smaller than this host wins',
+        code: preflight({
+          host: host([eth0(1450)], [onLink]),
+          peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+          nodes: [{ id: 'm', hostname: 'manager-1', role: 'manager', underlayMtu: 1400 }],
+          networks: [ingress],
+        }),
+        errors: [
+          {
+            messageId: 'tooLarge',
+            data: {
+              network: 'ingress',
+              packet: 1500,
+              underlay: 1400,
+              source: 'measured on node `manager-1`',
+              option: 'unset, so 1500',
+              container: 1450,
+              overhead: '50 bytes of VXLAN',
+            },
+          },
+        ],
+      },
+      {
+        name: "preflight: the manager's networks not read: the default against this host's 1300 link, at the peer",
+        code: notRead,
+        errors: [
+          {
+            messageId: 'defaultTooLarge',
+            line: objectLine(notRead, '"address": "198.18.0.101"'),
+            column: 5,
+            data: { packet: 1500, underlay: 1300, source: viaEth0 },
+          },
+        ],
+      },
+      {
+        name: 'preflight: the networks call failed, so the networks are not known',
+        code: failedRead,
+        errors: [
+          {
+            messageId: 'defaultTooLarge',
+            line: objectLine(failedRead, '"address": "198.18.0.101"'),
+            data: { packet: 1500, underlay: 1400, source: viaEth0 },
+          },
+        ],
+      },
+      {
+        name: 'preflight: nothing measured, the rule option says 1400: reported at the host',
+        code: noLinks,
+        options: [{ underlayMtu: 1400 }],
+        errors: [
+          {
+            messageId: 'defaultTooLarge',
+            line: objectLine(noLinks, '"hostname": "joiner"'),
+            data: { packet: 1500, underlay: 1400, source: 'the rule option `underlayMtu`' },
+          },
+        ],
+      },
+      {
+        name: 'preflight: no host facts, the cluster profile says 1400: reported at the document',
+        code: preflight({}),
+        cluster: { underlayMtu: 1400 },
+        errors: [
+          { messageId: 'defaultTooLarge', line: 1, column: 1, data: { packet: 1500, underlay: 1400, source: '`cluster.underlayMtu`' } },
         ],
       },
     ],
