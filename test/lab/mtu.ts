@@ -10,7 +10,13 @@ if (!decision.run) {
   else t.plan(0, decision.skip);
 } else {
   await t.test('the overlay MTU option is the on-wire budget', async (t) => {
-    const lab = await up({ nodes: 2, managers: 1, log: (line) => t.comment(line) });
+    const lab = await up({
+      nodes: 2,
+      managers: 1,
+      log: (line) => {
+        t.comment(line);
+      },
+    });
     t.teardown(() => lab.down());
     const cases = [
       { name: 'mtu-1400', options: { mtu: 1400 }, expected: 1350 },
