@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { echoPortPart } from '../echo.js';
 import type { Protocol } from '../model.js';
 
 /** One published-port record, as `docker stack deploy` turns a short port spec into (docker/cli opts/port.go). */
@@ -39,7 +40,7 @@ export function parsePortSpec(spec: string | number): PortSpecResult {
   if (slash !== -1) {
     protocol = rest.slice(slash + 1).toLowerCase();
     rest = rest.slice(0, slash);
-    if (!PROTOCOLS.has(protocol)) return { ok: false, error: `invalid protocol "${protocol}" (tcp, udp or sctp)` };
+    if (!PROTOCOLS.has(protocol)) return { ok: false, error: `invalid protocol${echoPortPart(protocol)} (tcp, udp or sctp)` };
   }
   let hostIp: string | undefined;
   let hostPart = '';
@@ -48,9 +49,9 @@ export function parsePortSpec(spec: string | number): PortSpecResult {
   const v6 = /^\[([0-9a-fA-F:.]+)\]:(.*)$/.exec(rest);
   if (v6) {
     hostIp = v6[1] ?? '';
-    if (!isIPv6(hostIp)) return { ok: false, error: `invalid IP address "${hostIp}"` };
+    if (!isIPv6(hostIp)) return { ok: false, error: `invalid IP address${echoPortPart(hostIp)}` };
     const parts = (v6[2] ?? '').split(':');
-    if (parts.length !== 2) return { ok: false, error: `invalid port spec "${raw}"` };
+    if (parts.length !== 2) return { ok: false, error: `invalid port spec${echoPortPart(raw)}` };
     hostPart = parts[0] ?? '';
     containerPart = parts[1] ?? '';
   } else {
@@ -63,30 +64,35 @@ export function parsePortSpec(spec: string | number): PortSpecResult {
       hostIp = parts[0];
       hostPart = parts[1] ?? '';
       containerPart = parts[2] ?? '';
-    } else return { ok: false, error: `invalid port spec "${raw}"` };
-    if (hostIp !== undefined && hostIp !== '' && !isIPv4(hostIp)) return { ok: false, error: `invalid IP address "${hostIp}"` };
+    } else return { ok: false, error: `invalid port spec${echoPortPart(raw)}` };
+    if (hostIp !== undefined && hostIp !== '' && !isIPv4(hostIp))
+      return { ok: false, error: `invalid IP address${echoPortPart(hostIp)}` };
   }
   const container = parseRange(containerPart);
-  if (!container || container.start === 0) return { ok: false, error: `invalid container port "${containerPart}"` };
+  if (!container || container.start === 0) return { ok: false, error: `invalid container port${echoPortPart(containerPart)}` };
   const out: ParsedPort[] = [];
   const proto = protocol as Protocol;
   const withIp = (p: ParsedPort): ParsedPort => (hostIp ? { ...p, hostIp } : p);
   if (hostPart === '') {
-    if (container.end - container.start + 1 > MAX_EXPANSION) return { ok: false, error: `port range "${containerPart}" is too large` };
+    if (container.end - container.start + 1 > MAX_EXPANSION)
+      return { ok: false, error: `port range${echoPortPart(containerPart)} is too large` };
     for (let p = container.start; p <= container.end; p++) out.push(withIp({ target: p, published: 0, protocol: proto }));
     return { ok: true, ports: out };
   }
   const host = parseRange(hostPart);
-  if (!host) return { ok: false, error: `invalid published port "${hostPart}"` };
+  if (!host) return { ok: false, error: `invalid published port${echoPortPart(hostPart)}` };
   const hostLen = host.end - host.start + 1;
   const containerLen = container.end - container.start + 1;
-  if (hostLen > MAX_EXPANSION) return { ok: false, error: `port range "${hostPart}" is too large` };
+  if (hostLen > MAX_EXPANSION) return { ok: false, error: `port range${echoPortPart(hostPart)} is too large` };
   if (containerLen === 1) {
     for (let p = host.start; p <= host.end; p++) out.push(withIp({ target: container.start, published: p, protocol: proto }));
     return { ok: true, ports: out };
   }
   if (hostLen !== containerLen)
-    return { ok: false, error: `published range "${hostPart}" and container range "${containerPart}" differ in length` };
+    return {
+      ok: false,
+      error: `published range${echoPortPart(hostPart)} and container range${echoPortPart(containerPart)} differ in length`,
+    };
   for (let i = 0; i < containerLen; i++) out.push(withIp({ target: container.start + i, published: host.start + i, protocol: proto }));
   return { ok: true, ports: out };
 }

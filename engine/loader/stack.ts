@@ -1,3 +1,4 @@
+import { echoNearMiss } from '../echo.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
@@ -594,7 +595,7 @@ function buildModel(
       if (!MODES.has(modeText))
         diag(s.mode.range, 'schema', 'deploy', {
           service: s.name,
-          problem: `\`deploy.mode: ${modeText}\` is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
+          problem: `\`deploy.mode\` ${echoNearMiss(modeText, [...MODES], 'here')} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
         });
     }
     const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
@@ -612,7 +613,7 @@ function buildModel(
       if (endpointText !== 'vip' && endpointText !== 'dnsrr')
         diag(s.endpointMode.range, 'schema', 'deploy', {
           service: s.name,
-          problem: `\`endpoint_mode: ${s.endpointMode.value}\` must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
+          problem: `\`endpoint_mode\` ${echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here')} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
         });
     }
     if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);

@@ -1,5 +1,7 @@
 import type { BaseNode, Network, Root, Service, Span } from '../../engine/model.js';
 
+export { editDistance } from '../../engine/echo.js';
+
 /** The name a stack file gives the network every service without `networks:` is attached to. */
 export const DEFAULT_NETWORK = 'default';
 
@@ -56,18 +58,4 @@ export function writtenEncryptedValue(text: string, network: Network): string | 
   );
   const value = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
   return value === undefined || value.includes('$') ? undefined : value;
-}
-
-/** Edit distance between two short names (for "did you mean" hints). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 0; i < a.length; i++) {
-    const cur = [i + 1];
-    for (let j = 0; j < b.length; j++) {
-      const replace = (prev[j] as number) + (a[i] === b[j] ? 0 : 1);
-      cur.push(Math.min((prev[j + 1] as number) + 1, (cur[j] as number) + 1, replace));
-    }
-    prev = cur;
-  }
-  return prev[b.length] as number;
 }

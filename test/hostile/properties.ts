@@ -50,7 +50,7 @@ const port = fc.oneof(
     { requiredKeys: [] },
   ),
 );
-const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | unknown> =>
+const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<unknown> =>
   fc.oneof({ weight: 4, arbitrary: arb }, { weight: 1, arbitrary: scalar }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 2 }) });
 const service = fc.record(
   {

@@ -1,0 +1,13 @@
+import t from 'tap';
+import { echoNearMiss, echoPortPart, editDistance } from '../../engine/echo.js';
+
+t.equal(editDistance('kitten', 'sitting'), 3);
+t.equal(editDistance('', 'abc'), 3);
+t.equal(echoNearMiss('Global', ['replicated', 'global'], 'here'), '`Global`', 'a near miss is quoted');
+t.equal(echoNearMiss('replicatd', ['replicated', 'global'], 'here'), '`replicatd`');
+t.equal(echoNearMiss('hunter2-P4ssw0rd', ['replicated', 'global'], 'here'), 'here', 'anything else is not');
+t.equal(echoPortPart('8005-8000'), ' "8005-8000"');
+t.equal(echoPortPart('[::1]'), ' "[::1]"');
+t.equal(echoPortPart('http'), ' "http"');
+t.equal(echoPortPart('hunter2'), '', 'not shaped like a port part');
+t.equal(echoPortPart('a'.repeat(9)), '');
