@@ -414,6 +414,12 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       });
     }
     for (const key of parsed.nonStringKeys) diag(key.range, 'schema', 'nonStringKey', { key: String(key.value) });
+    for (const { key, first } of parsed.duplicateKeys) {
+      diag(key.range, 'schema', 'duplicateKey', {
+        key: String(key.value),
+        line: String(lines.position(first.range[0]).line - info.line + 1),
+      });
+    }
     checkVersion(root, i === 0, version, diag, (v) => (version = v));
     const forbidden = checkForbidden(root, diag);
     const { tree, problems } = interpolateTree(root, env);

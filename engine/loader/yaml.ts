@@ -57,7 +57,8 @@ export interface PSeq {
 const COMPOSE_OPTIONS = {
   version: '1.1',
   prettyErrors: false,
-  uniqueKeys: true,
+  // yaml.v2's Unmarshal keeps the last of duplicated keys; the loader reports them (duplicateKeys).
+  uniqueKeys: false,
   merge: true,
   strict: true,
   customTags: (tags: Tags): Tags =>
@@ -74,6 +75,8 @@ export interface ParsedYaml {
    * them ("non-string key"); the key is kept here as it was written.
    */
   nonStringKeys: PScalar[];
+  /** Keys set twice in one mapping: the later value wins, as in docker/cli (`first` is the one dropped). */
+  duplicateKeys: { key: PScalar; first: PScalar }[];
 }
 
 /**
@@ -102,7 +105,8 @@ export function parseYaml(text: string, file: string, offset: number, limits: Lo
   }
   comments.sort((a, b) => a.range[0] - b.range[0]);
   const first = docs[0];
-  if (!first?.contents) return { root: undefined, comments, extraDocuments: Math.max(0, docs.length - 1), nonStringKeys: [] };
+  if (!first?.contents)
+    return { root: undefined, comments, extraDocuments: Math.max(0, docs.length - 1), nonStringKeys: [], duplicateKeys: [] };
   const converter = new Converter(first, file, offset, limits, lineCounter);
   const root = converter.convert(first.contents, 0);
   return {
@@ -110,6 +114,7 @@ export function parseYaml(text: string, file: string, offset: number, limits: Lo
     comments,
     extraDocuments: docs.slice(1).filter((d) => d.contents !== null).length,
     nonStringKeys: converter.nonStringKeys,
+    duplicateKeys: converter.duplicateKeys,
   };
 }
 
@@ -164,6 +169,11 @@ class Converter {
         }
         const key = this.#key(keyNode, pair.value);
         const value = pair.value === null ? this.#nullAt(keyNode) : this.convert(pair.value, depth + 1);
+        const earlier = map.pairs.findIndex((p) => p.key.value === key.value);
+        if (earlier !== -1) {
+          const [dropped] = map.pairs.splice(earlier, 1);
+          if (dropped) this.duplicateKeys.push({ key, first: dropped.key });
+        }
         map.pairs.push({ key, value });
       }
       if (merged.length > 0) {
@@ -206,6 +216,7 @@ class Converter {
   }
 
   readonly nonStringKeys: PScalar[] = [];
+  readonly duplicateKeys: { key: PScalar; first: PScalar }[] = [];
 
   #key(keyNode: unknown, valueNode: unknown): PScalar {
     if (isScalar(keyNode)) {

@@ -84,7 +84,12 @@ t.test('documents that are not stack files', (t) => {
   throwsAt(t, () => load(''), /empty/, 1);
   throwsAt(t, () => load('# only a comment\n'), /empty/, 1);
   throwsAt(t, () => load('- a\n- b\n'), /top level must be a mapping/, 1, 1);
-  throwsAt(t, () => load('services:\n  a:\n    image: x\n  a:\n    image: y\n'), /Map keys must be unique/, 4, 3);
+  const dup = load('services:\n  a:\n    image: first\n  a:\n    image: second\n');
+  t.equal(dup.services[0]?.image, 'second', 'a duplicated key: the later value wins, as in yaml.v2');
+  t.same(
+    dup.diagnostics.map((d) => [d.messageId, d.data.key, d.loc.start.line]),
+    [['duplicateKey', 'a', 4]],
+  );
   throwsAt(t, () => load('services: [\n'), /must be sufficiently indented/, 2);
   throwsAt(t, () => load('a: *nowhere\n'), /./, 1);
   throwsAt(t, () => load('? [a, b]\n: c\n'), /mapping key must be a plain value/, 1);
