@@ -70,7 +70,9 @@ t.test('limits: aliases, depth, size, bytes', (t) => {
   throwsAt(t, () => decodeText(enc(`${'- '.repeat(150)}x\n`), 'deep.yml', defaultLimits), /nesting deeper/, 1);
   const blockDeep = Array.from({ length: 120 }, (_, i) => `${' '.repeat(i)}k${String(i)}:`).join('\n');
   throwsAt(t, () => decodeText(enc(blockDeep), 'deep.yml', defaultLimits), /nesting deeper/, 101);
-  t.doesNotThrow(() => checkDepth('a: "[[[[[[" # [[[[\nb: \'{{{{\'\n', 'ok.yml', 3), 'brackets in quotes and comments do not count');
+  t.doesNotThrow(() => {
+    checkDepth('a: "[[[[[[" # [[[[\nb: \'{{{{\'\n', 'ok.yml', 3);
+  }, 'brackets in quotes and comments do not count');
   throwsAt(t, () => decodeText(new Uint8Array(5 * 1024 * 1024), 'big.yml', defaultLimits), /over the 4.0 MiB limit/, 1, 1);
   throwsAt(t, () => decodeText(enc('a: 1\nb: \u0000\n'), 'bin.yml', defaultLimits), /binary data/, 2, 4);
   throwsAt(t, () => decodeText(Uint8Array.from([...enc('a: 1\nb: '), 0xc3, 0x28, 10]), 'bad.yml', defaultLimits), /invalid UTF-8/, 2, 4);
