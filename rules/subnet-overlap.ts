@@ -1,7 +1,9 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { Facts, Network, Stack, Subnet } from '../engine/model.js';
+import type { Facts, Host, Network, Span, Stack, Subnet } from '../engine/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import {
+  addressCidr,
+  contains,
   DEFAULT_ADDRESS_POOLS,
   defaultIngressSubnet,
   describeProblem,
@@ -11,6 +13,7 @@ import {
   poolSubnetsBefore,
   type Cidr,
 } from './utils/cidr.js';
+import { managerAnswered } from './utils/facts.js';
 import { clusterOf } from './utils/settings.js';
 
 interface NamedCidr {
@@ -46,6 +49,48 @@ interface Reserved {
   owner?: string;
 }
 
+/** What a host's range must not overlap (preflight), with the message that says why. */
+interface HostReserved {
+  cidr: Cidr;
+  messageId: 'hostOverlapsIngress' | 'hostOverlapsNetwork' | 'hostOverlapsBridge';
+  data: Record<string, string>;
+  /** The bridge interface the range is (its own addresses and routes are not a clash with itself). */
+  bridge?: string;
+}
+
+/** An address range of this host (preflight): an interface's on-link network, or a route's destination. */
+interface HostRange {
+  cidr: Cidr;
+  /** `This host's interface \`eth0\` (192.168.1.10/24)`, for messages. */
+  what: string;
+  /** The interface it is on. */
+  device: string;
+  at: Span;
+}
+
+/** Ranges that are never the site's: loopback, link-local, multicast. */
+const NOT_SITE = ['127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '::1/128', 'fe80::/10', 'ff00::/8']
+  .map(parseLenient)
+  .filter((c) => c !== undefined);
+
+/** This host's addresses and routes, each once: a route the kernel made for an interface's address is that address. */
+function hostRanges(host: Host): HostRange[] {
+  const out: HostRange[] = [];
+  const keep = (cidr: Cidr | undefined): cidr is Cidr => cidr !== undefined && cidr.prefix > 0 && !NOT_SITE.some((n) => contains(n, cidr));
+  for (const iface of host.interfaces) {
+    for (const address of iface.addresses) {
+      const cidr = parseLenient(address);
+      if (keep(cidr)) out.push({ cidr, what: `This host's interface \`${iface.name}\` (${address})`, device: iface.name, at: iface });
+    }
+  }
+  for (const route of host.routes) {
+    const cidr = route.destination === 'default' ? undefined : parseLenient(route.destination);
+    if (!keep(cidr) || out.some((r) => r.device === route.device && r.cidr.text === cidr.text)) continue;
+    out.push({ cidr, what: `This host's route to ${cidr.text} (\`${route.device}\`)`, device: route.device, at: route });
+  }
+  return out;
+}
+
 const namedCidrSchema: JSONSchema4 = {
   type: 'object',
   required: ['cidr'],
@@ -64,7 +109,7 @@ export default createRule({
       recommended: true,
       remediation:
         "Give the network a subnet that overlaps nothing else (`ipam.config[].subnet`), outside the swarm's default address pools and the site's networks. When the clash is with the ingress network or the address pools themselves, move those instead: recreate ingress with `--subnet`, or initialise the swarm with `--default-addr-pool`.",
-      messageSeverity: { insideAddressPool: 'warning' },
+      messageSeverity: { insideAddressPool: 'warning', hostInsideAddressPool: 'warning' },
     },
     schema: [
       {
@@ -95,12 +140,21 @@ export default createRule({
         "Subnet {{subnet}} of network `{{network}}` holds {{nodes}}, the underlay address of a node: inside the tasks the overlay's route claims it, so tasks cannot reach that node, and traffic meant for it stays in the overlay.",
       overlapsNetwork:
         'Subnet {{subnet}} of network `{{network}}` overlaps {{other}} of network `{{otherNetwork}}`: tasks and nodes attached to both cannot tell which network an address is on, so traffic for one goes to the other.',
+      hostOverlapsIngress:
+        "{{what}} overlaps the ingress network's subnet {{ingress}}{{note}}: once this host joins, the routing mesh here and the tasks of services that publish ports route {{range}} into the overlay, so they cannot reach the hosts there.",
+      hostOverlapsNetwork:
+        '{{what}} overlaps subnet {{subnet}} of the swarm network `{{network}}`: tasks on that network route those addresses into the overlay, so on this host they cannot reach {{range}}.',
+      hostOverlapsBridge:
+        '{{what}} overlaps {{bridge}} ({{cidr}}{{note}}): this host then has two routes for those addresses, so traffic meant for one of the two networks goes to the other, and containers here cannot reach {{range}}.',
+      hostInsideAddressPool:
+        "{{what}} lies early in the swarm's default address pool {{pool}}: only {{before}} /{{size}} subnets come before it, and Docker hands them out in order to networks created without a subnet, so one of the swarm's next networks will cover {{range}} and its tasks will not reach the hosts there.",
       insideAddressPool:
         'Subnet {{subnet}} of network `{{network}}` lies early in the swarm\'s default address pool {{pool}}, from which Docker hands out /{{size}} subnets in order to networks created without one: only {{before}} come before it, so once the swarm has created that many networks, Docker refuses this one ("Pool overlaps with other one on this address space").',
     },
   },
   create(context, [options]) {
     const cluster = clusterOf(context);
+    const poolsOf = (texts: readonly string[]): Cidr[] => texts.map(parseLenient).filter((c) => c !== undefined);
 
     const sites = (): Reserved[] => {
       const out: Reserved[] = [];
@@ -163,13 +217,13 @@ export default createRule({
     /** Node addresses as host routes (/32, /128), to test them with the same overlap arithmetic. */
     const nodeAddresses = (nodes: readonly { name: string; address: string }[]): { name: string; address: string; cidr: Cidr }[] =>
       nodes.flatMap((n) => {
-        const cidr = n.address ? parseLenient(`${n.address}/${n.address.includes(':') ? '128' : '32'}`) : undefined;
+        const cidr = addressCidr(n.address);
         return cidr ? [{ ...n, cidr }] : [];
       });
 
     const checkStack = (stack: Stack): void => {
       const reserved = reservedForStack();
-      const pools = (cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS).map(parseLenient).filter((c) => c !== undefined);
+      const pools = poolsOf(cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS);
       const seen: { network: Network; subnet: Subnet; cidr: Cidr }[] = [];
       for (const network of stack.networks) {
         if (network.external) continue;
@@ -234,6 +288,77 @@ export default createRule({
       }
     };
 
-    return visit({ 'Stack:exit': checkStack, 'Facts:exit': checkFacts });
+    /**
+     * Preflight: this host's addresses and routes against what the swarm will bring when it joins: the ingress
+     * network, the swarm's other networks, the bridges (docker_gwbridge, docker0) and the default address pools.
+     */
+    const checkHost = (facts: Facts, host: Host): void => {
+      const known = managerAnswered(facts, 'networks');
+      const reserved: HostReserved[] = [];
+      const ingress = facts.networks.filter((n) => n.ingress);
+      if (known) {
+        for (const subnet of ingress.flatMap((n) => n.subnets)) {
+          const cidr = parseLenient(subnet.cidr);
+          if (cidr) reserved.push({ cidr, messageId: 'hostOverlapsIngress', data: { ingress: cidr.text, note: '' } });
+        }
+      } else {
+        const profile =
+          (cluster.networks ?? []).find((n) => n.name === 'ingress')?.subnets ??
+          (cluster.ingressSubnet ? [cluster.ingressSubnet] : undefined);
+        const pools = facts.swarm?.defaultAddrPools.length ? facts.swarm.defaultAddrPools : cluster.defaultAddrPools;
+        const texts = profile ?? [defaultIngressSubnet(pools, facts.swarm?.subnetSize ?? cluster.subnetSize)];
+        const note = profile ? ' (from the cluster profile)' : " (the default: the manager's networks were not read)";
+        for (const cidr of poolsOf(texts)) reserved.push({ cidr, messageId: 'hostOverlapsIngress', data: { ingress: cidr.text, note } });
+      }
+      for (const network of facts.networks) {
+        if (network.ingress || network.scope === 'local') continue;
+        for (const subnet of network.subnets) {
+          const cidr = parseLenient(subnet.cidr);
+          if (cidr) reserved.push({ cidr, messageId: 'hostOverlapsNetwork', data: { subnet: cidr.text, network: network.name } });
+        }
+      }
+      // The bridges as this host has them, else at their usual subnets.
+      for (const bridge of options.hostBridges) {
+        const name = bridge.name ? `\`${bridge.name}\`` : 'a bridge';
+        const actual = host.interfaces.find((i) => i.name === bridge.name);
+        const cidrs = actual ? poolsOf(actual.addresses) : poolsOf([bridge.cidr]);
+        const note = actual ? ', as this host has it' : ', its usual subnet';
+        for (const cidr of cidrs) {
+          reserved.push({
+            cidr,
+            messageId: 'hostOverlapsBridge',
+            data: { bridge: name, cidr: cidr.text, note },
+            ...(bridge.name ? { bridge: bridge.name } : {}),
+          });
+        }
+      }
+      const pools = poolsOf(
+        facts.swarm?.defaultAddrPools.length ? facts.swarm.defaultAddrPools : (cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS),
+      );
+      const size = facts.swarm?.subnetSize ?? cluster.subnetSize ?? 24;
+      for (const range of hostRanges(host)) {
+        const base = { what: range.what, range: range.cidr.text };
+        let clashes = 0;
+        for (const r of reserved) {
+          // A bridge's own addresses and routes are the bridge.
+          if (r.bridge === range.device || !overlaps(range.cidr, r.cidr)) continue;
+          clashes++;
+          report(context, range.at, r.messageId, { ...base, ...r.data });
+        }
+        const pool = options.addressPools && clashes === 0 ? pools.find((p) => overlaps(range.cidr, p)) : undefined;
+        const before = pool ? poolSubnetsBefore(range.cidr, pool, size) : undefined;
+        if (pool && before !== undefined && before < options.poolHeadroom) {
+          report(context, range.at, 'hostInsideAddressPool', { ...base, pool: pool.text, size: String(size), before: String(before) });
+        }
+      }
+    };
+
+    return visit({
+      'Stack:exit': checkStack,
+      'Facts:exit'(facts) {
+        checkFacts(facts);
+        if (facts.host) checkHost(facts, facts.host);
+      },
+    });
   },
 });

@@ -1,4 +1,5 @@
 import { checkRuleDocs } from '../helpers/rule-docs.js';
+import { factsDoc, objectLine } from '../helpers/facts.js';
 import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/subnet-overlap.js';
 
@@ -451,6 +452,213 @@ testRule(
           {
             messageId: 'overlapsSite',
             data: { subnet: '10.0.0.0/24', network: 'ingress', site: 'the site network `office LAN`', cidr: '10.0.0.0/16' },
+          },
+        ],
+      },
+    ],
+  },
+  'facts',
+);
+
+// Preflight: this host's addresses and routes against what the swarm brings when it joins.
+const iface = (name: string, addresses: string[]): object => ({ name, mtu: 1500, up: true, addresses });
+const route = (destination: string, device: string, gateway?: string): object => ({ destination, device, ...(gateway ? { gateway } : {}) });
+const managerIngress = { name: 'ingress', driver: 'overlay', ingress: true, scope: 'swarm', subnets: ['10.0.0.0/24'] };
+const hostDoc = (interfaces: object[], routes: object[], parts: Record<string, unknown> = { networks: [managerIngress] }): string =>
+  factsDoc({ host: { hostname: 'joiner', interfaces, routes }, peers: [], outcomes: [], ...parts }, 'preflight');
+const lan = [iface('lo', ['127.0.0.1/8', '::1/128']), iface('eth0', ['192.168.1.10/24', 'fe80::1/64'])];
+const lanRoutes = [route('default', 'eth0', '192.168.1.1'), route('192.168.1.0/24', 'eth0'), route('224.0.0.0/4', 'eth0')];
+
+const labFault = hostDoc(
+  [iface('eth0', ['198.18.0.10/24', '10.0.0.250/24'])],
+  [route('198.18.0.0/24', 'eth0'), route('10.0.0.0/24', 'eth0')],
+);
+const notRead = hostDoc([iface('eth0', ['10.0.5.5/16'])], [route('10.0.0.0/16', 'eth0')], { networks: [] });
+const poolsMoved = hostDoc(lan, [...lanRoutes, route('10.128.0.0/16', 'tun0', '10.8.0.1')], {
+  swarm: { id: 's', defaultAddrPools: ['10.128.0.0/9'], subnetSize: 24 },
+  networks: [],
+  outcomes: [{ probe: 'engine-api/networks', status: 'error', reason: 'timed out' }],
+});
+const backend = hostDoc([...lan, iface('eth1', ['10.50.0.5/24'])], lanRoutes, {
+  nodes: [{ id: 'w9', hostname: 'worker-9' }],
+  networks: [
+    managerIngress,
+    { name: 'backend', driver: 'overlay', scope: 'swarm', subnets: ['192.168.0.0/16', 'nonsense'] },
+    { name: 'docker_gwbridge', driver: 'bridge', scope: 'local', subnets: ['10.50.0.0/24'] },
+  ],
+});
+const hostGwbridge = hostDoc([iface('eth0', ['172.18.3.4/24'])], [route('172.18.3.0/24', 'eth0')]);
+const docker0 = hostDoc(
+  [iface('eth0', ['198.18.0.10/24']), iface('docker0', ['192.168.5.1/24'])],
+  [route('198.18.0.0/24', 'eth0'), route('192.168.5.0/24', 'docker0'), route('192.168.0.0/16', 'tun0', '10.8.0.1')],
+);
+const early = hostDoc(lan, [...lanRoutes, route('10.0.4.0/24', 'tun0', '10.8.0.1')]);
+const lanWhat = "This host's interface `eth0` (192.168.1.10/24)";
+
+testRule(
+  'subnet-overlap',
+  rule,
+  {
+    valid: [
+      {
+        name: 'preflight: a LAN clear of ingress, the pools and the bridges; loopback, link-local and multicast ignored',
+        code: hostDoc(
+          [...lan, iface('docker0', ['172.17.0.1/16'])],
+          [...lanRoutes, route('172.17.0.0/16', 'docker0'), route('172.28.0.0/16', 'tun0')],
+        ),
+      },
+      {
+        name: "preflight: a joined host's docker_gwbridge is not a clash with itself",
+        code: hostDoc([...lan, iface('docker_gwbridge', ['172.18.0.1/16'])], [...lanRoutes, route('172.18.0.0/16', 'docker_gwbridge')]),
+      },
+      {
+        name: 'preflight: deep in the default pool, Docker reaches it only after thousands of networks',
+        code: hostDoc([iface('eth0', ['10.200.5.5/24'])], []),
+      },
+      { name: 'preflight: address pool warnings off', code: early, options: [{ addressPools: false }] },
+      { name: 'preflight: no bridges to avoid', code: hostGwbridge, options: [{ hostBridges: [] }] },
+      {
+        name: 'preflight: ranges that are not CIDRs, and a route to everything, are skipped',
+        code: hostDoc([iface('eth0', ['192.168.1.10', 'bogus'])], [route('0.0.0.0/0', 'eth0'), route('nonsense', 'eth0')]),
+      },
+    ],
+    invalid: [
+      {
+        name: "preflight, the lab's fault: an address of the ingress subnet on eth0 (its connected route is the same finding)",
+        code: labFault,
+        errors: [
+          {
+            messageId: 'hostOverlapsIngress',
+            line: objectLine(labFault, '"name": "eth0"'),
+            column: 7,
+            data: { what: "This host's interface `eth0` (10.0.0.250/24)", range: '10.0.0.0/24', ingress: '10.0.0.0/24', note: '' },
+          },
+        ],
+      },
+      {
+        name: "preflight: the manager's networks not read: the default ingress subnet",
+        code: notRead,
+        errors: [
+          {
+            messageId: 'hostOverlapsIngress',
+            line: objectLine(notRead, '"name": "eth0"'),
+            data: {
+              what: "This host's interface `eth0` (10.0.5.5/16)",
+              range: '10.0.0.0/16',
+              ingress: '10.0.0.0/24',
+              note: " (the default: the manager's networks were not read)",
+            },
+          },
+        ],
+      },
+      {
+        name: "preflight: the networks call failed, the swarm's pools moved: ingress is the first subnet of the first pool",
+        code: poolsMoved,
+        errors: [
+          {
+            messageId: 'hostOverlapsIngress',
+            line: objectLine(poolsMoved, '"destination": "10.128.0.0/16"'),
+            data: {
+              what: "This host's route to 10.128.0.0/16 (`tun0`)",
+              range: '10.128.0.0/16',
+              ingress: '10.128.0.0/24',
+              note: " (the default: the manager's networks were not read)",
+            },
+          },
+        ],
+      },
+      {
+        name: 'preflight: ingress from the cluster profile',
+        code: hostDoc(lan, lanRoutes, { networks: [] }),
+        cluster: { ingressSubnet: '192.168.0.0/20' },
+        errors: [
+          {
+            messageId: 'hostOverlapsIngress',
+            data: { what: lanWhat, range: '192.168.1.0/24', ingress: '192.168.0.0/20', note: ' (from the cluster profile)' },
+          },
+        ],
+      },
+      {
+        name: "preflight: ingress from the cluster profile's networks",
+        code: hostDoc(lan, lanRoutes, { networks: [] }),
+        cluster: { networks: [{ name: 'ingress', subnets: ['192.168.1.0/24'], encrypted: false }] },
+        errors: [
+          {
+            messageId: 'hostOverlapsIngress',
+            data: { what: lanWhat, range: '192.168.1.0/24', ingress: '192.168.1.0/24', note: ' (from the cluster profile)' },
+          },
+        ],
+      },
+      {
+        name: "preflight: the LAN inside a swarm network of the manager (its local networks are the manager's own)",
+        code: backend,
+        errors: [
+          {
+            messageId: 'hostOverlapsNetwork',
+            line: objectLine(backend, '"name": "eth0"'),
+            data: { what: lanWhat, range: '192.168.1.0/24', subnet: '192.168.0.0/16', network: 'backend' },
+          },
+        ],
+      },
+      {
+        name: 'preflight: the LAN inside the subnet docker_gwbridge usually takes',
+        code: hostGwbridge,
+        errors: [
+          {
+            messageId: 'hostOverlapsBridge',
+            line: objectLine(hostGwbridge, '"name": "eth0"'),
+            data: {
+              what: "This host's interface `eth0` (172.18.3.4/24)",
+              range: '172.18.3.0/24',
+              bridge: '`docker_gwbridge`',
+              cidr: '172.18.0.0/16',
+              note: ', its usual subnet',
+            },
+          },
+        ],
+      },
+      {
+        name: "preflight: a VPN route over this host's own docker0",
+        code: docker0,
+        errors: [
+          {
+            messageId: 'hostOverlapsBridge',
+            line: objectLine(docker0, '"destination": "192.168.0.0/16"'),
+            data: {
+              what: "This host's route to 192.168.0.0/16 (`tun0`)",
+              range: '192.168.0.0/16',
+              bridge: '`docker0`',
+              cidr: '192.168.5.0/24',
+              note: ', as this host has it',
+            },
+          },
+        ],
+      },
+      {
+        name: 'preflight: a bridge without a name, from the option',
+        code: hostGwbridge,
+        options: [{ hostBridges: [{ cidr: '172.18.3.0/28' }] }],
+        errors: [
+          {
+            messageId: 'hostOverlapsBridge',
+            data: {
+              what: "This host's interface `eth0` (172.18.3.4/24)",
+              range: '172.18.3.0/24',
+              bridge: 'a bridge',
+              cidr: '172.18.3.0/28',
+              note: ', its usual subnet',
+            },
+          },
+        ],
+      },
+      {
+        name: "preflight: a route early in the swarm's default pool: a warning",
+        code: early,
+        errors: [
+          {
+            messageId: 'hostInsideAddressPool',
+            line: objectLine(early, '"destination": "10.0.4.0/24"'),
+            data: { what: "This host's route to 10.0.4.0/24 (`tun0`)", range: '10.0.4.0/24', pool: '10.0.0.0/8', size: '24', before: '4' },
           },
         ],
       },
