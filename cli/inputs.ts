@@ -90,14 +90,14 @@ function readStdin(max: number): Buffer | null {
     let n: number;
     try {
       n = readSync(0, buf);
-    } catch (error) {
       /* c8 ignore start -- platform-dependent: a non-blocking stdin (EAGAIN), Windows' end of a pipe (EOF) */
+    } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
       if (code === 'EOF') break;
       throw error;
-      /* c8 ignore stop */
     }
+    /* c8 ignore stop */
     if (n === 0) break;
     size += n;
     if (size > max) return null;

@@ -136,7 +136,13 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       if (isDocument(doc))
         documents.push({
           ...doc,
-          root: { ...doc.root, ...(doc.root.type === 'Stack' && config.stackName ? { name: config.stackName } : {}) },
+          // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
+          root: {
+            ...doc.root,
+            ...(doc.root.type === 'Stack' && config.stackName
+              ? { name: config.stackName, ref: { kind: 'stack' as const, name: config.stackName } }
+              : {}),
+          },
         });
       else errors.push(doc);
     }
@@ -156,14 +162,14 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     const edits = new Map<string, FileEdit[]>();
     for (const f of pass.report.findings) if (f.fix) edits.set(f.fix.file, [...(edits.get(f.fix.file) ?? []), f.fix]);
     let applied = 0;
-    for (const [path, list] of edits) {
-      const file = [...files.values()].find((f) => f.path === path);
-      if (!file) continue;
+    for (const file of files.values()) {
+      const list = edits.get(file.path);
+      if (!list) continue;
+      // The first edit in a file always applies; others that overlap it wait for the next pass.
       const out = applyEdits(file.text, list);
-      if (out.applied === 0) continue;
       file.text = out.text;
       applied += out.applied;
-      changed.add(path);
+      changed.add(file.path);
     }
     if (applied === 0) break;
     fixed += applied;

@@ -62,14 +62,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function fail(error: unknown, debug: boolean): number {
-  const e = error as { name?: string; message?: string; file?: string; line?: number; column?: number; stack?: string };
-  const where = e.file ? `${e.file}${e.line !== undefined ? `:${String(e.line)}:${String(e.column ?? 1)}` : ''}: ` : '';
+function fail(thrown: unknown, debug: boolean): number {
+  // Anything may be thrown (a plugin's `throw "text"`); make it an Error to read one way.
+  const e: Error & { file?: string; line?: number; column?: number } = thrown instanceof Error ? thrown : new Error(String(thrown));
+  const at = [e.file, e.line, e.column].filter((x) => x !== undefined).join(':');
   const known = ['UsageError', 'ConfigError', 'LoadError', 'EndpointError', 'EngineApiError', 'NotAManagerError', 'BaselineError'].includes(
-    e.name ?? '',
+    e.name,
   );
-  process.stderr.write(`swarmlint: ${where}${known ? '' : 'internal error: '}${e.message ?? String(error)}\n`);
-  if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.stderr.write(`swarmlint: ${at ? `${at}: ` : ''}${known ? '' : 'internal error: '}${e.message}\n`);
+  if (debug) process.stderr.write(`${String(e.stack)}\n`);
   else if (!known) process.stderr.write('(run with --debug for the stack trace)\n');
   return 2;
 }

@@ -141,7 +141,12 @@ function offFromYaml11(value: unknown): unknown {
 
 async function readConfigFile(path: string): Promise<{ user: UserConfig; locate?: Locate }> {
   if (/\.m?js$/.test(path)) {
-    const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+    } catch (error) {
+      throw new ConfigError(`the config module failed to load: ${firstLine(error)}`, path);
+    }
     if (!mod.default || typeof mod.default !== 'object')
       throw new ConfigError('the config module must export its configuration as default', path);
     await validateShape(mod.default, path);
@@ -261,7 +266,12 @@ async function checkOptions(
 ): Promise<void> {
   const schema = optionsSchema(rule.meta.schema);
   if (!schema) return;
-  const validate = (await ajv()).compile(schema);
+  let validate: import('ajv').ValidateFunction;
+  try {
+    validate = (await ajv()).compile(schema);
+  } catch (error) {
+    throw inFile(`rule ${id}: its meta.schema is not a valid JSON schema (${firstLine(error)})`, pointer);
+  }
   if (validate(ruleOptions)) return;
   const e = validate.errors?.[0];
   /* c8 ignore next -- a schema that fails reports at least one error */

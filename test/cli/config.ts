@@ -49,3 +49,31 @@ t.test('config errors: exit 2, the rule or setting named, with file:line:column'
   t.equal(gone.code, 2);
   t.match(gone.stderr, /^swarmlint: \S+gone\.yml: the config file does not exist\n$/);
 });
+
+t.test('stackName names the stack; unused suppressions are reported with their help', async (t) => {
+  const cwd = t.testdir({
+    'swarmlint.config.yml': 'stackName: shop\nextends: none\nrules:\n  swarm-ignored-key: warning\n',
+    'docker-stack.yml':
+      'services:\n  web:\n    image: nginx:1.27\n    # swarmlint-disable-next-line dnsrr-ingress-port -- no longer needed\n    container_name: web\n',
+    'facts.json': '{"format": "swarmlint-facts/1", "kind": "audit", "nodes": [], "networks": [], "services": []}\n',
+  });
+  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', 'facts.json'], { cwd });
+  const out = JSON.parse(r.stdout) as {
+    findings: { ruleId: string; line: number; logical: { kind: string; name: string }[] }[];
+    rules: Record<string, { docsUrl?: string }>;
+  };
+  t.same(
+    out.findings.map((f) => [f.ruleId, f.line]),
+    [
+      ['unused-suppression', 4],
+      ['swarm-ignored-key', 5],
+    ],
+  );
+  t.same(out.findings[1]?.logical[0], { kind: 'stack', name: 'shop' }, 'the stack is named by stackName');
+  t.equal(
+    out.rules['unused-suppression']?.docsUrl,
+    'https://github.com/swarmlint/swarmlint#suppressing-a-finding',
+    'help for unused suppressions',
+  );
+  t.equal(r.code, 0, 'warnings only');
+});

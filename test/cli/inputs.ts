@@ -1,5 +1,6 @@
 // What `swarmlint lint` reads: merge sets (-c, --merge), folders, quoted globs, stdin, ignores.
 import t from 'tap';
+import { join } from 'node:path';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 
 interface Json {
@@ -56,6 +57,8 @@ t.test('-c a.yml -c b.yml: one stack, findings at the file and line each value c
     ],
     '--merge a,b is a merge set; each --merge another',
   );
+  const absolute = await swarmlint(['lint', '-f', 'json', '-c', join(cwd, 'base.yml'), '-c', 'prod.yml'], { cwd });
+  t.equal(json(absolute.stdout).findings.length, 2, 'an absolute path in a merge set');
   const broken = await swarmlint(['lint', '-c', 'base.yml', '-c', 'missing.yml'], { cwd });
   t.equal(broken.code, 2, 'a missing file of a merge set: exit 2');
   t.match(broken.stdout, /^missing\.yml: error: no such file or folder$/m);
@@ -90,6 +93,12 @@ t.test('folders and quoted globs: each file a stack; node_modules and .git skipp
     ['deploy/notes.yml', 'deploy/prod/web-swarm.yml'],
     'a quoted glob and a file named outright (whatever its name)',
   );
+  const here = await swarmlint(['lint', '-f', 'json', '.'], { cwd: join(cwd, 'deploy') });
+  t.same(
+    [...new Set(json(here.stdout).findings.map((f) => f.file))].sort(),
+    ['api-stack.yaml', 'compose.yml', 'docker-stack.yml', 'prod/web-swarm.yml'],
+    'the working folder itself',
+  );
   const none = await swarmlint(['lint', 'empty', 'deploy/*.json'], { cwd });
   t.equal(none.code, 2);
   t.match(none.stdout, /^empty: error: no stack files in this folder \(looked for /m);
@@ -116,6 +125,13 @@ t.test('ignores in the config', async (t) => {
   );
   const glob = await swarmlint(['lint', 'legacy/*.yml'], { cwd });
   t.match(glob.stdout, /^legacy\/\*\.yml: error: every file that matches legacy\/\*\.yml is ignored/m);
+});
+
+t.test('a file over the size limit', async (t) => {
+  const cwd = t.testdir({ 'swarmlint.config.yml': CONFIG, 'big-stack.yml': `# ${'x'.repeat(5 * 1024 * 1024)}\n` });
+  const r = await swarmlint(['lint', 'big-stack.yml'], { cwd });
+  t.equal(r.code, 2);
+  t.match(r.stdout, /^big-stack\.yml:1:1: error: file is 5\.0 MiB, over the 4\.0 MiB limit for a stack file$/m);
 });
 
 t.test('stdin: -', async (t) => {

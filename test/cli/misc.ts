@@ -58,6 +58,34 @@ t.test('--debug: a stack trace for errors; without it, one line', async (t) => {
   t.match(debug.stderr, /cli\/lint\.ts:\d+/, 'pointing into the source');
 });
 
+t.test('internal errors: said so, with the stack under --debug; anything thrown is shown', async (t) => {
+  const dir = t.testdir({
+    'error.mjs': "export default { get rules() { throw new TypeError('a getter that throws'); } };\n",
+    'string.mjs': "export default { get rules() { throw 'a bare string'; } };\n",
+    'nodefault.mjs': 'export const rules = {};\n',
+    'docker-stack.yml': TWO_PROBLEMS,
+  });
+  const plain = await swarmlint(['lint', '--config', 'error.mjs', 'docker-stack.yml'], { cwd: dir });
+  t.equal(plain.code, 2);
+  t.equal(plain.stderr, 'swarmlint: internal error: a getter that throws\n(run with --debug for the stack trace)\n');
+  const debug = await swarmlint(['lint', '--debug', '--config', 'error.mjs', 'docker-stack.yml'], { cwd: dir });
+  t.match(debug.stderr, /^swarmlint: internal error: a getter that throws\nTypeError: a getter that throws\n\s+at /);
+  const str = await swarmlint(['lint', '--config', 'string.mjs', 'docker-stack.yml'], { cwd: dir });
+  t.equal(str.stderr, 'swarmlint: internal error: a bare string\n(run with --debug for the stack trace)\n');
+  const nodefault = await swarmlint(['lint', '--config', 'nodefault.mjs', 'docker-stack.yml'], { cwd: dir });
+  t.equal(
+    nodefault.stderr,
+    `swarmlint: ${dir}/nodefault.mjs: the config module must export its configuration as default\n`,
+    'a config error with a file and no position',
+  );
+});
+
+t.test('swarmlint audit --help', async (t) => {
+  const r = await swarmlint(['audit', '--help'], { cwd });
+  t.equal(r.code, 0);
+  t.match(r.stdout, /^Usage: swarmlint audit /);
+});
+
 t.test('--cluster-facts: what a saved audit says reaches the rules, over the config', async (t) => {
   const dir = t.testdir({
     'show.mjs': [

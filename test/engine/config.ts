@@ -139,6 +139,7 @@ t.test("rule options are checked against the rule's meta.schema", async (t) => {
     whole: rule({ type: 'array', items: [{ enum: ['a', 'b'] }] }),
     pair: rule([{ type: 'string' }, { type: 'integer' }]),
     least: rule({ type: 'array', minItems: 2 }),
+    broken: rule([{ type: 'nonsense' }]),
   };
   const dir = t.testdir({
     'none.yml': 'rules:\n  none: [error, {x: 1}]\n',
@@ -150,19 +151,22 @@ t.test("rule options are checked against the rule's meta.schema", async (t) => {
     'whole.yml': 'rules:\n  whole: [error, c]\n',
     'three.yml': 'rules:\n  pair: [error, a, 1, 2]\n',
     'least.yml': 'rules:\n  least: [error, 1]\n',
+    'broken.yml': 'rules:\n  broken: [error, 1]\n',
     'good.yml': 'rules:\n  one: [info, {limit: 5}]\n  whole: [error, a]\n',
     'off.yml': 'rules:\n  none: [off, {x: 1}]\n',
     'example.yml': `plugins:\n  example: ${EXAMPLE}\nrules:\n  example/explicit-image-tag: [warning, {allow: nginx}]\n`,
   });
-  const check = async (file: string, message: string, line?: number, column?: number): Promise<void> => {
+  const check = async (file: string, message: string | RegExp, line?: number, column?: number): Promise<void> => {
     const e = await configError(t, { cwd: dir, configPath: file, builtins });
-    t.equal(e.message, message, `${file}: ${message}`);
+    if (typeof message === 'string') t.equal(e.message, message, `${file}: ${message}`);
+    else t.match(e.message, message, `${file}: ${e.message}`);
     if (line !== undefined) t.same([e.line, e.column], [line, column], `${file}: at ${String(line)}:${String(column)}`);
   };
   await check('none.yml', 'rule none: takes no options', 2, 3);
   await check('missing.yml', 'rule missing: takes no options', 2, 3);
   await check('two.yml', 'rule one: takes at most 1 option', 2, 3);
   await check('three.yml', 'rule pair: takes at most 2 options', 2, 3);
+  await check('broken.yml', /^rule broken: its meta\.schema is not a valid JSON schema \(schema is invalid: /, 2, 3);
   await check('least.yml', 'rule least: invalid options: `options` must NOT have fewer than 2 items', 2, 3);
   await check('type.yml', 'rule one: invalid options: `limit` must be >= 1', 4, 7);
   await check('extra.json', 'rule one: invalid options: `limt` is not a known option', 3, 26);
@@ -328,11 +332,15 @@ t.test('plugin errors name the plugin and point at it in the config', async (t) 
 t.test('JS configs: a default export is required; a file that cannot be read says so', async (t) => {
   const dir = t.testdir({
     'nodefault.mjs': 'export const rules = {};\n',
+    'throws.mjs': 'throw new Error("config boom");\n',
     'bad.mjs': 'export default { rules: { schema: "loud" } };\n',
     'swarmlint.config.json': {},
   });
   let e = await configError(t, { cwd: dir, configPath: 'nodefault.mjs' });
   t.equal(e.message, 'the config module must export its configuration as default');
+  e = await configError(t, { cwd: dir, configPath: 'throws.mjs' });
+  t.equal(e.message, 'the config module failed to load: config boom', 'a module that throws on import');
+  t.equal(e.file, join(dir, 'throws.mjs'));
   e = await configError(t, { cwd: dir, configPath: 'bad.mjs' });
   t.equal(e.message, '`rules.schema` must be one of: off, error, warning, info, suggestion', 'checked against the schema');
   t.equal(e.line, undefined, 'no position in a JS config');
