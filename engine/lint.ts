@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Linter } from 'eslint/universal';
 import type { ESLint, Linter as LinterTypes } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
@@ -63,11 +65,44 @@ function unqualified(id: string): string {
   return id.startsWith(`${TOOL_NAME}/`) ? id.slice(TOOL_NAME.length + 1) : id;
 }
 
+/** The file name a document is linted under: rules know their document by it (`context.filename`). */
+export function documentName(index: number, kind: LintDocument['kind']): string {
+  return `doc${String(index)}.${kind}`;
+}
+
+const requireCjs = createRequire(import.meta.url);
+type ConfigArrayClass = new (
+  configs: LinterTypes.Config[],
+  options: { basePath: string },
+) => LinterTypes.Config[] & { normalizeSync(): void };
+let configArrayClass: ConfigArrayClass | null | undefined;
+
+/**
+ * ESLint's own FlatConfigArray, normalised once, so that `Linter#verify` (which takes any array with
+ * `getConfig()` as normalised) reuses its per-file config cache across documents. The class is not a public
+ * export: when a future ESLint moves it, plain arrays are used (the same results, ~75 ms slower on 80 files).
+ */
+export function normalised(configs: LinterTypes.Config[]): LinterTypes.Config[] {
+  if (configArrayClass === undefined) {
+    try {
+      const dir = dirname(requireCjs.resolve('eslint/package.json'));
+      configArrayClass =
+        (requireCjs(join(dir, 'lib/config/flat-config-array.js')) as { FlatConfigArray?: ConfigArrayClass }).FlatConfigArray ?? null;
+    } catch {
+      configArrayClass = null;
+    }
+  }
+  if (!configArrayClass) return configs;
+  const array = new configArrayClass(configs, { basePath: '/' });
+  array.normalizeSync();
+  return array;
+}
+
 /** Every published ingress port of every stack document: the context `published-port-conflict` needs. */
 export function runContextOf(documents: readonly LintDocument[]): RunContext {
   const publishedPorts: RunContext['publishedPorts'] = [];
-  for (const doc of documents) {
-    if (doc.root.type !== 'Stack') continue;
+  documents.forEach((doc, index) => {
+    if (doc.root.type !== 'Stack') return;
     for (const service of doc.root.services) {
       for (const p of service.ports) {
         if (p.mode !== 'ingress' || !p.published) continue;
@@ -76,13 +111,13 @@ export function runContextOf(documents: readonly LintDocument[]): RunContext {
           port: p.published,
           protocol: p.protocol,
           service: service.name,
-          document: doc.name,
+          document: documentName(index, doc.kind),
           file: where?.path ?? doc.name,
           line: where ? p.loc.start.line - where.line + 1 : p.loc.start.line,
         });
       }
     }
-  }
+  });
   return { publishedPorts };
 }
 
@@ -125,26 +160,42 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   const findings: Finding[] = [];
   const errors: FatalError[] = [];
 
+  // One config (normalised once) per document kind and set of rules skipped after a failure: ESLint then finds
+  // each document's merged config in its cache instead of validating every rule's options again.
+  const settings = { [TOOL_NAME]: { cluster: options.cluster ?? {}, run } };
+  const configs = new Map<string, LinterTypes.Config[]>();
+  const configFor = (kind: LintDocument['kind'], disabled: ReadonlySet<string>): LinterTypes.Config[] => {
+    const key = `${kind}\0${[...disabled].sort().join(',')}`;
+    let config = configs.get(key);
+    if (!config) {
+      config = normalised([
+        {
+          files: [`**/*.${kind}`],
+          plugins: { [TOOL_NAME]: plugin, ...plugins },
+          language: `${TOOL_NAME}/${kind}`,
+          settings,
+          linterOptions: { reportUnusedDisableDirectives: unused === 'off' ? 'off' : 'warn' },
+          rules: Object.fromEntries(
+            enabled.filter(([id]) => !disabled.has(id)).map(([id, s]) => [qualified(id), [eslintLevel(s.severity), ...s.options]]),
+          ),
+        },
+      ]);
+      configs.set(key, config);
+    }
+    return config;
+  };
+
   documents.forEach((doc, index) => {
-    const virtual = `doc${String(index)}.${doc.kind}`;
+    const virtual = documentName(index, doc.kind);
     preloaded.set(virtual, doc.root);
     const disabled = new Set<string>();
     const lines = new LineIndex(doc.text);
     const refs = refNodes(doc.root);
     for (;;) {
-      const config: LinterTypes.Config = {
-        files: [`**/*.${doc.kind}`],
-        plugins: { [TOOL_NAME]: plugin, ...plugins },
-        language: `${TOOL_NAME}/${doc.kind}`,
-        settings: { [TOOL_NAME]: { cluster: options.cluster ?? {}, run, document: doc.name } },
-        linterOptions: { reportUnusedDisableDirectives: unused === 'off' ? 'off' : 'warn' },
-        rules: Object.fromEntries(
-          enabled.filter(([id]) => !disabled.has(id)).map(([id, s]) => [qualified(id), [eslintLevel(s.severity), ...s.options]]),
-        ),
-      };
+      const config = configFor(doc.kind, disabled);
       let messages: LinterTypes.LintMessage[];
       try {
-        messages = linter.verify(doc.text, [config], virtual);
+        messages = linter.verify(doc.text, config, virtual);
       } catch (error) {
         const ruleId = (error as { ruleId?: string } | null)?.ruleId;
         const id = ruleId ? unqualified(ruleId) : undefined;

@@ -51,7 +51,7 @@ export function testRule<R extends SwarmlintRule>(
   const settings = (c: ValidCase<R>): { settings?: Record<string, unknown> } =>
     c.cluster || c.run
       ? {
-          settings: { [TOOL_NAME]: { ...(c.cluster ? { cluster: c.cluster } : {}), ...(c.run ? { run: c.run, document: filename } : {}) } },
+          settings: { [TOOL_NAME]: { ...(c.cluster ? { cluster: c.cluster } : {}), ...(c.run ? { run: c.run } : {}) } },
         }
       : {};
   const common = (c: ValidCase<R>) => ({

@@ -1,7 +1,7 @@
 import type { PortBinding, PublishMode, Span } from '../engine/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { fileAt, formatPorts, specText } from './utils/ports.js';
-import { clusterOf, settingsOf } from './utils/settings.js';
+import { clusterOf, documentOf, settingsOf } from './utils/settings.js';
 
 type MessageId = 'duplicateInService' | 'conflictInStack' | 'conflictInRun' | 'conflictInCluster' | 'conflictInClusterNamesake';
 
@@ -49,7 +49,8 @@ export default createRule({
     },
   },
   create(context) {
-    const { run, document } = settingsOf(context);
+    const { run } = settingsOf(context);
+    const document = documentOf(context);
     const clusterPorts = clusterOf(context).publishedPorts ?? [];
     const text = context.sourceCode.text;
     return visit({

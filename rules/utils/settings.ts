@@ -29,15 +29,16 @@ export interface ClusterProfile {
 
 /** Facts about the whole run that no single document holds (several stacks linted together). */
 export interface RunContext {
-  /** Every ingress-published port of every stack document in the run. */
+  /**
+   * Every ingress-published port of every stack document in the run. `document` is the file name the document
+   * is linted under (`documentOf`), `file` the file the port is written in.
+   */
   publishedPorts: { port: number; protocol: string; service: string; document: string; file: string; line: number }[];
 }
 
 export interface SwarmlintSettings {
   cluster?: ClusterProfile;
   run?: RunContext;
-  /** The name of the document being linted, as the run context names it. */
-  document?: string;
 }
 
 type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
@@ -49,4 +50,9 @@ export function settingsOf(context: AnyContext): SwarmlintSettings {
 
 export function clusterOf(context: AnyContext): ClusterProfile {
   return settingsOf(context).cluster ?? {};
+}
+
+/** Which document is being linted: the file name ESLint lints it under (the run context uses the same names). */
+export function documentOf(context: AnyContext): string {
+  return context.filename;
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { isDocument, prepareDocument } from '../../engine/documents.js';
-import { lintDocuments, runContextOf, type LintDocument, type RuleSetting } from '../../engine/lint.js';
+import { lintDocuments, normalised, runContextOf, type LintDocument, type RuleSetting } from '../../engine/lint.js';
 import { createRule, report, visit } from '../../rules/utils/create-rule.js';
 import type { SwarmlintRule } from '../../rules/index.js';
 
@@ -168,8 +168,8 @@ t.test('run context: ingress ports of every stack document', (t) => {
     ),
   ]);
   t.same(ctx.publishedPorts, [
-    { port: 80, protocol: 'tcp', service: 'a', document: '/w/f0.yml', file: '/w/f0.yml', line: 4 },
-    { port: 53, protocol: 'udp', service: 'b', document: '/w/f0.yml', file: '/w/f0.yml', line: 6 },
+    { port: 80, protocol: 'tcp', service: 'a', document: 'doc0.stack', file: '/w/f0.yml', line: 4 },
+    { port: 53, protocol: 'udp', service: 'b', document: 'doc1.stack', file: '/w/f0.yml', line: 6 },
   ]);
   t.end();
 });
@@ -188,5 +188,11 @@ t.test('a facts document is linted with the facts language', (t) => {
     r.findings.map((f) => [f.message, f.file, f.logical.at(-1)?.name]),
     [['Service `api` (2 replicas).', '/w/facts.json', 'api']],
   );
+  t.end();
+});
+
+t.test("ESLint's config array is normalised once per run (the fast path is active with this ESLint)", (t) => {
+  const array = normalised([{ files: ['**/*.stack'], rules: {} }]) as unknown as { getConfig?: unknown };
+  t.type(array.getConfig, 'function', 'a FlatConfigArray: Linter#verify reuses it instead of normalising per document');
   t.end();
 });
