@@ -13,7 +13,7 @@ export default createRule({
       recommended: true,
       remediation:
         'Upgrade the managers first, one at a time, then the workers, until every node runs the same release. Recreate the ingress network only once all nodes match.',
-      messageSeverity: { patch: 'warning' },
+      messageSeverity: { patch: 'warning', hostPatch: 'warning' },
     },
     schema: [],
     defaultOptions: [],
@@ -23,6 +23,11 @@ export default createRule({
       patch:
         'Node `{{node}}` runs Docker Engine {{version}}, while the reference manager `{{reference}}` runs {{referenceVersion}}: same release, different patch level.',
       unknown: 'Node `{{node}}` reports no engine version that can be compared (`{{version}}`).',
+      hostRelease:
+        'This host (`{{node}}`) runs Docker Engine {{version}}, but the reference manager `{{reference}}` runs {{referenceVersion}}: joining would mix releases, which handle the routing mesh and overlays differently, and some API calls fail ("Unimplemented").',
+      hostUnknown: 'This host (`{{node}}`) reports no engine version that can be compared (`{{version}}`).',
+      hostPatch:
+        'This host (`{{node}}`) runs Docker Engine {{version}}, while the reference manager `{{reference}}` runs {{referenceVersion}}: same release, different patch level.',
     },
   },
   create(context) {
@@ -39,6 +44,22 @@ export default createRule({
             : versioned.filter((v): v is { node: SwarmNode; version: EngineVersion } => v.version !== undefined);
         const reference = candidates.find((v) => v.node.leader) ?? [...candidates].sort((a, b) => compareVersions(b.version, a.version))[0];
         if (!reference) return;
+        // Preflight: this host's engine, before it joins (once joined, it is one of the nodes above).
+        const host = facts.host;
+        if (host?.engine && !facts.nodes.some((n) => n.hostname === host.hostname)) {
+          const version = parseEngineVersion(host.engine.version);
+          const data = {
+            node: host.hostname,
+            version: host.engine.version,
+            reference: reference.node.hostname,
+            referenceVersion: reference.version.text,
+          };
+          if (!version) report(context, host, 'hostUnknown', data);
+          else {
+            const gap = versionGap(version, reference.version);
+            if (gap !== 'same') report(context, host, gap === 'release' ? 'hostRelease' : 'hostPatch', data);
+          }
+        }
         for (const { node, version } of versioned) {
           if (node === reference.node) continue;
           const data = {
