@@ -2,6 +2,8 @@ import type { Network, Span } from '../engine/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { attachmentsOf, nameList, networksByName } from './utils/networks.js';
 import { allowsOs, nodeMayMatch, pinnedTo } from './utils/node-platform.js';
+import { swarmEncryption } from './utils/facts.js';
+import { isWindows } from './utils/host.js';
 import { clusterOf } from './utils/settings.js';
 
 export default createRule({
@@ -23,6 +25,8 @@ export default createRule({
         'Service `{{service}}` is placed on Windows nodes (`{{constraint}}`) and attached to the encrypted network `{{network}}`: Windows does not support overlay encryption and swarm reports no error, so its tasks cannot reach Linux tasks on that network and their traffic to each other is not encrypted.',
       mayRunOnWindows:
         "Service `{{service}}` is attached to the encrypted network `{{network}}`, and no constraint keeps it off the cluster's {{windowsNodes}} Windows node(s): a task placed there gets no error, but cannot reach Linux tasks on that network and is not encrypted. Add `node.platform.os == linux`.",
+      hostIsWindows:
+        'This host (`{{host}}`) runs Windows, and the swarm has the encrypted overlay network(s) {{networks}}: Windows does not support overlay encryption and swarm reports no error, so tasks placed on this host on those networks cannot reach Linux tasks there, and their traffic is not encrypted. Keep those services off this node with `node.platform.os == linux`.',
       windowsNodesAllowed:
         'Service `{{service}}` is attached to the encrypted network `{{network}}`, and its constraints allow the Windows node(s) {{nodes}}: Windows does not support overlay encryption and swarm reports no error, so tasks placed there cannot reach Linux tasks on that network and are not encrypted.',
     },
@@ -47,6 +51,12 @@ export default createRule({
         }
       },
       Facts(facts) {
+        // Preflight: this host is about to join a swarm that has encrypted overlays.
+        const host = facts.host;
+        const encrypted = swarmEncryption(facts).networks;
+        if (host && isWindows(host) && encrypted.length > 0) {
+          report(context, host, 'hostIsWindows', { host: host.hostname, networks: nameList(encrypted.map((n) => n.name)) });
+        }
         const windows = facts.nodes.filter((n) => n.os.toLowerCase() === 'windows' && n.availability.toLowerCase() !== 'drain');
         const networks = networksByName(facts);
         const ingress = facts.networks.find((n) => n.ingress);

@@ -1,4 +1,5 @@
 import { checkRuleDocs } from '../helpers/rule-docs.js';
+import { factsDoc, objectLine } from '../helpers/facts.js';
 import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/windows-encrypted-overlay.js';
 
@@ -176,6 +177,38 @@ testRule(
         name: 'an encrypted ingress network listed as well: one finding',
         code: facts({ nodes, networks, services: [service({ networks: ['ingress'], ports: [{ target: 80, published: 8080 }] })] }),
         errors: [{ messageId: 'windowsNodesAllowed', data: { service: 'shop_app', network: 'ingress', nodes: '`win1`, `win2`' } }],
+      },
+    ],
+  },
+  'facts',
+);
+
+// Preflight: this host runs Windows and the swarm it joins has encrypted overlays.
+const preflight = (os: string, nets: object[]): string =>
+  factsDoc({ host: { hostname: 'winhost', os }, networks: nets, services: [], peers: [], outcomes: [] }, 'preflight');
+const windowsJoin = preflight('Windows_NT', networks);
+
+testRule(
+  'windows-encrypted-overlay',
+  rule,
+  {
+    valid: [
+      { name: 'preflight: a Linux host joining a swarm with encrypted overlays', code: preflight('linux', networks) },
+      { name: 'preflight: a Windows host, no encrypted overlay in the swarm', code: preflight('windows', [networks[1]]) },
+      { name: "preflight: a Windows host, the manager's networks not read", code: preflight('windows', []) },
+    ],
+    invalid: [
+      {
+        name: 'preflight: a Windows host joining a swarm with encrypted overlays (ingress too): one finding',
+        code: windowsJoin,
+        errors: [
+          {
+            messageId: 'hostIsWindows',
+            line: objectLine(windowsJoin, '"hostname": "winhost"'),
+            column: 11,
+            data: { host: 'winhost', networks: '`secure`, `ingress`' },
+          },
+        ],
       },
     ],
   },
