@@ -1,6 +1,5 @@
 import { readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { glob } from 'tinyglobby';
 import type { FatalError } from '../engine/findings.js';
 import { LoadError } from '../engine/loader/errors.js';
 import type { LoadLimits } from '../engine/loader/limits.js';
@@ -33,7 +32,9 @@ export async function resolveInputs(
   const sets: string[][] = [];
   const errors: FatalError[] = [];
   const ignored =
-    ignores.length > 0 ? new Set(await glob([...ignores], { cwd, absolute: true, dot: true, ignore: SKIP })) : new Set<string>();
+    ignores.length > 0
+      ? new Set(await (await import('tinyglobby')).glob([...ignores], { cwd, absolute: true, dot: true, ignore: SKIP }))
+      : new Set<string>();
   const keep = (p: string): boolean => !ignored.has(p);
   for (const arg of positional) {
     if (arg === STDIN) {
@@ -58,6 +59,8 @@ export async function resolveInputs(
       errors.push({ kind: 'io', message: 'no such file or folder', file: path });
       continue;
     }
+    // Loaded only for folders and globs: a run over named files does not pay for it.
+    const { glob } = await import('tinyglobby');
     const matched = (await glob(patterns, { cwd, absolute: true, dot: false, ignore: SKIP })).sort();
     const found = matched.filter(keep);
     if (found.length === 0) {
