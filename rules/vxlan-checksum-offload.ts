@@ -26,7 +26,7 @@ export default createRule({
         const host = facts.host;
         if (!host) return;
         // The interfaces traffic to the peers leaves by; without peers, every interface that is up.
-        const towardPeers = peerInterfaces(facts);
+        const towardPeers = peerInterfaces(host, facts.peers);
         const candidates = towardPeers.length > 0 ? towardPeers : host.interfaces.filter((i) => i.up);
         const carries =
           towardPeers.length > 0

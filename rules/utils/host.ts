@@ -6,10 +6,15 @@ import { addressCidr, contains, parseLenient, type Cidr } from './cidr.js';
  * interface traffic to a peer takes, and how to name a peer in a message.
  */
 
-/** A route's destination as a range: `default` is everything of the address's family. */
+/**
+ * A route's destination as a range. `default` is everything of the address's family; its gateway, when it has one,
+ * tells which family the route is for.
+ */
 function destinationOf(route: HostRoute, family: 4 | 6): Cidr | undefined {
-  if (route.destination === 'default') return parseLenient(family === 4 ? '0.0.0.0/0' : '::/0');
-  return parseLenient(route.destination);
+  if (route.destination !== 'default') return parseLenient(route.destination);
+  const gateway = route.gateway ? addressCidr(route.gateway) : undefined;
+  if (gateway && gateway.family !== family) return undefined;
+  return parseLenient(family === 4 ? '0.0.0.0/0' : '::/0');
 }
 
 /** The route the kernel picks for an address: the longest prefix that holds it (metrics and policy rules aside). */
@@ -50,12 +55,10 @@ export function linkTo(host: Host | undefined, peer: PeerPath): PeerLink | undef
   return { device, ...(deviceMtu !== undefined ? { mtu: deviceMtu } : {}), byRoute: false };
 }
 
-/** The interfaces traffic to the peers leaves by (by name), in the order of the peers. */
-export function peerInterfaces(facts: Facts): HostInterface[] {
-  const host = facts.host;
-  if (!host) return [];
+/** The interfaces traffic to the peers leaves by, in the order of the peers. */
+export function peerInterfaces(host: Host, peers: readonly PeerPath[]): HostInterface[] {
   const out: HostInterface[] = [];
-  for (const peer of facts.peers) {
+  for (const peer of peers) {
     const device = linkTo(host, peer)?.device;
     const iface = host.interfaces.find((i) => i.name === device);
     if (iface && !out.includes(iface)) out.push(iface);

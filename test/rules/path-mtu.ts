@@ -165,6 +165,35 @@ testRule(
         ],
       },
       {
+        name: 'an IPv6 peer: the IPv6 default route is the way (unreadable and IPv4 routes are passed over)',
+        code: preflight({
+          host: {
+            hostname: 'joiner',
+            interfaces: [{ name: 'eth0', mtu: 1500, up: true, addresses: ['fd00::10/64'] }],
+            routes: [
+              { destination: 'nonsense', device: 'eth1' },
+              { destination: '10.0.0.0/8', device: 'eth1' },
+              { destination: 'default', device: 'eth1', gateway: '198.18.0.1' },
+              { destination: 'default', device: 'eth0' },
+            ],
+          },
+          peers: [peer('fd00:1::2', 1400, 1500)],
+        }),
+        errors: [
+          {
+            messageId: 'tooSmall',
+            data: {
+              peer: 'peer fd00:1::2',
+              pathMtu: 1400,
+              limit: "the limit is beyond this host: this host's interface `eth0` (MTU 1500) allows more",
+              packet: 1500,
+              network: 'ingress',
+              option: 'unset, so 1500',
+            },
+          },
+        ],
+      },
+      {
         name: 'without the largest size tried, the measurement is taken as it is',
         code: preflight({ peers: [peer('198.18.0.101', 1400)] }),
         errors: [
