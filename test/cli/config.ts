@@ -4,6 +4,9 @@ import t from 'tap';
 import { join } from 'node:path';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 t.test('the nearest config file applies; --config names another', async (t) => {
   const cwd = t.testdir({
     'swarmlint.config.yml': 'extends: none\nrules:\n  swarm-ignored-key: error\n',

@@ -2,6 +2,9 @@
 import t from 'tap';
 import { CLEAN, ONE_WARNING, swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 const cwd = t.testdir({
   'two.yml': TWO_PROBLEMS,
   'clean.yml': CLEAN,

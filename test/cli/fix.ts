@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { swarmlint } from '../helpers/cli.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 const EXAMPLE = fileURLToPath(new URL('../../fixtures/plugins/example/index.ts', import.meta.url));
 const BOM = '\uFEFF';
 

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 import { errorsOf, validateFindings, validateSarif } from '../helpers/schemas.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 const cwd = t.testdir({
   stacks: { 'two.yml': TWO_PROBLEMS },
   out: {},

@@ -3,6 +3,9 @@ import t from 'tap';
 import { join } from 'node:path';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 interface Json {
   findings: { ruleId: string; file?: string; line?: number; message: string }[];
   errors: { kind: string; message: string; file?: string; line?: number }[];

@@ -6,6 +6,9 @@ import { writeReport } from '../../cli/output.js';
 import { rules } from '../../rules/index.js';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 const cwd = t.testdir({ 'two.yml': TWO_PROBLEMS });
 
 t.test('swarmlint rules: every rule with its severity, recommended, fixable and description', async (t) => {

@@ -6,6 +6,9 @@ import example from '../../fixtures/plugins/example/index.js';
 import { swarmlint } from '../helpers/cli.js';
 import { testRule } from '../helpers/tap.js';
 
+// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+t.setTimeout(600_000);
+
 const EXAMPLE = fileURLToPath(new URL('../../fixtures/plugins/example/index.ts', import.meta.url));
 const DOCS = 'https://example.com/swarmlint-plugin-example/rules/explicit-image-tag.md';
 const REMEDIATION = example.rules['explicit-image-tag'].meta.docs?.remediation ?? '(none)';

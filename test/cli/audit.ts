@@ -1,0 +1,420 @@
+// `swarmlint audit` through the real CLI in a child process, against a replay of Engine API answers recorded from
+// the real lab (bench/audit-replay.ts on a unix socket): findings, exit codes, --save-facts, baselines, the
+// prometheus textfile, workers, engines that fail or hang, contexts, usage errors. The real swarm is
+// test/lab/audit.ts.
+import t, { type Test } from 'tap';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { Ajv } from 'ajv';
+import { readScenario, serveEngineApi, type Answers, type Replay, type ReplayOptions } from '../../bench/audit-replay.js';
+import type { Finding } from '../../engine/findings.js';
+import { prometheus } from '../../reporters/prometheus.js';
+import { swarmlint, type Run } from '../helpers/cli.js';
+
+const FIXTURES = new URL('../../fixtures/engine-api/', import.meta.url).pathname;
+const scenario = (name: string): Answers => readScenario(join(FIXTURES, name));
+const schema = JSON.parse(readFileSync(new URL('../../schemas/facts.schema.json', import.meta.url), 'utf8')) as object;
+const validateFacts = new Ajv({ allErrors: true, strict: false }).compile(schema);
+const SIX = [
+  'GET /info',
+  'GET /networks',
+  'GET /nodes',
+  'GET /services?status=true',
+  'GET /swarm',
+  'GET /tasks?filters=%7B%22desired-state%22%3A%5B%22running%22%5D%7D',
+];
+
+/** A replay of `answers` on a unix socket in a short folder of its own, closed after the test. */
+async function engine(t: Test, answers: Answers, options: Omit<ReplayOptions, 'answers'> = {}): Promise<Replay> {
+  const dir = mkdtempSync(join(tmpdir(), 'swl-audit-'));
+  const replay = await serveEngineApi(join(dir, 'engine.sock'), { answers, ...options });
+  t.teardown(async () => {
+    await replay.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return replay;
+}
+
+/** The CLI in `cwd`, DOCKER_HOST at the replay; no docker config of this machine leaks in. */
+function audit(
+  args: string[],
+  cwd: string,
+  replay: Replay | string | undefined,
+  env: Record<string, string | undefined> = {},
+): Promise<Run> {
+  const host = typeof replay === 'string' ? replay : replay ? `unix://${replay.socketPath}` : undefined;
+  return swarmlint(['audit', ...args], {
+    cwd,
+    env: {
+      DOCKER_HOST: host,
+      DOCKER_CONTEXT: undefined,
+      DOCKER_CONFIG: join(cwd, '.no-docker-config'),
+      DOCKER_TLS_VERIFY: undefined,
+      DOCKER_CERT_PATH: undefined,
+      ...env,
+    },
+  });
+}
+
+interface JsonReport {
+  findings: Finding[];
+  errors: unknown[];
+}
+const json = (r: Run): JsonReport => JSON.parse(r.stdout) as JsonReport;
+const summary = (findings: Finding[]): string[][] =>
+  findings.map((f) => [f.ruleId, f.severity, f.logical.map((l) => `${l.kind}:${l.name}`).join('/'), f.message]);
+
+t.test('healthy lab answers: exit 0, the encrypted overlay reminder only, six GET requests', async (t) => {
+  const cwd = t.testdir({});
+  const replay = await engine(t, scenario('healthy-3-nodes'));
+  const r = await audit([], cwd, replay);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /network secure +info +Network `secure` is encrypted .*encrypted-overlay-prerequisites/);
+  t.match(r.stdout, '✖ 1 problem (1 info)');
+  t.same([...replay.requests].sort(), SIX, 'one request per kind');
+  const j = await audit(['-f', 'json'], cwd, replay);
+  t.same(
+    json(j).findings.map((f) => [f.ruleId, f.severity, f.logical, f.file]),
+    [['encrypted-overlay-prerequisites', 'info', [{ kind: 'network', name: 'secure', id: '112h3fmr6qmk46xdin8itwsxf' }], undefined]],
+    'a live audit has logical locations only',
+  );
+  t.equal(replay.requests.length, 12, 'six more for the second run');
+});
+
+t.test('overlapping overlay: subnet-overlap names the network and the nodes, exit 1', async (t) => {
+  const cwd = t.testdir({});
+  const r = await audit(['-f', 'json'], cwd, await engine(t, scenario('overlapping-overlay')));
+  t.equal(r.code, 1);
+  const overlap = json(r).findings.filter((f) => f.ruleId === 'subnet-overlap');
+  t.equal(overlap.length, 1);
+  t.same(
+    overlap[0]?.logical.map((l) => l.name),
+    ['lab-overlap'],
+  );
+  t.match(
+    overlap[0]?.message,
+    /^Subnet 198\.18\.0\.0\/24 of network `lab-overlap` holds node `swl-n1` \(198\.18\.0\.101\), node `swl-n2` \(198\.18\.0\.102\), node `swl-n3` \(198\.18\.0\.103\)/,
+  );
+});
+
+t.test('task density: a lowered limit names the node over it', async (t) => {
+  const cwd = t.testdir({ 'swarmlint.config.yml': 'rules:\n  container-density: [warning, { limit: 8 }]\n' });
+  const replay = await engine(t, scenario('task-density'));
+  const r = await audit(['-f', 'json'], cwd, replay);
+  t.equal(r.code, 0, 'a warning does not fail at the default threshold');
+  t.same(summary(json(r).findings.filter((f) => f.ruleId === 'container-density')), [
+    [
+      'container-density',
+      'warning',
+      'node:swl-n2',
+      'Node `swl-n2` runs 13 tasks, above 8: with about 1000 containers on one host, overlay networking becomes unstable (a Linux bridge takes at most 1023 ports) and new containers cannot be reached.',
+    ],
+  ]);
+  t.equal((await audit(['--failure-threshold', 'warning'], cwd, replay)).code, 1, '--failure-threshold warning');
+  t.equal((await audit(['--max-warnings', '0', '-f', 'json'], cwd, replay)).code, 1, '--max-warnings 0');
+  const off = await audit(['--rule', 'container-density:off', '-f', 'json'], cwd, replay);
+  t.same(
+    json(off).findings.filter((f) => f.ruleId === 'container-density'),
+    [],
+    '--rule turns it off',
+  );
+  const defaults = await audit(['-f', 'json'], t.testdir({}), replay);
+  t.same(
+    json(defaults).findings.filter((f) => f.ruleId === 'container-density'),
+    [],
+    'the default limit (1000) is far away',
+  );
+});
+
+t.test('--save-facts, then swarmlint lint FACTS gives the same findings', async (t) => {
+  const cwd = t.testdir({});
+  const replay = await engine(t, scenario('overlapping-overlay'));
+  const live = await audit(['-f', 'json', '--save-facts', 'facts.json'], cwd, replay);
+  t.equal(live.code, 1);
+  const saved = JSON.parse(readFileSync(join(cwd, 'facts.json'), 'utf8')) as { kind: string; source: string; nodes: unknown[] };
+  t.ok(validateFacts(saved), `valid facts: ${JSON.stringify(validateFacts.errors)}`);
+  t.same([saved.kind, saved.source, saved.nodes.length], ['audit', `unix://${replay.socketPath}`, 3]);
+  const offline = await swarmlint(['lint', '-f', 'json', 'facts.json'], { cwd });
+  t.equal(offline.code, live.code, 'same exit code');
+  t.same(summary(json(offline).findings), summary(json(live).findings), 'same rules, severities, objects and messages');
+  t.ok(
+    json(live).findings.every((f) => f.file === join(cwd, 'facts.json') && typeof f.line === 'number'),
+    'findings of a saved audit point into the file',
+  );
+  t.equal(replay.requests.length, 6, 'lint asked the engine nothing');
+});
+
+/** The healthy answers as after a restart of every task and a reboot of every node: new task IDs, container IDs, addresses, times. */
+function restarted(answers: Answers): Answers {
+  const copy = structuredClone(answers);
+  const bump = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 25);
+  for (const task of copy.tasks as {
+    ID: string;
+    Status: { Timestamp: string; ContainerStatus?: { ContainerID: string } };
+    NetworksAttachments?: { Addresses: string[] }[];
+  }[]) {
+    task.ID = bump(task.ID);
+    task.Status.Timestamp = '2026-11-24T03:00:00.000000000Z';
+    if (task.Status.ContainerStatus) task.Status.ContainerStatus.ContainerID = bump(task.Status.ContainerStatus.ContainerID);
+    for (const a of task.NetworksAttachments ?? [])
+      a.Addresses = a.Addresses.map((x) => x.replace(/\.(\d+)\//, (_m, n: string) => `.${String(Number(n) + 20)}/`));
+  }
+  for (const node of copy.nodes as { UpdatedAt: string; Version: { Index: number } }[]) {
+    node.UpdatedAt = '2026-11-24T03:00:00.000000000Z';
+    node.Version.Index += 100;
+  }
+  return copy;
+}
+
+t.test('--baseline: only new findings; stable across runs, saved facts, restarts and reboots', async (t) => {
+  const cwd = t.testdir({});
+  const healthy = await engine(t, scenario('overlapping-overlay'));
+  const first = await audit(['--baseline', 'baseline.json', '--update-baseline'], cwd, healthy);
+  t.same([first.code, first.stdout, first.stderr], [0, '', ''], 'writing the baseline accepts the findings: quiet, exit 0');
+  const baseline = JSON.parse(readFileSync(join(cwd, 'baseline.json'), 'utf8')) as {
+    format: string;
+    findings: Record<string, { ruleId: string }>;
+  };
+  t.same(
+    [
+      baseline.format,
+      Object.values(baseline.findings)
+        .map((f) => f.ruleId)
+        .sort(),
+    ],
+    ['swarmlint-baseline/1', ['encrypted-overlay-prerequisites', 'subnet-overlap']],
+  );
+  const again = await audit(['--baseline', 'baseline.json'], cwd, healthy);
+  t.same([again.code, again.stdout, again.stderr], [0, '', ''], 'the same audit again: quiet');
+  const savedToo = await audit(['--baseline', 'baseline.json', '--save-facts', 'facts.json'], cwd, healthy);
+  t.same([savedToo.code, savedToo.stdout], [0, ''], 'with --save-facts (findings now point into a file): still quiet');
+  const later = await audit(['--baseline', 'baseline.json'], cwd, await engine(t, restarted(scenario('overlapping-overlay'))));
+  t.same([later.code, later.stdout], [0, ''], 'after task restarts and node reboots (new task IDs, addresses): still quiet');
+
+  // Something new: the density limit lowered shows container-density, and only that.
+  writeFileSync(join(cwd, 'swarmlint.config.yml'), 'rules:\n  container-density: [error, { limit: 2 }]\n');
+  const changed = await audit(['--baseline', 'baseline.json', '-f', 'json'], cwd, healthy);
+  t.equal(changed.code, 1);
+  t.same(
+    json(changed).findings.map((f) => f.ruleId),
+    ['container-density'],
+    'only the new finding',
+  );
+
+  const bad = t.testdir({ 'baseline.json': '{"format": "something else", "findings": {}}', 'broken.json': '{' });
+  const notBaseline = await audit(['--baseline', 'baseline.json'], bad, healthy);
+  t.same([notBaseline.code, notBaseline.stdout], [2, '']);
+  t.match(
+    notBaseline.stderr,
+    /^swarmlint: .*baseline\.json: not a baseline \(format "something else", expected "swarmlint-baseline\/1"\)\n$/,
+  );
+  t.match((await audit(['--baseline', 'broken.json'], bad, healthy)).stderr, /broken\.json: cannot read the baseline: /);
+  t.match((await audit(['--baseline', 'missing.json'], bad, healthy)).stderr, /missing\.json: cannot read the baseline: ENOENT/);
+  const requests = healthy.requests.length;
+  t.equal(
+    (await audit(['--baseline', join(bad, 'nodir', 'b.json'), '--update-baseline'], bad, healthy)).code,
+    2,
+    'a baseline that cannot be written',
+  );
+  t.equal(healthy.requests.length, requests + 6);
+});
+
+const sample = (text: string, name: string, labels: string): number | undefined => {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+};
+
+t.test('--format prometheus: a textfile that keeps the last success when a run fails', async (t) => {
+  const cwd = t.testdir({});
+  const replay = await engine(t, scenario('healthy-3-nodes'));
+  const before = Math.floor(Date.now() / 1000);
+  const ok = await audit(['-f', 'prometheus', '-o', 'swarmlint.prom'], cwd, replay);
+  t.same([ok.code, ok.stdout, ok.stderr], [0, '', '']);
+  const text = readFileSync(join(cwd, 'swarmlint.prom'), 'utf8');
+  for (const metric of [
+    'swarmlint_findings',
+    'swarmlint_not_checked',
+    'swarmlint_duration_seconds',
+    'swarmlint_last_success_timestamp_seconds',
+  ]) {
+    t.match(text, new RegExp(`^# HELP ${metric} \\S.*\\n# TYPE ${metric} gauge$`, 'm'), `${metric}: HELP and TYPE`);
+  }
+  t.equal(sample(text, 'swarmlint_findings', 'command="audit",rule="encrypted-overlay-prerequisites",severity="info"'), 1);
+  for (const severity of ['error', 'warning', 'info', 'suggestion'])
+    t.equal(
+      sample(text, 'swarmlint_findings', `command="audit",rule="subnet-overlap",severity="${severity}"`),
+      0,
+      `a rule that ran and found nothing: 0 (${severity})`,
+    );
+  t.equal(sample(text, 'swarmlint_not_checked', 'command="audit"'), 0);
+  const last = sample(text, 'swarmlint_last_success_timestamp_seconds', 'command="audit"') ?? 0;
+  t.ok(last >= before && last <= Date.now() / 1000 + 1, 'last success: now');
+  t.ok((sample(text, 'swarmlint_duration_seconds', 'command="audit"') ?? -1) > 0, 'duration');
+  t.ok(text.endsWith('\n') && !text.includes('\n\n'), 'one sample per line, ending in a newline');
+
+  // The engine is gone: exit 2, nothing checked, the last success kept.
+  const gone = await audit(['-f', 'prometheus', '-o', 'swarmlint.prom'], cwd, `unix://${join(cwd, 'gone.sock')}`);
+  t.equal(gone.code, 2);
+  t.match(gone.stderr, /^swarmlint: cannot reach the Docker Engine at unix:\/\/.*gone\.sock: no Docker socket there/);
+  const failed = readFileSync(join(cwd, 'swarmlint.prom'), 'utf8');
+  t.equal(sample(failed, 'swarmlint_not_checked', 'command="audit"'), 1);
+  t.equal(sample(failed, 'swarmlint_last_success_timestamp_seconds', 'command="audit"'), last, 'the last success is kept');
+  t.notMatch(failed, /^swarmlint_findings\{/m, 'no findings series when nothing was checked');
+
+  // One call fails: the rest is checked, probe-skipped says what was not; still not a success.
+  const partial = await audit(
+    ['-f', 'prometheus', '-o', 'swarmlint.prom'],
+    cwd,
+    await engine(t, scenario('healthy-3-nodes'), { failures: { tasks: { status: 500, message: 'rpc error: code = DeadlineExceeded' } } }),
+  );
+  t.equal(partial.code, 2, 'facts missing: exit 2');
+  const half = readFileSync(join(cwd, 'swarmlint.prom'), 'utf8');
+  t.equal(sample(half, 'swarmlint_findings', 'command="audit",rule="probe-skipped",severity="error"'), 1);
+  t.equal(sample(half, 'swarmlint_not_checked', 'command="audit"'), 1);
+  t.equal(sample(half, 'swarmlint_last_success_timestamp_seconds', 'command="audit"'), last, 'the last success is still the first run');
+
+  // A first run that fails has no last success to keep.
+  const fresh = t.testdir({});
+  t.equal((await audit(['-f', 'prometheus', '-o', 'x.prom'], fresh, `unix://${join(fresh, 'gone.sock')}`)).code, 2);
+  t.notMatch(readFileSync(join(fresh, 'x.prom'), 'utf8'), 'swarmlint_last_success_timestamp_seconds');
+  const stdout = await audit(['-f', 'prometheus'], fresh, replay);
+  t.match(stdout.stdout, /^# HELP swarmlint_findings /, 'without -o: on standard output');
+  t.equal(
+    (await audit(['-f', 'prometheus', '-o', join(fresh, 'nodir', 'x.prom')], fresh, replay)).code,
+    2,
+    'an unwritable textfile is a usage error',
+  );
+});
+
+t.test('prometheus reporter: label values escaped, every severity of every rule', (t) => {
+  const finding = (ruleId: string, severity: Finding['severity']): Finding => ({
+    ruleId,
+    severity,
+    message: 'm',
+    logical: [],
+    fingerprint: 'f',
+  });
+  const text = prometheus(
+    {
+      findings: [finding('plug/"odd"\\rule\nx', 'warning'), finding('plug/"odd"\\rule\nx', 'warning'), finding('b', 'error')],
+      errors: [],
+      files: [],
+      rulesRun: ['a', 'b'],
+    },
+    { cwd: '/', rules: [], color: false, command: 'audit' },
+  );
+  t.equal(
+    sample(text, 'swarmlint_findings', 'command="audit",rule="plug/\\"odd\\"\\\\rule\\nx",severity="warning"'),
+    2,
+    'quote, backslash and newline escaped',
+  );
+  t.same(text.split('\n').filter((l) => l.startsWith('swarmlint_findings{')).length, 12, 'three rules, four severities each');
+  t.notMatch(text, /swarmlint_(duration|last_success)/, 'no duration or last success when the context has none');
+  t.end();
+});
+
+t.test('a worker: exit 2, run it on a manager', async (t) => {
+  const cwd = t.testdir({});
+  const worker = {
+    ...scenario('healthy-3-nodes'),
+    info: JSON.parse(readFileSync(join(FIXTURES, 'healthy-3-nodes', 'info.swl-n2.json'), 'utf8')) as unknown,
+  };
+  const refusal = {
+    status: 503,
+    message:
+      "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.",
+  };
+  const replay = await engine(t, worker, {
+    failures: { swarm: refusal, nodes: refusal, networks: refusal, services: refusal, tasks: refusal },
+  });
+  const r = await audit(['-f', 'prometheus', '-o', 'x.prom'], cwd, replay);
+  t.same([r.code, r.stdout], [2, '']);
+  t.match(
+    r.stderr,
+    /^swarmlint: this engine \(unix:\/\/.*\) is not a swarm manager: run swarmlint audit on a manager, or point DOCKER_HOST at one\n$/,
+  );
+  t.equal(sample(readFileSync(join(cwd, 'x.prom'), 'utf8'), 'swarmlint_not_checked', 'command="audit"'), 1);
+});
+
+t.test('an engine that hangs: the deadline ends the audit, what answered is checked', async (t) => {
+  const cwd = t.testdir({});
+  const replay = await engine(t, scenario('overlapping-overlay'), { failures: { tasks: { hang: true } } });
+  const started = Date.now();
+  const r = await audit(['--deadline', '1', '-f', 'json'], cwd, replay);
+  t.ok(Date.now() - started < 8_000, `done in ${String(Date.now() - started)} ms`);
+  t.equal(r.code, 2);
+  t.same(
+    summary(json(r).findings).map((f) => f.slice(0, 2)),
+    [
+      ['encrypted-overlay-prerequisites', 'info'],
+      ['probe-skipped', 'error'],
+      ['subnet-overlap', 'error'],
+    ],
+  );
+  t.match(
+    json(r).findings.find((f) => f.ruleId === 'probe-skipped')?.message,
+    "engine-api/tasks failed: timed out (the audit's deadline of 1 s passed)",
+  );
+  const slow = await audit(['--timeout', '0.5', '-f', 'json'], cwd, replay);
+  t.match(
+    json(slow).findings.find((f) => f.ruleId === 'probe-skipped')?.message,
+    'engine-api/tasks failed: no answer for 0.5 s',
+    '--timeout: silence per request',
+  );
+});
+
+t.test('where the engine is: --docker-host, a Docker context', async (t) => {
+  const replay = await engine(t, scenario('healthy-3-nodes'));
+  const context = 'lab-manager';
+  const id = createHash('sha256').update(context).digest('hex');
+  const cwd = t.testdir({
+    docker: {
+      'config.json': JSON.stringify({ currentContext: context }),
+      contexts: {
+        meta: { [id]: { 'meta.json': JSON.stringify({ Name: context, Endpoints: { docker: { Host: `unix://${replay.socketPath}` } } }) } },
+      },
+    },
+  });
+  const viaContext = await audit(['--save-facts', 'facts.json'], cwd, undefined, {
+    DOCKER_HOST: undefined,
+    DOCKER_CONFIG: join(cwd, 'docker'),
+  });
+  t.equal(viaContext.code, 0, viaContext.stderr);
+  t.equal(
+    (JSON.parse(readFileSync(join(cwd, 'facts.json'), 'utf8')) as { source: string }).source,
+    `unix://${replay.socketPath} (context lab-manager)`,
+  );
+  const flag = await audit(['--docker-host', `unix://${replay.socketPath}`], cwd, 'tcp://127.0.0.1:9');
+  t.equal(flag.code, 0, '--docker-host wins over DOCKER_HOST');
+  const missing = await audit([], cwd, undefined, { DOCKER_HOST: undefined, DOCKER_CONFIG: join(cwd, 'docker'), DOCKER_CONTEXT: 'nope' });
+  t.same([missing.code, missing.stdout], [2, '']);
+  t.match(missing.stderr, /^swarmlint: Docker context "nope" not found/);
+  t.equal(replay.requests.length, 12);
+});
+
+t.test('usage errors: exit 2 before the engine is asked anything', async (t) => {
+  const cwd = t.testdir({ 'broken.json': '{' });
+  const replay = await engine(t, scenario('healthy-3-nodes'));
+  for (const [args, message] of [
+    [['stack.yml'], /audit takes no files \(got stack\.yml\)/],
+    [['--update-baseline'], /--update-baseline needs --baseline FILE/],
+    [['--timeout', '0'], /--timeout takes a number of seconds/],
+    [['--deadline', 'soon'], /--deadline takes a number of seconds/],
+    [['-f', 'xml'], /unknown format "xml"/],
+    [['--failure-threshold', 'fatal'], /--failure-threshold fatal: one of error, warning, info, suggestion, none/],
+    [['--max-warnings', 'x'], /--max-warnings x: a whole number/],
+    [['--baseline', 'broken.json'], /cannot read the baseline/],
+    [['--config', 'missing.yml'], /missing\.yml/],
+    [['--docker-host', 'ftp://h'], /unsupported Docker host scheme ftp:/],
+  ] as const) {
+    const r = await audit([...args], cwd, replay);
+    t.same([r.code, r.stdout], [2, ''], args.join(' '));
+    t.match(r.stderr, message);
+  }
+  t.equal(replay.requests.length, 0, 'no request was made');
+  t.equal((await audit(['--save-facts', join(cwd, 'nodir', 'f.json')], cwd, replay)).code, 2, 'facts that cannot be saved');
+  const help = await audit(['--help'], cwd, replay);
+  t.match(help.stdout, /^Usage: swarmlint audit/);
+});
