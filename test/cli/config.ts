@@ -59,6 +59,8 @@ t.test('stackName names the stack; unused suppressions are reported with their h
     'docker-stack.yml':
       'services:\n  web:\n    image: nginx:1.27\n    # swarmlint-disable-next-line dnsrr-ingress-port -- no longer needed\n    container_name: web\n',
     'facts.json': '{"format": "swarmlint-facts/1", "kind": "audit", "nodes": [], "networks": [], "services": []}\n',
+    'strict.yml': 'extends: none\nunusedSuppressions: error\n',
+    'quiet.yml': 'extends: none\nunusedSuppressions: off\nrules:\n  swarm-ignored-key: warning\n',
   });
   const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', 'facts.json'], { cwd });
   const out = JSON.parse(r.stdout) as {
@@ -79,4 +81,13 @@ t.test('stackName names the stack; unused suppressions are reported with their h
     'help for unused suppressions',
   );
   t.equal(r.code, 0, 'warnings only');
+  const strict = await swarmlint(['lint', '--config', 'strict.yml', 'docker-stack.yml'], { cwd });
+  t.equal(strict.code, 1, 'unusedSuppressions: error fails the run');
+  t.match(strict.stdout, /4:5 +error +Unused suppression/);
+  const off = await swarmlint(['lint', '-f', 'json', '--config', 'quiet.yml', 'docker-stack.yml'], { cwd });
+  t.same(
+    (JSON.parse(off.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId),
+    ['swarm-ignored-key'],
+    'unusedSuppressions: off',
+  );
 });
