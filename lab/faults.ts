@@ -31,6 +31,11 @@ export interface FaultOptions {
   readonly tasks?: number;
   /** ingress-address: the address (with prefix length) to add instead of the default. */
   readonly address?: string;
+  /**
+   * drop-*: drop only the traffic exchanged with this node (INPUT `-s` its address, OUTPUT `-d` it), e.g. 2377
+   * dropped at the manager for one joining node while the others still reach it.
+   */
+  readonly from?: number;
 }
 
 export interface ActiveFault {
@@ -66,9 +71,20 @@ function rulesFor(kind: FaultKind): string[][] {
   }
 }
 
-async function firewallFault(lab: Lab, kind: FaultKind, node: number): Promise<ActiveFault> {
+async function firewallFault(lab: Lab, kind: FaultKind, node: number, from?: number): Promise<ActiveFault> {
+  const peer = from === undefined ? undefined : lab.node(from).address;
   const specs = rulesFor(kind).flatMap((body) =>
-    ['INPUT', 'OUTPUT'].map((chain) => [chain, ...body, '-m', 'comment', '--comment', RULE_COMMENT, '-j', 'DROP']),
+    (['INPUT', 'OUTPUT'] as const).map((chain) => [
+      chain,
+      ...(peer ? [chain === 'INPUT' ? '-s' : '-d', peer] : []),
+      ...body,
+      '-m',
+      'comment',
+      '--comment',
+      RULE_COMMENT,
+      '-j',
+      'DROP',
+    ]),
   );
   for (const spec of specs) await lab.execOk(node, ['iptables', '-w', '5', '-I', ...spec], { timeoutMs: 10_000 });
   return {
@@ -175,7 +191,7 @@ export async function applyFault(lab: Lab, kind: FaultKind, node: number, option
     case 'drop-gossip':
     case 'drop-control':
     case 'drop-esp':
-      return firewallFault(lab, kind, node);
+      return firewallFault(lab, kind, node, options.from);
     case 'underlay-mtu':
       return mtuFault(lab, node, options.mtu ?? 1300);
     case 'ingress-address':

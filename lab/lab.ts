@@ -39,6 +39,11 @@ export interface UpOptions {
   readonly nodes: number;
   /** How many of them (the first ones) are managers; at least 1. */
   readonly managers: number;
+  /**
+   * How many of them (the last ones) run dockerd but stay out of the swarm, like a host about to join: preflight
+   * runs there, and {@link Lab.join} joins them later. Default 0.
+   */
+  readonly standby?: number;
   /** Resource name prefix (1-6 lower-case letters/digits), default "swl"; a random run id follows it. */
   readonly prefix?: string;
   /** How long `down()` lets each dockerd stop before killing it (default 10 s). */
@@ -57,8 +62,9 @@ export interface LabNode {
   readonly address: string;
   readonly socketPath: string;
   readonly docker: Docker;
-  readonly manager: boolean;
-  /** Swarm node ID, known once the node is in the swarm. */
+  /** A manager of the swarm (false for workers and for standby nodes that have not joined). */
+  manager: boolean;
+  /** Swarm node ID, known once the node is in the swarm ('' while it stands by). */
   nodeId: string;
   /** Host pid of the unshare wrapper and of dockerd (pid 1 of the node's pid namespace). */
   readonly wrapperPid: number;
@@ -144,6 +150,16 @@ export class Lab {
   /** Runs a command inside a node's network namespace (host binaries, the node's interfaces and firewall). */
   async exec(node: number, cmd: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
     const result = await run('nsenter', [`--net=${this.node(node).netnsPath}`, '--', ...cmd], options);
+    return { ...result, ok: result.code === 0 };
+  }
+
+  /**
+   * Like {@link exec}, with the node's hostname as well (its dockerd's UTS namespace): what a program run on that
+   * host sees of it.
+   */
+  async nodeExec(node: number, cmd: readonly string[], options: RunOptions = {}): Promise<ExecResult> {
+    const n = this.node(node);
+    const result = await run('nsenter', ['--target', String(n.dockerdPid), '--uts', `--net=${n.netnsPath}`, '--', ...cmd], options);
     return { ...result, ok: result.code === 0 };
   }
 
@@ -441,6 +457,48 @@ export class Lab {
     }
   }
 
+  // ---- joining and leaving ------------------------------------------------------------------------------------
+
+  /** Joins a node that stands by (or left) to the swarm, as a worker unless `manager`, and waits until it is ready. */
+  async join(index: number, options: { manager?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    const node = this.node(index);
+    const first = this.node(1);
+    const tokens = (await first.docker.swarmInspect()) as { JoinTokens: { Worker: string; Manager: string } };
+    await node.docker.swarmJoin({
+      ListenAddr: `${node.address}:2377`,
+      AdvertiseAddr: node.address,
+      RemoteAddrs: [`${first.address}:2377`],
+      JoinToken: options.manager ? tokens.JoinTokens.Manager : tokens.JoinTokens.Worker,
+    });
+    const info = (await node.docker.info()) as { Swarm: { NodeID: string } };
+    node.nodeId = info.Swarm.NodeID;
+    node.manager = options.manager ?? false;
+    await this.waitNodeState(index, 'ready', options.timeoutMs ?? 60_000);
+  }
+
+  /** Takes a worker out of the swarm again (`docker swarm leave` on it, `docker node rm` on the manager). */
+  async leave(index: number): Promise<void> {
+    const node = this.node(index);
+    if (node.manager) throw new Error(`node ${index} is a manager: the lab only takes workers out`);
+    const id = node.nodeId;
+    await node.docker.swarmLeave({ force: true });
+    node.nodeId = '';
+    if (!id) return;
+    await waitFor(
+      `node ${index} to be removed from the swarm`,
+      async () => {
+        try {
+          await this.manager.getNode(id).remove({ force: true });
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        }
+        const still = (await this.swarmNodes()).some((n) => n.ID === id);
+        return still ? { done: false, seen: 'still listed' } : { done: true, value: undefined };
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+  }
+
   // ---- teardown -----------------------------------------------------------------------------------------------
 
   /** What of this run is still on the host (empty after `down()`). */
@@ -628,7 +686,8 @@ async function importImage(node: LabNode, tar: string): Promise<void> {
   );
 }
 
-async function formSwarm(lab: Lab, managers: number): Promise<void> {
+/** Forms the swarm of the first `members` nodes; the rest stand by, their dockerd out of any swarm. */
+async function formSwarm(lab: Lab, managers: number, members: number): Promise<void> {
   const first = lab.node(1);
   await first.docker.swarmInit({ ListenAddr: `${first.address}:2377`, AdvertiseAddr: first.address });
   const inspected = (await first.docker.swarmInspect()) as { JoinTokens: { Worker: string; Manager: string } };
@@ -641,17 +700,18 @@ async function formSwarm(lab: Lab, managers: number): Promise<void> {
     });
   // Managers join one by one (each changes the raft membership); workers together.
   for (const node of lab.nodes.slice(1, managers)) await join(node, inspected.JoinTokens.Manager);
-  await Promise.all(lab.nodes.slice(managers).map((node) => join(node, inspected.JoinTokens.Worker)));
-  for (const node of lab.nodes) {
+  await Promise.all(lab.nodes.slice(managers, members).map((node) => join(node, inspected.JoinTokens.Worker)));
+  const joined = lab.nodes.slice(0, members);
+  for (const node of joined) {
     const info = (await node.docker.info()) as { Swarm: { NodeID: string } };
     node.nodeId = info.Swarm.NodeID;
   }
   await waitFor(
-    `${lab.nodes.length} ready swarm nodes`,
+    `${members} ready swarm nodes`,
     async () => {
       const nodes = await lab.swarmNodes();
       const ready = nodes.filter((n) => n.Status.State === 'ready').length;
-      return ready === lab.nodes.length ? { done: true, value: undefined } : { done: false, seen: `${ready} ready` };
+      return ready === members ? { done: true, value: undefined } : { done: false, seen: `${ready} ready` };
     },
     { timeoutMs: 60_000, intervalMs: 500 },
   );
@@ -664,8 +724,10 @@ async function formSwarm(lab: Lab, managers: number): Promise<void> {
  */
 export async function up(options: UpOptions): Promise<Lab> {
   const { nodes, managers } = options;
+  const standby = options.standby ?? 0;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) throw new Error('nodes must be 1-9');
   if (!Number.isInteger(managers) || managers < 1 || managers > nodes) throw new Error('managers must be 1..nodes');
+  if (!Number.isInteger(standby) || standby < 0 || managers + standby > nodes) throw new Error('standby must be 0..nodes-managers');
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const log = options.log ?? (() => undefined);
   cleanLeftovers(prefix, log);
@@ -685,8 +747,10 @@ export async function up(options: UpOptions): Promise<Lab> {
     lab.nodes.push(...started_);
     log(`lab ${names.runName}: ${nodes} dockerd up after ${Date.now() - started} ms`);
     const tarPath = await tar;
-    await Promise.all([formSwarm(lab, managers), ...lab.nodes.map((node) => importImage(node, tarPath))]);
-    log(`lab ${names.runName}: swarm of ${nodes} (${managers} manager(s)) ready after ${Date.now() - started} ms`);
+    await Promise.all([formSwarm(lab, managers, nodes - standby), ...lab.nodes.map((node) => importImage(node, tarPath))]);
+    log(
+      `lab ${names.runName}: swarm of ${nodes - standby} (${managers} manager(s))${standby ? `, ${standby} standing by,` : ''} ready after ${Date.now() - started} ms`,
+    );
     return lab;
   } catch (error) {
     lab.teardownNow();
