@@ -54,8 +54,6 @@ interface HostReserved {
   cidr: Cidr;
   messageId: 'hostOverlapsIngress' | 'hostOverlapsNetwork' | 'hostOverlapsBridge';
   data: Record<string, string>;
-  /** The bridge interface the range is (its own addresses and routes are not a clash with itself). */
-  bridge?: string;
 }
 
 /** An address range of this host (preflight): an interface's on-link network, or a route's destination. */
@@ -324,24 +322,22 @@ export default createRule({
         const cidrs = actual ? poolsOf(actual.addresses) : poolsOf([bridge.cidr]);
         const note = actual ? ', as this host has it' : ', its usual subnet';
         for (const cidr of cidrs) {
-          reserved.push({
-            cidr,
-            messageId: 'hostOverlapsBridge',
-            data: { bridge: name, cidr: cidr.text, note },
-            ...(bridge.name ? { bridge: bridge.name } : {}),
-          });
+          reserved.push({ cidr, messageId: 'hostOverlapsBridge', data: { bridge: name, cidr: cidr.text, note } });
         }
       }
       const pools = poolsOf(
         facts.swarm?.defaultAddrPools.length ? facts.swarm.defaultAddrPools : (cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS),
       );
       const size = facts.swarm?.subnetSize ?? cluster.subnetSize ?? 24;
+      const bridgeNames = new Set(options.hostBridges.flatMap((b) => (b.name ? [b.name] : [])));
+      const dockerBridge = (device: string): boolean => bridgeNames.has(device) || device.startsWith('br-');
       for (const range of hostRanges(host)) {
         const base = { what: range.what, range: range.cidr.text };
         let clashes = 0;
         for (const r of reserved) {
-          // A bridge's own addresses and routes are the bridge.
-          if (r.bridge === range.device || !overlaps(range.cidr, r.cidr)) continue;
+          // Docker's own bridges (these, and `br-…` of local networks) come from its local pools, which it
+          // allocates without overlaps: they are not compared with each other.
+          if ((r.messageId === 'hostOverlapsBridge' && dockerBridge(range.device)) || !overlaps(range.cidr, r.cidr)) continue;
           clashes++;
           report(context, range.at, r.messageId, { ...base, ...r.data });
         }

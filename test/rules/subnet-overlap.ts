@@ -508,6 +508,13 @@ testRule(
         ),
       },
       {
+        name: "preflight: Docker's bridges come from its local pools: not compared with each other (the lab's docker0 --bip)",
+        code: hostDoc(
+          [iface('eth0', ['198.18.0.101/24']), iface('docker0', ['172.18.1.1/24']), iface('br-5f2a9c', ['172.18.3.1/24'])],
+          [route('198.18.0.0/24', 'eth0'), route('172.18.1.0/24', 'docker0'), route('172.18.3.0/24', 'br-5f2a9c')],
+        ),
+      },
+      {
         name: "preflight: a joined host's docker_gwbridge is not a clash with itself",
         code: hostDoc([...lan, iface('docker_gwbridge', ['172.18.0.1/16'])], [...lanRoutes, route('172.18.0.0/16', 'docker_gwbridge')]),
       },
