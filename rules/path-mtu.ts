@@ -20,8 +20,8 @@ function limitOf(facts: Facts, peer: PeerPath, pathMtu: number): string {
   const link = linkTo(facts.host, peer);
   if (link?.mtu === undefined) return 'measured from this host';
   const what = link.byRoute
-    ? `this host's route to it (\`mtu\` ${String(link.mtu)} via \`${link.device}\`)`
-    : `this host's interface \`${link.device}\` (MTU ${String(link.mtu)})`;
+    ? `this host's route to it, with \`mtu\` ${String(link.mtu)} via \`${link.device}\``
+    : `this host's interface \`${link.device}\` with MTU ${String(link.mtu)}`;
   return pathMtu >= link.mtu ? `the limit is ${what}` : `the limit is beyond this host: ${what} allows more`;
 }
 

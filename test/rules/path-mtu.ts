@@ -93,7 +93,7 @@ testRule(
             data: {
               peer: 'manager 198.18.0.101 (`manager-1`)',
               pathMtu: 1300,
-              limit: "the limit is beyond this host: this host's interface `eth0` (MTU 1500) allows more",
+              limit: "the limit is beyond this host: this host's interface `eth0` with MTU 1500 allows more",
               packet: 1500,
               network: 'ingress',
               option: 'unset, so 1500',
@@ -111,7 +111,7 @@ testRule(
             data: {
               peer: 'manager 198.18.0.101',
               pathMtu: 1300,
-              limit: "the limit is this host's interface `eth0` (MTU 1300)",
+              limit: "the limit is this host's interface `eth0` with MTU 1300",
               packet: 1500,
               network: 'ingress',
               option: 'unset, so 1500',
@@ -128,7 +128,7 @@ testRule(
             data: {
               peer: 'manager 198.18.0.101',
               pathMtu: 1400,
-              limit: "the limit is this host's route to it (`mtu` 1400 via `eth0`)",
+              limit: "the limit is this host's route to it, with `mtu` 1400 via `eth0`",
               packet: 1500,
               network: 'ingress',
               option: 'unset, so 1500',
@@ -145,7 +145,7 @@ testRule(
             data: {
               peer: 'manager 198.18.0.101',
               pathMtu: 1500,
-              limit: "the limit is beyond this host: this host's interface `eth0` (MTU 9001) allows more",
+              limit: "the limit is beyond this host: this host's interface `eth0` with MTU 9001 allows more",
               packet: 9000,
               network: 'bulk',
               option: '9000',
@@ -185,7 +185,7 @@ testRule(
             data: {
               peer: 'peer fd00:1::2',
               pathMtu: 1400,
-              limit: "the limit is beyond this host: this host's interface `eth0` (MTU 1500) allows more",
+              limit: "the limit is beyond this host: this host's interface `eth0` with MTU 1500 allows more",
               packet: 1500,
               network: 'ingress',
               option: 'unset, so 1500',
