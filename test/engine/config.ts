@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { profileFromFacts } from '../../engine/cluster-profile.js';
 import { ConfigError, findConfig, loadConfig, type ConfigOptions } from '../../engine/config.js';
+import { loadFacts } from '../../engine/loader/facts.js';
 import { rules as builtinRules, type SwarmlintRule } from '../../rules/index.js';
+import { errorsOf, validateConfig } from '../helpers/schemas.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../fixtures/plugins/example/index.ts', import.meta.url));
 const ids = Object.keys(builtinRules);
@@ -356,4 +359,22 @@ t.test('built-in rules without docs are off unless named', async (t) => {
   const dir = t.testdir({ 'all.yml': 'extends: all\n' });
   const c = await loadConfig({ cwd: dir, configPath: 'all.yml', builtins: { bare } });
   t.same(c.rules, { bare: { severity: 'off', options: [] } });
+});
+
+t.test('what --cluster-facts gives the rules can be written in the config file too', (t) => {
+  const facts = loadFacts(
+    JSON.stringify({
+      format: 'swarmlint-facts/1',
+      kind: 'audit',
+      swarm: { dataPathPort: 4789, defaultAddrPools: ['10.20.0.0/16'], subnetSize: 26 },
+      nodes: [{ id: 'a', hostname: 'm1', os: 'windows', address: '192.168.1.10', underlayMtu: 1400 }],
+      networks: [{ id: 'n', name: 'ingress', ingress: true, encrypted: true, mtu: 1400, subnets: ['10.0.0.0/24'] }],
+      services: [{ id: 's', name: 'web', ports: [{ target: 80, published: 80, protocol: 'tcp', mode: 'ingress' }] }],
+    }),
+    'facts.json',
+  );
+  const cluster = profileFromFacts(facts);
+  t.ok(Object.keys(cluster).length >= 9, `a full profile (${Object.keys(cluster).join(', ')})`);
+  t.ok(validateConfig({ cluster }), `valid in the config schema: ${errorsOf(validateConfig)}`);
+  t.end();
 });
