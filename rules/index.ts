@@ -9,10 +9,15 @@ import dnsrrIngressPort from './dnsrr-ingress-port.js';
 import encryptedOverlayPrerequisites from './encrypted-overlay-prerequisites.js';
 import encryptionMismatch from './encryption-mismatch.js';
 import engineVersionParity from './engine-version-parity.js';
+import espBlocked from './esp-blocked.js';
+import firewallBlocksSwarmPort from './firewall-blocks-swarm-port.js';
 import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
+import kernelPrerequisites from './kernel-prerequisites.js';
 import missingIngress from './missing-ingress.js';
 import overlayMtu from './overlay-mtu.js';
+import pathMtu from './path-mtu.js';
+import portInUse from './port-in-use.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
 import probeSkipped from './probe-skipped.js';
 import publishedPortConflict from './published-port-conflict.js';
@@ -22,8 +27,10 @@ import staleOverlayNetwork from './stale-overlay-network.js';
 import subnetCapacity from './subnet-capacity.js';
 import subnetOverlap from './subnet-overlap.js';
 import swarmIgnoredKey from './swarm-ignored-key.js';
+import swarmPortReachable from './swarm-port-reachable.js';
 import unreachableService from './unreachable-service.js';
 import unusedNetwork from './unused-network.js';
+import vxlanChecksumOffload from './vxlan-checksum-offload.js';
 import windowsEncryptedOverlay from './windows-encrypted-overlay.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rules differ in message ids and options
@@ -35,10 +42,15 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'encrypted-overlay-prerequisites': encryptedOverlayPrerequisites,
   'encryption-mismatch': encryptionMismatch,
   'engine-version-parity': engineVersionParity,
+  'esp-blocked': espBlocked,
+  'firewall-blocks-swarm-port': firewallBlocksSwarmPort,
   'ingress-network-attach': ingressNetworkAttach,
   interpolation,
+  'kernel-prerequisites': kernelPrerequisites,
   'missing-ingress': missingIngress,
   'overlay-mtu': overlayMtu,
+  'path-mtu': pathMtu,
+  'port-in-use': portInUse,
   'prefer-long-port-syntax': preferLongPortSyntax,
   'probe-skipped': probeSkipped,
   'published-port-conflict': publishedPortConflict,
@@ -48,7 +60,9 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'subnet-capacity': subnetCapacity,
   'subnet-overlap': subnetOverlap,
   'swarm-ignored-key': swarmIgnoredKey,
+  'swarm-port-reachable': swarmPortReachable,
   'unreachable-service': unreachableService,
   'unused-network': unusedNetwork,
+  'vxlan-checksum-offload': vxlanChecksumOffload,
   'windows-encrypted-overlay': windowsEncryptedOverlay,
 };
