@@ -28,3 +28,8 @@ export function echoNearMiss(value: string, allowed: readonly string[], fallback
 export function echoPortPart(value: string): string {
   return /^(?:[0-9.:[\]-]{0,45}|[A-Za-z]{1,8})$/.test(value) ? ` "${value}"` : '';
 }
+
+/** `` to `value` `` (with its leading space) when it reads as a number, with perhaps a short unit (`1400 bytes`), else nothing. */
+export function echoNumber(value: string): string {
+  return /^\s*[-+]?\d[\d.]{0,11}\s*[A-Za-z]{0,6}\s*$/.test(value) ? ` to \`${value}\`` : '';
+}

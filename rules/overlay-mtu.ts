@@ -1,3 +1,4 @@
+import { echoNumber } from '../engine/echo.js';
 import type { Facts, Network, Span, Stack } from '../engine/model.js';
 import { createRule, report, textOf, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
@@ -56,7 +57,7 @@ export default createRule({
     messages: {
       tooLarge:
         'Network `{{network}}` would send overlay packets of {{packet}} bytes between nodes, but the underlay MTU is {{underlay}} ({{source}}): larger packets are fragmented or dropped, so small requests work while large responses and TLS handshakes hang. Docker takes `com.docker.network.driver.mtu` ({{option}}) as the budget of the encapsulated packet and gives containers {{container}}, after {{overhead}}.',
-      invalid: 'Network `{{network}}` sets `com.docker.network.driver.mtu` to `{{value}}`, {{problem}}.',
+      invalid: 'Network `{{network}}` sets `com.docker.network.driver.mtu`{{value}}, {{problem}}.',
       defaultTooLarge:
         "The swarm's overlay networks send packets of up to {{packet}} bytes between nodes unless their `com.docker.network.driver.mtu` says otherwise (the manager's networks were not read, so the default is assumed), but the underlay MTU is {{underlay}} ({{source}}): larger packets are fragmented or dropped, so small requests work while large responses and TLS handshakes hang.",
     },
@@ -109,7 +110,7 @@ export default createRule({
           const problem = /^\s*-\d+\s*$/.test(value)
             ? 'which is negative: Docker refuses it ("invalid MTU value") when it creates the network on a node, so no task starts on it'
             : 'which is not a whole number: Docker fails to parse it when it creates the network on a node, so no task starts on it';
-          report(context, at, 'invalid', { network: network.name, value, problem });
+          report(context, at, 'invalid', { network: network.name, value: echoNumber(value), problem });
           continue;
         }
         const option = network.mtu ?? DEFAULT_MTU;
@@ -117,7 +118,7 @@ export default createRule({
         if (option === 0) {
           report(context, at, 'invalid', {
             network: network.name,
-            value: '0',
+            value: echoNumber('0'),
             problem: `which Docker takes as unset: packets get the default budget of ${String(DEFAULT_MTU)}`,
           });
           continue;
@@ -127,7 +128,7 @@ export default createRule({
             option > MAX_MTU
               ? `above ${String(MAX_MTU)}, the largest IP packet: the kernel refuses the interfaces, so no task starts on the network`
               : `which leaves containers an MTU of ${String(container)}, below ${String(MIN_MTU)}, the least IPv4 allows: the kernel refuses the interfaces, so no task starts on the network`;
-          report(context, at, 'invalid', { network: network.name, value: String(option), problem });
+          report(context, at, 'invalid', { network: network.name, value: echoNumber(String(option)), problem });
           continue;
         }
         const underlay = underlayOf(network, root);

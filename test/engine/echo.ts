@@ -1,5 +1,5 @@
 import t from 'tap';
-import { echoNearMiss, echoPortPart, editDistance } from '../../engine/echo.js';
+import { echoNearMiss, echoNumber, echoPortPart, editDistance } from '../../engine/echo.js';
 
 t.equal(editDistance('kitten', 'sitting'), 3);
 t.equal(editDistance('', 'abc'), 3);
@@ -11,3 +11,7 @@ t.equal(echoPortPart('[::1]'), ' "[::1]"');
 t.equal(echoPortPart('http'), ' "http"');
 t.equal(echoPortPart('hunter2'), '', 'not shaped like a port part');
 t.equal(echoPortPart('a'.repeat(9)), '');
+t.equal(echoNumber('1400 bytes'), ' to `1400 bytes`');
+t.equal(echoNumber('-1'), ' to `-1`');
+t.equal(echoNumber('hunter2'), '', 'not a number');
+t.equal(echoNumber('sk_live_123'), '');

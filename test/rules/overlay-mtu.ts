@@ -160,7 +160,7 @@ testRule('overlay-mtu', rule, {
           column: 38,
           data: {
             network: 'app',
-            value: '1400 bytes',
+            value: ' to `1400 bytes`',
             problem: 'which is not a whole number: Docker fails to parse it when it creates the network on a node, so no task starts on it',
           },
         },
@@ -174,7 +174,7 @@ testRule('overlay-mtu', rule, {
           messageId: 'invalid',
           data: {
             network: 'app',
-            value: '-1',
+            value: ' to `-1`',
             problem:
               'which is negative: Docker refuses it ("invalid MTU value") when it creates the network on a node, so no task starts on it',
           },
@@ -187,7 +187,7 @@ testRule('overlay-mtu', rule, {
       errors: [
         {
           messageId: 'invalid',
-          data: { network: 'app', value: '0', problem: 'which Docker takes as unset: packets get the default budget of 1500' },
+          data: { network: 'app', value: ' to `0`', problem: 'which Docker takes as unset: packets get the default budget of 1500' },
         },
       ],
     },
@@ -199,7 +199,7 @@ testRule('overlay-mtu', rule, {
           messageId: 'invalid',
           data: {
             network: 'app',
-            value: '117',
+            value: ' to `117`',
             problem:
               'which leaves containers an MTU of 67, below 68, the least IPv4 allows: the kernel refuses the interfaces, so no task starts on the network',
           },
@@ -241,7 +241,7 @@ testRule('overlay-mtu', rule, {
           messageId: 'invalid',
           data: {
             network: 'app',
-            value: '70000',
+            value: ' to `70000`',
             problem: 'above 65535, the largest IP packet: the kernel refuses the interfaces, so no task starts on the network',
           },
         },
