@@ -1,5 +1,6 @@
 import type { Network, SwarmNode } from '../engine/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
+import { encryptionMatchOf, parseEngineVersion } from './utils/version.js';
 import { nameList, nameSpan, writtenEncryptedValue } from './utils/networks.js';
 
 /** Values people write to mean "off"; the driver ignores them (it only looks for the key). */
@@ -9,13 +10,9 @@ const OFF = /^(false|no|off|n|0|disabled?|none)$/i;
  * Engines from before the fixes for CVE-2023-28840/28841/28842 (20.10.24 and 23.0.3): without the `xt_u32`
  * match they set up an encrypted network with no error and send its traffic in clear.
  */
-function unpatched(version: string): boolean {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(version.trim());
-  if (!m) return false;
-  const [major, minor, patch] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (major < 20) return true;
-  if (major === 20) return minor < 10 || (minor === 10 && patch < 24);
-  return major === 23 && minor === 0 && patch < 3;
+function unpatched(text: string): boolean {
+  const version = parseEngineVersion(text);
+  return version !== undefined && encryptionMatchOf(version) === 'u32-silent';
 }
 
 /** The nodes a facts network is known to be attached to (all nodes when the facts do not say). */
