@@ -1,10 +1,12 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
 import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
 import { lintDocuments } from '../engine/lint.js';
 import { loadFacts } from '../engine/loader/facts.js';
+import { reporters } from '../reporters/index.js';
+import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
@@ -31,6 +33,8 @@ Options:
 Exit: 0 clean, 1 findings at or over the threshold, 2 when facts are missing (the engine is unreachable,
 a call failed, or this node is not a manager) or for usage and configuration errors.`;
 
+const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
+
 function seconds(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
@@ -39,16 +43,26 @@ function seconds(value: unknown, name: string, fallback: number): number {
 }
 
 /** Writes a file in one step, so a reader (node_exporter, the next cron run) never sees half of it. */
-function writeAtomically(path: string, text: string): void {
+function writeAtomically(path: string, text: string, option: string): void {
   const tmp = `${path}.${String(process.pid)}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw new UsageError(`${option} ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** The last-success time an earlier run left in a prometheus textfile, kept when this run fails. */
 function previousSuccess(path: string): number | undefined {
-  if (!existsSync(path)) return undefined;
-  const m = /^swarmlint_last_success_timestamp_seconds\{[^}]*\} (\S+)$/m.exec(readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const m = /^swarmlint_last_success_timestamp_seconds\{[^}]*\} (\d+(?:\.\d+)?)$/m.exec(text);
   return m ? Number(m[1]) : undefined;
 }
 
@@ -56,31 +70,43 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   const v = args.values;
   if (args.positionals.length > 0)
     throw new UsageError(`audit takes no files (got ${args.positionals.join(' ')}); lint a saved facts file with swarmlint lint`);
+  // Every usage value is checked before the engine is asked anything.
   const format = (v.format as string | undefined) ?? 'stylish';
+  if (!(format in reporters)) throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
   const outputFile = v['output-file'] ? resolve(cwd, v['output-file'] as string) : undefined;
+  const max = v['max-warnings'] as string | undefined;
+  if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`--max-warnings ${max}: a whole number, 0 or more`);
+  const thresholdFlag = v['failure-threshold'] as string | undefined;
+  if (thresholdFlag !== undefined && !(THRESHOLDS as readonly string[]).includes(thresholdFlag))
+    throw new UsageError(`--failure-threshold ${thresholdFlag}: one of ${THRESHOLDS.join(', ')}`);
+  const timeout = seconds(v.timeout, 'timeout', 10);
+  const deadline = seconds(v.deadline, 'deadline', 30);
+  if (v['update-baseline'] && !v.baseline) throw new UsageError('--update-baseline needs --baseline FILE');
+  const baselinePath = v.baseline ? resolve(cwd, v.baseline as string) : undefined;
+  // A baseline that cannot be read stops the run before the engine is asked (unless it is being written).
+  const baseline = baselinePath && !v['update-baseline'] ? readBaseline(baselinePath) : undefined;
   const config = await loadConfig({
     cwd,
     ...(v.config ? { configPath: v.config as string } : {}),
     ruleOverrides: (v.rule as string[] | undefined) ?? [],
   });
-  const timeout = seconds(v.timeout, 'timeout', 10);
-  const deadline = seconds(v.deadline, 'deadline', 30);
-  if (v['update-baseline'] && !v.baseline) throw new UsageError('--update-baseline needs --baseline FILE');
+  const prometheusFile = format === 'prometheus' ? outputFile : undefined;
 
   const { resolveEndpoint, engineApi } = await import('../probes/adapters/docker.js');
   const { collectAudit } = await import('../probes/engine-api.js');
   const started = performance.now();
-  const endpoint = resolveEndpoint(v['docker-host'] as string | undefined);
   let facts;
+  let description: string;
   try {
+    const endpoint = resolveEndpoint(v['docker-host'] as string | undefined);
+    description = endpoint.description;
     ({ facts } = await collectAudit(engineApi(endpoint, timeout * 1000), endpoint.description, deadline * 1000));
   } catch (error) {
     // Nothing could be checked: the textfile still says so, and keeps the time of the last success.
-    if (format === 'prometheus' && outputFile) {
+    if (prometheusFile) {
       const empty: LintReport = { findings: [], errors: [{ kind: 'probe', message: (error as Error).message }], files: [], rulesRun: [] };
-      const last = previousSuccess(outputFile);
-      const { reporters } = await import('../reporters/index.js');
-      const text = reporters.prometheus?.(empty, {
+      const last = previousSuccess(prometheusFile);
+      const text = prometheus(empty, {
         cwd,
         rules: [],
         color: false,
@@ -88,16 +114,16 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
         durationMs: performance.now() - started,
         ...(last !== undefined ? { lastSuccess: last } : {}),
       });
-      if (text) writeAtomically(outputFile, text);
+      writeAtomically(prometheusFile, text, '--output-file');
     }
     throw error;
   }
   const text = `${JSON.stringify(facts, null, 2)}\n`;
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;
-  if (savedAs) writeAtomically(savedAs, text);
+  if (savedAs) writeAtomically(savedAs, text, '--save-facts');
 
   // A saved audit is linted as that file (findings point into it); a live one has only logical locations.
-  const name = savedAs ?? `audit of ${endpoint.description}`;
+  const name = savedAs ?? `audit of ${description}`;
   const root = loadFacts(text, name);
   const report = lintDocuments(
     [{ name, kind: 'facts', text, root, files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [] }],
@@ -108,17 +134,17 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
       unusedSuppressions: 'off',
     },
   );
-  const incomplete = facts.outcomes.some((o) => o.status === 'error');
+  const failed = facts.outcomes.filter((o) => o.status === 'error');
 
   let shown = report;
-  if (v.baseline) {
-    const baselinePath = resolve(cwd, v.baseline as string);
-    if (v['update-baseline']) writeBaseline(baselinePath, report.findings);
-    else shown = { ...report, findings: newFindings(report.findings, readBaseline(baselinePath)) };
-  }
+  if (baselinePath && v['update-baseline']) {
+    // The findings are accepted: written to the baseline, and so none of them is new.
+    writeBaseline(baselinePath, report.findings);
+    shown = { ...report, findings: [] };
+  } else if (baseline) shown = { ...report, findings: newFindings(report.findings, baseline) };
 
   const durationMs = performance.now() - started;
-  const last = incomplete ? (outputFile ? previousSuccess(outputFile) : undefined) : Math.round(Date.now() / 1000);
+  const last = failed.length > 0 ? (prometheusFile ? previousSuccess(prometheusFile) : undefined) : Math.round(Date.now() / 1000);
   const context = {
     cwd,
     rules: describeRules(shown, builtinRules, config.plugins),
@@ -127,26 +153,16 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     durationMs,
     ...(last !== undefined ? { lastSuccess: last } : {}),
   };
-  if (format === 'prometheus' && outputFile) {
-    const { reporters } = await import('../reporters/index.js');
-    const out = reporters.prometheus?.(
-      incomplete
-        ? {
-            ...shown,
-            errors: facts.outcomes
-              .filter((o) => o.status === 'error')
-              .map((o) => ({ kind: 'probe' as const, message: o.reason ?? o.probe })),
-          }
-        : shown,
-      context,
-    );
-    if (out) writeAtomically(outputFile, out);
-  } else writeReport(shown, format, context, outputFile);
+  // Calls that failed are facts not checked: the textfile counts them (probe-skipped reports them as findings).
+  const withErrors: LintReport = {
+    ...shown,
+    errors: [...shown.errors, ...failed.map((o) => ({ kind: 'probe' as const, message: `${o.probe}: ${String(o.reason)}` }))],
+  };
+  if (prometheusFile) writeAtomically(prometheusFile, prometheus(withErrors, context), '--output-file');
+  else writeReport(shown, format, context, outputFile);
 
-  const maxWarnings = v['max-warnings'] !== undefined ? Number(v['max-warnings']) : config.maxWarnings;
-  const threshold = (v['failure-threshold'] as string | undefined) ?? config.failureThreshold;
-  if (!['error', 'warning', 'info', 'suggestion', 'none'].includes(threshold))
-    throw new UsageError(`--failure-threshold ${threshold}: one of error, warning, info, suggestion, none`);
-  if (incomplete) return 2;
-  return exitCode(shown, threshold as Parameters<typeof exitCode>[1], maxWarnings);
+  const maxWarnings = max !== undefined ? Number(max) : config.maxWarnings;
+  const threshold = (thresholdFlag as (typeof THRESHOLDS)[number] | undefined) ?? config.failureThreshold;
+  if (failed.length > 0) return 2;
+  return exitCode(shown, threshold, maxWarnings);
 }

@@ -1,12 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Finding } from './findings.js';
 
-/** A baseline: the fingerprints of findings already known, so a cron audit reports only what is new. */
+/** A baseline: the keys of findings already known, so a cron audit reports only what is new. */
 export const BASELINE_FORMAT = 'swarmlint-baseline/1';
 
 export interface Baseline {
   format: typeof BASELINE_FORMAT;
-  /** Fingerprint → a few words to recognise it by (rule and message). */
+  /** Key (see {@link baselineKeys}) → a few words to recognise it by (rule and message). */
   findings: Record<string, { ruleId: string; message: string }>;
 }
 
@@ -20,6 +21,29 @@ export class BaselineError extends Error {
   }
 }
 
+/**
+ * What a baseline knows a finding by: the rule, the message kind, the objects it is about (by name: node
+ * hostname, service, network) and the message with its numbers folded. Not the file it was printed in nor the
+ * text around it, which `--save-facts` adds and which change with every task restart (task counts, addresses),
+ * so a baseline holds across runs with or without saved facts, task restarts and node reboots. Repeats get
+ * `:2`, `:3`, in report order.
+ */
+export function baselineKeys(findings: readonly Finding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((f) => {
+    const h = createHash('sha256');
+    const logical = f.logical.map((l) => `${l.kind}:${l.name}`).join('/');
+    for (const part of [f.ruleId, f.messageId ?? '', logical, f.message.replace(/\d+/g, '#')]) {
+      h.update(part);
+      h.update('\0');
+    }
+    const key = h.digest('hex').slice(0, 32);
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    return n > 1 ? `${key}:${String(n)}` : key;
+  });
+}
+
 export function readBaseline(path: string): Baseline {
   let data: unknown;
   try {
@@ -27,24 +51,30 @@ export function readBaseline(path: string): Baseline {
   } catch (error) {
     throw new BaselineError(`cannot read the baseline: ${(error as Error).message}`, path);
   }
-  const b = data as Partial<Baseline> | null;
-  if (b?.format !== BASELINE_FORMAT || typeof b.findings !== 'object')
+  const b = data as { format?: unknown; findings?: unknown } | null;
+  if (b?.format !== BASELINE_FORMAT || !b.findings || typeof b.findings !== 'object' || Array.isArray(b.findings))
     throw new BaselineError(`not a baseline (format "${String(b?.format)}", expected "${BASELINE_FORMAT}")`, path);
   return b as Baseline;
 }
 
-/** Findings whose fingerprint the baseline does not hold. */
+/** Findings the baseline does not hold. */
 export function newFindings(findings: readonly Finding[], baseline: Baseline): Finding[] {
-  return findings.filter((f) => !(f.fingerprint in baseline.findings));
+  const keys = baselineKeys(findings);
+  return findings.filter((_f, i) => !Object.hasOwn(baseline.findings, keys[i] as string));
 }
 
 /** Writes the findings as a baseline, atomically (a cron job may read it at any time). */
 export function writeBaseline(path: string, findings: readonly Finding[]): void {
+  const keys = baselineKeys(findings);
   const baseline: Baseline = {
     format: BASELINE_FORMAT,
-    findings: Object.fromEntries(findings.map((f) => [f.fingerprint, { ruleId: f.ruleId, message: f.message }])),
+    findings: Object.fromEntries(findings.map((f, i) => [keys[i] as string, { ruleId: f.ruleId, message: f.message }])),
   };
   const tmp = `${path}.${String(process.pid)}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
+    renameSync(tmp, path);
+  } catch (error) {
+    throw new BaselineError(`cannot write the baseline: ${(error as Error).message}`, path);
+  }
 }

@@ -15,16 +15,16 @@ export function profileFromFacts(facts: Facts): ClusterProfile {
       ...(n.scope ? { scope: n.scope } : {}),
     })),
     publishedPorts: facts.services.flatMap((s) =>
-      s.ports
-        .filter((p) => p.mode === 'ingress' && p.published)
-        .map((p) => ({ port: p.published ?? 0, protocol: p.protocol, service: s.name })),
+      s.ports.flatMap((p) => (p.mode === 'ingress' && p.published ? [{ port: p.published, protocol: p.protocol, service: s.name }] : [])),
     ),
   };
   const addressed = facts.nodes.filter((n) => n.address);
   if (addressed.length > 0) profile.nodeAddresses = addressed.map((n) => ({ name: n.hostname, address: n.address }));
   if (facts.nodes.length > 0) {
-    profile.nodes = ready.length || facts.nodes.length;
-    profile.windowsNodes = facts.nodes.filter((n) => n.os === 'windows').length;
+    // The nodes that can take tasks; when none is ready (an audit of a cluster in trouble), all of them.
+    const counted = ready.length > 0 ? ready : facts.nodes;
+    profile.nodes = counted.length;
+    profile.windowsNodes = counted.filter((n) => n.os === 'windows').length;
   }
   if (mtus.length > 0) profile.underlayMtu = Math.min(...mtus);
   if (facts.swarm) {

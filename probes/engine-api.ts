@@ -4,7 +4,14 @@
  * pure part (tested against answers recorded from a real dockerd); `collectAudit` does the I/O.
  */
 import { setMaxListeners } from 'node:events';
-import { FACTS_FORMAT, type FactsDocument, type FactsNetwork, type FactsOutcome, type FactsPort, type FactsService } from '../engine/facts-format.js';
+import {
+  FACTS_FORMAT,
+  type FactsDocument,
+  type FactsNetwork,
+  type FactsOutcome,
+  type FactsPort,
+  type FactsService,
+} from '../engine/facts-format.js';
 import { EngineApiError, type EngineApi } from './adapters/docker.js';
 
 /** What the Engine API answered; a missing answer is a call that failed (see the outcomes). */
@@ -40,6 +47,16 @@ function ports(endpointSpec: unknown): FactsPort[] {
       mode: str(port.PublishMode) === 'host' ? 'host' : 'ingress',
     };
   });
+}
+
+/**
+ * A node's underlay address. A manager's `Status.Addr` can be wrong (0.0.0.0, moby/moby#35437; 127.0.0.1,
+ * moby/moby#30119): it is the source address of its own connection. The address it advertises to the other
+ * managers (`ManagerStatus.Addr`, host:port) is right, so it wins; workers have only `Status.Addr`.
+ */
+function nodeAddress(statusAddr: string, managerAddr: string): string {
+  const m = /^\[(.*)\]:\d+$/.exec(managerAddr) ?? /^([^:]+):\d+$/.exec(managerAddr);
+  return m?.[1] ?? statusAddr;
 }
 
 function serviceMode(mode: Json): { mode: FactsService['mode']; replicas: number } {
@@ -163,7 +180,7 @@ export function factsFromAnswers(answers: EngineAnswers, outcomes: FactsOutcome[
       os: str(platform.OS).toLowerCase() || 'linux',
       arch: str(platform.Architecture),
       engineVersion: str(obj(description.Engine).EngineVersion),
-      address: str(status.Addr) || str(manager.Addr).replace(/:\d+$/, ''),
+      address: nodeAddress(str(status.Addr), str(manager.Addr)),
       tasks: tasksByNode.get(id) ?? 0,
       labels: Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, str(v)])),
       ...(manager.Leader === true ? { leader: true } : {}),
@@ -171,7 +188,9 @@ export function factsFromAnswers(answers: EngineAnswers, outcomes: FactsOutcome[
   });
 
   const dataPathPort = num(cluster.DataPathPort) ?? num(obj(swarmInfo.Cluster).DataPathPort);
-  const pools = arr(cluster.DefaultAddrPool ?? obj(swarmInfo.Cluster).DefaultAddrPool).map(str).filter(Boolean);
+  const pools = arr(cluster.DefaultAddrPool ?? obj(swarmInfo.Cluster).DefaultAddrPool)
+    .map(str)
+    .filter(Boolean);
   const subnetSize = num(cluster.SubnetSize) ?? num(obj(swarmInfo.Cluster).SubnetSize);
   const swarmId = str(cluster.ID);
   return {
@@ -180,7 +199,14 @@ export function factsFromAnswers(answers: EngineAnswers, outcomes: FactsOutcome[
     collectedAt,
     source,
     ...(swarmId || dataPathPort !== undefined
-      ? { swarm: { id: swarmId, dataPathPort: dataPathPort || 4789, defaultAddrPools: pools.length > 0 ? pools : ['10.0.0.0/8'], subnetSize: subnetSize ?? 24 } }
+      ? {
+          swarm: {
+            id: swarmId,
+            dataPathPort: dataPathPort || 4789,
+            defaultAddrPools: pools.length > 0 ? pools : ['10.0.0.0/8'],
+            subnetSize: subnetSize ?? 24,
+          },
+        }
       : {}),
     nodes,
     networks,
@@ -189,54 +215,147 @@ export function factsFromAnswers(answers: EngineAnswers, outcomes: FactsOutcome[
   };
 }
 
+/** Picks the fields of `value` named in `shape` (`true`: the whole value; an object: its fields; in a list: each item). */
+type Shape = { readonly [key: string]: true | Shape };
+function pick(value: unknown, shape: Shape): unknown {
+  if (Array.isArray(value)) return value.map((v) => pick(v, shape));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Json = {};
+  for (const [key, sub] of Object.entries(shape)) {
+    const v = (value as Json)[key];
+    if (v !== undefined) out[key] = sub === true ? v : pick(v, sub);
+  }
+  return out;
+}
+
+const PORTS: Shape = { Protocol: true, TargetPort: true, PublishedPort: true, PublishMode: true };
+
+/**
+ * What `factsFromAnswers` reads of each element of a list answer, and nothing else: applied as the answer streams
+ * in, so a large cluster's answers are never held whole (and environment values, certificates and the rest of a
+ * spec are dropped at once). Tasks not meant to run are dropped.
+ */
+export const KEEP = {
+  nodes: (item: unknown): unknown =>
+    pick(item, {
+      ID: true,
+      Description: { Hostname: true, Platform: { OS: true, Architecture: true }, Engine: { EngineVersion: true } },
+      Spec: { Role: true, Availability: true, Labels: true },
+      Status: { State: true, Addr: true },
+      ManagerStatus: { Leader: true, Addr: true },
+    }),
+  networks: (item: unknown): unknown =>
+    pick(item, {
+      Id: true,
+      Name: true,
+      Driver: true,
+      Scope: true,
+      Ingress: true,
+      Attachable: true,
+      Internal: true,
+      Options: true,
+      IPAM: { Config: { Subnet: true } },
+    }),
+  services: (item: unknown): unknown =>
+    pick(item, {
+      ID: true,
+      Spec: {
+        Name: true,
+        Mode: true,
+        Networks: { Target: true },
+        EndpointSpec: { Mode: true, Ports: PORTS },
+        TaskTemplate: { ContainerSpec: { Image: true }, Placement: { Constraints: true, MaxReplicas: true }, Networks: { Target: true } },
+      },
+      Endpoint: { Spec: { Mode: true, Ports: PORTS }, VirtualIPs: { NetworkID: true } },
+    }),
+  tasks: (item: unknown): unknown =>
+    str(obj(item).DesiredState) === 'running'
+      ? pick(item, { ServiceID: true, NodeID: true, DesiredState: true, NetworksAttachments: { Network: { ID: true }, Addresses: true } })
+      : undefined,
+} as const;
+
+const SUBJECTS: Record<keyof EngineAnswers, string> = {
+  info: 'the engine and the swarm it belongs to',
+  swarm: 'the swarm configuration (address pools, data-path port)',
+  nodes: 'nodes (versions, platforms, addresses)',
+  networks: 'networks (subnets, encryption, MTU)',
+  services: 'services (ports, endpoint modes, placement)',
+  tasks: 'tasks (placement and addresses per node and network)',
+};
+
+/** The engine's refusal on a worker ("This node is not a swarm manager…") or outside a swarm (503). */
+const NOT_A_MANAGER = /not a swarm manager|not part of a swarm/i;
+
 /**
  * Asks a manager for the cluster's facts, all six calls at once, under one deadline. A call that fails is an
- * outcome (the facts it would have given are "not checked"); a node that is not a manager is an error.
+ * outcome (the facts it would have given are "not checked"); a node that is not a manager is an error. The
+ * deadline holds even against an API that ignores its signal: a call still out when it passes is given up.
  */
-export async function collectAudit(api: EngineApi, source: string, deadlineMs: number, now: () => Date = () => new Date()): Promise<{ facts: FactsDocument; requests: number }> {
+export async function collectAudit(
+  api: EngineApi,
+  source: string,
+  deadlineMs: number,
+  now: () => Date = () => new Date(),
+): Promise<{ facts: FactsDocument; requests: number }> {
   const controller = new AbortController();
-  // Six calls share the signal, each with listeners of its own and of dockerode's.
+  // Six calls share the signal, each with listeners of its own.
   setMaxListeners(32, controller.signal);
-  const timer = setTimeout(() => {
-    controller.abort();
-  }, deadlineMs);
   const signal = controller.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const deadlineReason = `timed out (the audit's deadline of ${String(deadlineMs / 1000)} s passed)`;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new EngineApiError(deadlineReason));
+    }, deadlineMs);
+  });
+  deadline.catch(() => undefined);
   const outcomes: FactsOutcome[] = [];
   const answers: EngineAnswers = {};
-  const subjects: Record<keyof EngineAnswers, string> = {
-    info: 'the engine and the swarm it belongs to',
-    swarm: 'the swarm configuration (address pools, data-path port)',
-    nodes: 'nodes (versions, platforms, addresses)',
-    networks: 'networks (subnets, encryption, MTU)',
-    services: 'services (ports, endpoint modes, placement)',
-    tasks: 'tasks (placement and addresses per node and network)',
+  const errors: unknown[] = [];
+  const reasons = new Set<string>();
+  const calls: Record<keyof EngineAnswers, () => Promise<unknown>> = {
+    info: () => api.info(signal),
+    swarm: () => api.swarm(signal),
+    nodes: () => api.nodes(signal, KEEP.nodes),
+    networks: () => api.networks(signal, KEEP.networks),
+    services: () => api.services(signal, KEEP.services),
+    tasks: () => api.tasks(signal, KEEP.tasks),
   };
+  const keys = Object.keys(calls) as (keyof EngineAnswers)[];
   try {
     await Promise.all(
-      (Object.keys(subjects) as (keyof EngineAnswers)[]).map(async (key) => {
+      keys.map(async (key) => {
         try {
-          const value = await api[key](signal);
+          const value = await Promise.race([calls[key](), deadline]);
           (answers as Record<string, unknown>)[key] = value;
           outcomes.push({ probe: `engine-api/${key}`, status: 'ok' });
         } catch (error) {
-          const reason = error instanceof EngineApiError ? error.message : (error as Error).message;
-          outcomes.push({ probe: `engine-api/${key}`, status: 'error', reason, subject: subjects[key] });
+          errors.push(error);
+          // Past the deadline every call still out fails alike, whatever its adapter said on the abort.
+          const reason = signal.aborted ? deadlineReason : error instanceof Error ? error.message : String(error);
+          reasons.add(reason);
+          outcomes.push({ probe: `engine-api/${key}`, status: 'error', reason, subject: SUBJECTS[key] });
         }
       }),
     );
   } finally {
     clearTimeout(timer);
+    controller.abort();
   }
   outcomes.sort((a, b) => a.probe.localeCompare(b.probe));
   const swarm = obj(obj(answers.info).Swarm);
   if (answers.info !== undefined && str(swarm.LocalNodeState) !== 'active') {
-    throw new NotAManagerError(`this engine (${source}) is not part of an active swarm (state: ${str(swarm.LocalNodeState) || 'unknown'})`);
+    throw new NotAManagerError(
+      `this engine (${source}) is not part of an active swarm (state: ${str(swarm.LocalNodeState) || 'unknown'}): run swarmlint audit on a swarm manager, or point DOCKER_HOST at one`,
+    );
   }
-  if (answers.info !== undefined && swarm.ControlAvailable !== true) {
-    throw new NotAManagerError(`this engine (${source}) is a swarm worker: run swarmlint audit on a manager, or point DOCKER_HOST at one`);
+  const refused = errors.some((e) => e instanceof EngineApiError && e.statusCode === 503 && NOT_A_MANAGER.test(e.message));
+  if ((answers.info !== undefined && swarm.ControlAvailable !== true) || refused) {
+    throw new NotAManagerError(
+      `this engine (${source}) is not a swarm manager: run swarmlint audit on a manager, or point DOCKER_HOST at one`,
+    );
   }
-  if (outcomes.every((o) => o.status === 'error')) {
-    throw new EngineApiError(`cannot reach the Docker Engine at ${source}: ${outcomes[0]?.reason ?? 'no answer'}`);
-  }
-  return { facts: factsFromAnswers(answers, outcomes, source, now().toISOString()), requests: Object.keys(subjects).length };
+  if (errors.length === keys.length) throw new EngineApiError(`cannot reach the Docker Engine at ${source}: ${[...reasons].join('; ')}`);
+  return { facts: factsFromAnswers(answers, outcomes, source, now().toISOString()), requests: keys.length };
 }

@@ -5,8 +5,8 @@ const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\
 
 /**
  * A textfile for node_exporter's textfile collector: findings by rule and severity, facts that could not be
- * checked, how long the run took, and when it last succeeded. Every rule that ran has a series, at 0 when it
- * found nothing, so alerts see a drop to zero.
+ * checked, how long the run took, and when it last succeeded. Every rule that ran has a series per severity, at
+ * 0 when it found nothing, so alerts see a drop to zero.
  */
 export const prometheus: Reporter = (report, context) => {
   const lines: string[] = [];
@@ -16,18 +16,19 @@ export const prometheus: Reporter = (report, context) => {
       const l = Object.entries(labels)
         .map(([k, v]) => `${k}="${escape(v)}"`)
         .join(',');
-      lines.push(`${name}${l ? `{${l}}` : ''} ${String(value)}`);
+      lines.push(`${name}{${l}} ${String(value)}`);
     }
   };
+  // Every severity of every rule, at 0 when it found nothing: a rule's findings may change severity (its
+  // configured severity, per-message caps), and a series that vanishes instead of dropping to 0 leaves alerts
+  // and graphs on the last value.
+  const counts = new Map<string, number>();
+  for (const f of report.findings) counts.set(`${f.ruleId}\0${f.severity}`, (counts.get(`${f.ruleId}\0${f.severity}`) ?? 0) + 1);
   const rules = [...new Set([...report.rulesRun, ...report.findings.map((f) => f.ruleId)])].sort();
   const samples: [Record<string, string>, number][] = [];
-  for (const rule of rules) {
-    for (const severity of SEVERITIES) {
-      const n = report.findings.filter((f) => f.ruleId === rule && f.severity === severity).length;
-      const declared = context.rules.find((r) => r.id === rule)?.severity;
-      if (n > 0 || severity === declared) samples.push([{ command: context.command, rule, severity }, n]);
-    }
-  }
+  for (const rule of rules)
+    for (const severity of SEVERITIES)
+      samples.push([{ command: context.command, rule, severity }, counts.get(`${rule}\0${severity}`) ?? 0]);
   metric('swarmlint_findings', 'gauge', 'Findings of the last run, by rule and severity.', samples);
   metric('swarmlint_not_checked', 'gauge', 'Documents, rules or probes that could not be checked in the last run.', [
     [{ command: context.command }, report.errors.length],

@@ -1,19 +1,40 @@
 /**
- * The Docker Engine API, through dockerode. This is the only file that imports dockerode. It resolves where
- * the engine is the way the docker CLI does (DOCKER_HOST, DOCKER_CONTEXT, the current context in the docker
- * config, DOCKER_TLS_VERIFY / DOCKER_CERT_PATH) and offers GET calls only, each with a timeout and an
- * AbortSignal.
+ * The Docker Engine API, through dockerode's HTTP layer (docker-modem, the module dockerode dials with). This is
+ * the only file that talks to an engine. It resolves where the engine is the way the docker CLI does
+ * (DOCKER_HOST, DOCKER_CONTEXT, the current context in the docker config, DOCKER_TLS_VERIFY / DOCKER_TLS /
+ * DOCKER_CERT_PATH) and offers GET calls only, each with a timeout of silence and an AbortSignal.
+ *
+ * Why the modem and not `new Docker()`: dockerode's entry point also loads its BuildKit session code
+ * (@grpc/grpc-js, protobufjs), which the audit never uses; and a list answer is parsed here one element at a
+ * time as it streams in, keeping only what the caller asks for, so a 50,000-task answer is never held whole.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
+import type DockerModem from 'docker-modem';
+
+/** Where the engine is and how to talk to it. */
+export interface EngineOptions {
+  socketPath?: string;
+  host?: string;
+  port?: string;
+  protocol?: 'http' | 'https' | 'ssh';
+  username?: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  /** https only: check the engine's certificate (false for `DOCKER_TLS` without verify, or SkipTLSVerify). */
+  verify?: boolean;
+}
 
 export interface Endpoint {
   /** Where, for people and logs: `unix:///var/run/docker.sock`, `tcp://10.0.0.1:2376 (TLS)`. No secrets. */
   description: string;
-  options: Docker.DockerOptions;
+  options: EngineOptions;
 }
 
 export class EndpointError extends Error {
@@ -26,7 +47,7 @@ function configDir(env: Env, home: string): string {
   return env.DOCKER_CONFIG ?? join(home, '.docker');
 }
 
-function readTls(dir: string): Pick<Docker.DockerOptions, 'ca' | 'cert' | 'key'> {
+function readTls(dir: string): Pick<EngineOptions, 'ca' | 'cert' | 'key'> {
   const file = (name: string): Buffer | undefined => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
   const ca = file('ca.pem');
   const cert = file('cert.pem');
@@ -34,32 +55,55 @@ function readTls(dir: string): Pick<Docker.DockerOptions, 'ca' | 'cert' | 'key'>
   return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
 }
 
-/** `unix:///x`, `tcp://h:p`, `ssh://u@h` → dockerode options (without TLS material). */
-function fromHost(host: string): { options: Docker.DockerOptions; tcp: boolean } {
+/** A host for messages: the password of `tcp://user:pass@host` (or anything that looks like one) removed. */
+export function redactHost(host: string): string {
+  try {
+    const url = new URL(host);
+    if (url.password) url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return host.replace(/\/\/([^/@]*)@/, (_m, userinfo: string) => `//${userinfo.replace(/:.*$/s, '')}@`);
+  }
+}
+
+/** `unix:///x`, `tcp://h:p`, `ssh://u@h` → engine options (without TLS material). */
+function fromHost(host: string, tls: boolean): { options: EngineOptions; tcp: boolean } {
   if (host.startsWith('unix://')) return { options: { socketPath: host.slice('unix://'.length) || '/var/run/docker.sock' }, tcp: false };
-  if (host.startsWith('npipe://')) return { options: { socketPath: host.slice('npipe://'.length) }, tcp: false };
+  if (host.startsWith('npipe://'))
+    return { options: { socketPath: host.slice('npipe://'.length) || '//./pipe/docker_engine' }, tcp: false };
   let url: URL;
   try {
     url = new URL(host);
   } catch {
-    throw new EndpointError(`"${host}" is not a Docker host (unix:///path, tcp://host:port or ssh://user@host)`);
+    throw new EndpointError(`"${redactHost(host)}" is not a Docker host (unix:///path, tcp://host:port or ssh://user@host)`);
   }
   if (url.protocol === 'tcp:' || url.protocol === 'http:' || url.protocol === 'https:') {
-    return { options: { host: url.hostname, port: url.port || '2375', protocol: url.protocol === 'https:' ? 'https' : 'http' }, tcp: true };
+    // The docker CLI's defaults: 2376 with TLS, 2375 without.
+    const secure = tls || url.protocol === 'https:';
+    return {
+      options: { host: url.hostname, port: url.port || (secure ? '2376' : '2375'), protocol: secure ? 'https' : 'http' },
+      tcp: true,
+    };
   }
   if (url.protocol === 'ssh:') {
-    return { options: { host: url.hostname, port: url.port || '22', protocol: 'ssh', ...(url.username ? { username: url.username } : {}) }, tcp: false };
+    return {
+      options: {
+        host: url.hostname,
+        port: url.port || '22',
+        protocol: 'ssh',
+        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      },
+      tcp: false,
+    };
   }
-  throw new EndpointError(`"${host}": unsupported Docker host scheme ${url.protocol}`);
+  throw new EndpointError(`"${redactHost(host)}": unsupported Docker host scheme ${url.protocol}`);
 }
 
-function redact(host: string): string {
+function readJson(file: string, what: string): unknown {
   try {
-    const url = new URL(host);
-    url.password = '';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return host;
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new EndpointError(`${what} ${file}: ${(error as Error).message}`);
   }
 }
 
@@ -70,44 +114,42 @@ function redact(host: string): string {
 export function resolveEndpoint(explicitHost?: string, env: Env = process.env, home: string = homedir()): Endpoint {
   const host = explicitHost ?? env.DOCKER_HOST;
   if (host) {
-    const { options, tcp } = fromHost(host);
-    if (tcp && (env.DOCKER_TLS_VERIFY === '1' || (env.DOCKER_TLS_VERIFY ?? '') !== '' || options.port === '2376')) {
-      options.protocol = 'https';
-      Object.assign(options, readTls(env.DOCKER_CERT_PATH ?? configDir(env, home)));
-      return { description: `${redact(host)} (TLS)`, options };
+    // Like the docker CLI: any non-empty DOCKER_TLS_VERIFY (even "0") verifies; DOCKER_TLS alone encrypts only.
+    const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
+    const tls = verify || (env.DOCKER_TLS ?? '') !== '';
+    const { options, tcp } = fromHost(host, tls);
+    if (tcp && options.protocol === 'https') {
+      Object.assign(options, readTls(env.DOCKER_CERT_PATH ?? configDir(env, home)), { verify });
+      return { description: `${redactHost(host)} (TLS${verify ? '' : ', not verified'})`, options };
     }
-    return { description: redact(host), options };
+    return { description: redactHost(host), options };
   }
   let context = env.DOCKER_CONTEXT;
   if (!context) {
     const config = join(configDir(env, home), 'config.json');
-    if (existsSync(config)) {
-      try {
-        context = (JSON.parse(readFileSync(config, 'utf8')) as { currentContext?: string }).currentContext;
-      } catch (error) {
-        throw new EndpointError(`${config}: ${(error as Error).message}`);
-      }
-    }
+    if (existsSync(config)) context = (readJson(config, 'the docker config') as { currentContext?: string } | null)?.currentContext;
   }
   if (context && context !== 'default') {
     const id = createHash('sha256').update(context).digest('hex');
     const metaFile = join(configDir(env, home), 'contexts', 'meta', id, 'meta.json');
     if (!existsSync(metaFile)) throw new EndpointError(`Docker context "${context}" not found (${metaFile})`);
-    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } } };
-    const ctxHost = meta.Endpoints?.docker?.Host;
+    const meta = readJson(metaFile, `Docker context "${context}":`) as {
+      Endpoints?: { docker?: { Host?: string; SkipTLSVerify?: boolean } };
+    } | null;
+    const docker = meta?.Endpoints?.docker;
+    const ctxHost = docker?.Host;
     if (!ctxHost) throw new EndpointError(`Docker context "${context}" has no docker endpoint`);
-    const { options } = fromHost(ctxHost);
     const tlsDir = join(configDir(env, home), 'contexts', 'tls', id, 'docker');
-    if (existsSync(tlsDir)) {
-      Object.assign(options, readTls(tlsDir), { protocol: 'https' });
-      if (meta.Endpoints?.docker?.SkipTLSVerify) (options as { rejectUnauthorized?: boolean }).rejectUnauthorized = false;
-    }
-    return { description: `${redact(ctxHost)} (context ${context}${existsSync(tlsDir) ? ', TLS' : ''})`, options };
+    const tls = existsSync(tlsDir);
+    const { options, tcp } = fromHost(ctxHost, tls);
+    if (tcp && options.protocol === 'https') Object.assign(options, readTls(tlsDir), { verify: docker.SkipTLSVerify !== true });
+    const how = options.protocol === 'https' ? (options.verify === false ? ', TLS, not verified' : ', TLS') : '';
+    return { description: `${redactHost(ctxHost)} (context ${context}${how})`, options };
   }
   return { description: 'unix:///var/run/docker.sock', options: { socketPath: '/var/run/docker.sock' } };
 }
 
-/** An Engine API answer that was an HTTP error, with the engine's own message. */
+/** An Engine API answer that was an HTTP error, with the engine's own message; or no answer at all. */
 export class EngineApiError extends Error {
   override readonly name = 'EngineApiError';
   constructor(
@@ -118,62 +160,288 @@ export class EngineApiError extends Error {
   }
 }
 
-function engineError(error: unknown): EngineApiError {
-  const e = error as { statusCode?: number; json?: { message?: string }; reason?: string; message?: string; code?: string; name?: string };
-  if (e.statusCode) return new EngineApiError(e.json?.message ?? e.reason ?? e.message ?? `HTTP ${String(e.statusCode)}`, e.statusCode);
-  if (e.code === 'ENOENT') return new EngineApiError(`no Docker socket there (${e.message ?? ''})`);
-  if (e.code === 'EACCES') return new EngineApiError(`permission denied on the Docker socket (${e.message ?? ''})`);
-  if (e.code === 'ECONNREFUSED') return new EngineApiError(`connection refused (${e.message ?? ''})`);
+/** A transport error (socket, TLS, abort) in words a person can act on. */
+export function toEngineApiError(error: unknown): EngineApiError {
+  if (error instanceof EngineApiError) return error;
+  const e = error as { message?: string; code?: string; name?: string };
+  const detail = e.message ?? String(error);
+  if (e.code === 'ENOENT') return new EngineApiError(`no Docker socket there (${detail})`);
+  if (e.code === 'EACCES') return new EngineApiError(`permission denied on the Docker socket (${detail})`);
+  if (e.code === 'ECONNREFUSED') return new EngineApiError(`connection refused (${detail})`);
   if (e.name === 'AbortError') return new EngineApiError('timed out');
-  return new EngineApiError(e.message ?? String(error));
+  return new EngineApiError(detail);
 }
 
-/** The read-only calls the audit makes: one list call per kind, whatever the size of the cluster. */
+/** What to keep of one element of a list answer; `undefined` drops it. */
+export type Keep = (item: unknown) => unknown;
+
+/** The read-only calls the audit makes: one call per kind, whatever the size of the cluster. */
 export interface EngineApi {
   info(signal: AbortSignal): Promise<unknown>;
-  version(signal: AbortSignal): Promise<unknown>;
   swarm(signal: AbortSignal): Promise<unknown>;
-  nodes(signal: AbortSignal): Promise<unknown[]>;
-  networks(signal: AbortSignal): Promise<unknown[]>;
-  services(signal: AbortSignal): Promise<unknown[]>;
-  tasks(signal: AbortSignal): Promise<unknown[]>;
+  nodes(signal: AbortSignal, keep?: Keep): Promise<unknown[]>;
+  networks(signal: AbortSignal, keep?: Keep): Promise<unknown[]>;
+  services(signal: AbortSignal, keep?: Keep): Promise<unknown[]>;
+  tasks(signal: AbortSignal, keep?: Keep): Promise<unknown[]>;
 }
 
-/** A client on the endpoint; every request times out after `timeoutMs` of silence and honours its signal. */
+/**
+ * Splits a JSON array of objects, as it streams in, into the text of each element. Strings are skipped with
+ * `indexOf` (most of an Engine API answer is inside strings); only bytes between them are looked at one by one.
+ */
+export class JsonArraySplitter {
+  #depth = 0;
+  #inString = false;
+  /** The previous chunk ended inside a string on a backslash: the next byte is escaped. */
+  #escaped = false;
+  #done = false;
+  #parts: Buffer[] = [];
+  #started = false;
+
+  constructor(private readonly onElement: (text: string) => void) {}
+
+  push(chunk: Buffer): void {
+    const n = chunk.length;
+    let start = this.#depth >= 2 ? 0 : -1;
+    let i = 0;
+    while (i < n) {
+      if (this.#inString) {
+        i = this.#skipString(chunk, i);
+        continue;
+      }
+      const c = chunk[i] as number;
+      if (c === 0x22) {
+        if (this.#depth < 2) this.#fail(this.#depth === 0 ? 'a list' : 'a list of objects');
+        this.#inString = true;
+      } else if (c === 0x7b || c === 0x5b) {
+        if (this.#done) this.#fail('one list');
+        if (this.#depth === 0 && c !== 0x5b) this.#fail('a list');
+        if (this.#depth === 1) {
+          if (c !== 0x7b) this.#fail('a list of objects');
+          start = i;
+        }
+        this.#started = true;
+        this.#depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        if (this.#depth === 0) this.#fail('a list');
+        this.#depth--;
+        if (this.#depth === 1) {
+          this.#emit(chunk, start, i + 1);
+          start = -1;
+        } else if (this.#depth === 0) this.#done = true;
+      } else if (this.#depth < 2 && c !== 0x2c && c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        this.#fail(this.#depth === 0 ? 'a list' : 'a list of objects');
+      }
+      i++;
+    }
+    if (start !== -1) this.#parts.push(start === 0 ? chunk : chunk.subarray(start));
+  }
+
+  /** From inside a string at `i`: the index after its closing quote, or the chunk's end (the string goes on). */
+  #skipString(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    if (this.#escaped) {
+      this.#escaped = false;
+      i++;
+    }
+    while (i < n) {
+      const quote = chunk.indexOf(0x22, i);
+      const end = quote === -1 ? n : quote;
+      // Backslashes right before the quote (or the chunk's end), counted from a byte that is not escaped.
+      let k = end - 1;
+      while (k >= i && chunk[k] === 0x5c) k--;
+      const odd = (end - 1 - k) % 2 === 1;
+      if (quote === -1) {
+        this.#escaped = odd;
+        return n;
+      }
+      if (!odd) {
+        this.#inString = false;
+        return quote + 1;
+      }
+      i = quote + 1;
+    }
+    return n;
+  }
+
+  end(): void {
+    if (!this.#started || !this.#done) this.#fail('a complete list');
+  }
+
+  #emit(chunk: Buffer, start: number, end: number): void {
+    let text: string;
+    if (this.#parts.length > 0) {
+      this.#parts.push(chunk.subarray(0, end));
+      text = Buffer.concat(this.#parts).toString('utf8');
+      this.#parts = [];
+    } else text = chunk.toString('utf8', start, end);
+    this.onElement(text);
+  }
+
+  #fail(expected: string): never {
+    throw new EngineApiError(`the engine answered a list call with something that is not ${expected}`);
+  }
+}
+
+interface Modem {
+  dial(options: DockerModem.DialOptions & { abortSignal?: AbortSignal }, callback: (error: unknown, result: unknown) => void): void;
+}
+type ModemClass = new (options: DockerModem.ConstructorOptions) => Modem;
+
+let modemClass: ModemClass | undefined;
+/** dockerode's own docker-modem (resolved from dockerode's folder, the version it was installed with). */
+function loadModem(): ModemClass {
+  if (!modemClass) {
+    const fromHere = createRequire(import.meta.url);
+    modemClass = createRequire(fromHere.resolve('dockerode'))('docker-modem') as ModemClass;
+  }
+  return modemClass;
+}
+
+/** docker-modem reads these itself and mixes them into the options it is given; the endpoint is resolved here. */
+const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
+
+function newModem(options: EngineOptions): Modem {
+  const Modem = loadModem();
+  const modemOptions: DockerModem.ConstructorOptions = {
+    socketPath: options.socketPath,
+    host: options.host,
+    port: options.port,
+    protocol: options.protocol,
+    username: options.username,
+    ca: options.ca,
+    cert: options.cert,
+    key: options.key,
+    ...(options.protocol === 'https' && options.verify === false ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
+  };
+  const saved = MODEM_ENV.map((name) => [name, process.env[name]] as const);
+  for (const [name] of saved) Reflect.deleteProperty(process.env, name);
+  try {
+    return new Modem(modemOptions);
+  } finally {
+    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+  }
+}
+
+/** Every status answers with the response stream; the status is judged here, with the engine's message. */
+const ALL_STATUSES: Record<number, true> = Object.fromEntries(Array.from({ length: 500 }, (_v, i) => [i + 100, true as const]));
+
+/** A client on the endpoint; a request fails after `timeoutMs` without a byte, or when its signal aborts. */
 export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
-  const docker = new Docker({ ...endpoint.options, timeout: timeoutMs });
-  const call = async <T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> => {
-    if (signal.aborted) throw new EngineApiError('timed out');
-    let onAbort: (() => void) | undefined;
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => {
-        reject(new EngineApiError('timed out'));
+  const modem = newModem(endpoint.options);
+
+  /** GET path: the answer's bytes go to `onData`; resolves when they are all there. */
+  const get = (path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let res: IncomingMessage | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      // The request's own signal: aborted when this call gives up, for whatever reason, so that no socket is
+      // left open (an open socket would keep the process alive after the audit is done).
+      const local = new AbortController();
+      const finish = (error?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve();
+        else {
+          local.abort();
+          res?.destroy();
+          reject(toEngineApiError(error));
+        }
       };
+      const quiet = (): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          finish(new EngineApiError(`no answer for ${String(timeoutMs / 1000)} s`));
+        }, timeoutMs);
+      };
+      const onAbort = (): void => {
+        finish(new EngineApiError('timed out'));
+      };
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
       signal.addEventListener('abort', onAbort, { once: true });
+      quiet();
+      // docker-modem appends the query string only to a path that ends with "?".
+      modem.dial(
+        { path: `${path}?`, method: 'GET', options: { ...query }, isStream: true, statusCodes: ALL_STATUSES, abortSignal: local.signal },
+        (error, result) => {
+          if (error) {
+            finish(error);
+            return;
+          }
+          // A call that gave up aborted its request: no response comes after that.
+          const response = result as IncomingMessage;
+          res = response;
+          quiet();
+          const status = response.statusCode as number;
+          const errorChunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => {
+            quiet();
+            if (status !== 200) errorChunks.push(chunk);
+            else {
+              try {
+                onData(chunk);
+              } catch (e) {
+                finish(e);
+              }
+            }
+          });
+          response.on('error', finish);
+          response.on('end', () => {
+            if (status === 200) {
+              finish();
+              return;
+            }
+            const body = Buffer.concat(errorChunks).toString('utf8');
+            // dockerd's errors are {"message": …}; anything else (a proxy's page) is shown as it came.
+            let message = body.trim();
+            try {
+              const parsed = JSON.parse(body) as { message?: unknown } | null;
+              if (typeof parsed?.message === 'string') message = parsed.message;
+            } catch {
+              // not JSON
+            }
+            finish(new EngineApiError(`HTTP ${String(status)}: ${message || String(response.statusMessage)}`, status));
+          });
+        },
+      );
     });
+
+  const object = async (path: string, signal: AbortSignal): Promise<unknown> => {
+    const chunks: Buffer[] = [];
+    await get(path, {}, signal, (chunk) => chunks.push(chunk));
     try {
-      return await Promise.race([fn(), aborted]);
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch (error) {
-      throw error instanceof EngineApiError ? error : engineError(error);
-    } finally {
-      if (onAbort) signal.removeEventListener('abort', onAbort);
+      throw new EngineApiError(`the engine's answer to ${path} is not JSON (${(error as Error).message})`);
     }
   };
-  // dockerode's calls as this module uses them (its published types lag behind the abortSignal option).
-  const api = docker as unknown as Record<'info' | 'version' | 'swarmInspect' | 'listNodes' | 'listNetworks' | 'listServices' | 'listTasks', (options: object) => Promise<unknown>>;
-  const list = (fn: () => Promise<unknown>, signal: AbortSignal): Promise<unknown[]> =>
-    call(async () => {
-      const out = await fn();
-      if (!Array.isArray(out)) throw new EngineApiError('the engine answered a list call with something that is not a list');
-      return out as unknown[];
-    }, signal);
+
+  const list = async (path: string, query: Record<string, string>, signal: AbortSignal, keep?: Keep): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    const splitter = new JsonArraySplitter((text) => {
+      const parsed: unknown = JSON.parse(text);
+      const item = keep ? keep(parsed) : parsed;
+      if (item !== undefined) out.push(item);
+    });
+    await get(path, query, signal, (chunk) => {
+      splitter.push(chunk);
+    });
+    splitter.end();
+    return out;
+  };
+
   return {
-    info: (signal) => call(() => api.info({ abortSignal: signal }), signal),
-    version: (signal) => call(() => api.version({ abortSignal: signal }), signal),
-    swarm: (signal) => call(() => api.swarmInspect({ abortSignal: signal }), signal),
-    nodes: (signal) => list(() => api.listNodes({ abortSignal: signal }), signal),
-    networks: (signal) => list(() => api.listNetworks({ abortSignal: signal }), signal),
-    services: (signal) => list(() => api.listServices({ status: true, abortSignal: signal }), signal),
-    tasks: (signal) => list(() => api.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }), abortSignal: signal }), signal),
+    info: (signal) => object('/info', signal),
+    swarm: (signal) => object('/swarm', signal),
+    nodes: (signal, keep) => list('/nodes', {}, signal, keep),
+    networks: (signal, keep) => list('/networks', {}, signal, keep),
+    services: (signal, keep) => list('/services', { status: 'true' }, signal, keep),
+    tasks: (signal, keep) => list('/tasks', { filters: JSON.stringify({ 'desired-state': ['running'] }) }, signal, keep),
   };
 }
