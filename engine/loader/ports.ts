@@ -65,8 +65,7 @@ export function parsePortSpec(spec: string | number): PortSpecResult {
       hostPart = parts[1] ?? '';
       containerPart = parts[2] ?? '';
     } else return { ok: false, error: `invalid port spec${echoPortPart(raw)}` };
-    if (hostIp !== undefined && hostIp !== '' && !isIPv4(hostIp))
-      return { ok: false, error: `invalid IP address${echoPortPart(hostIp)}` };
+    if (hostIp !== undefined && hostIp !== '' && !isIPv4(hostIp)) return { ok: false, error: `invalid IP address${echoPortPart(hostIp)}` };
   }
   const container = parseRange(containerPart);
   if (!container || container.start === 0) return { ok: false, error: `invalid container port${echoPortPart(containerPart)}` };
