@@ -175,6 +175,88 @@ for (const [scenario, expected] of Object.entries(EXPECTED)) {
   });
 }
 
+// Scenarios the lab cannot record (one Docker version, Linux only): recorded answers with only the version or
+// platform fields edited (fixtures/engine-api/README.md says which).
+const EDITED: Record<string, { files: Record<string, (json: unknown) => void>; rule: string; expected: string[][] }> = {
+  'version-skew': {
+    files: {
+      nodes: (nodes) => {
+        for (const n of nodes as Json[]) ((n.Description as Json).Engine as Json).EngineVersion = '20.10.24+dfsg1';
+      },
+      'info.swl-n2': (info) => {
+        (info as Json).ServerVersion = '20.10.24+dfsg1';
+      },
+      'info.swl-n3': (info) => {
+        (info as Json).ServerVersion = '20.10.24+dfsg1';
+      },
+    },
+    rule: 'engine-version-parity',
+    expected: [
+      [
+        'engine-version-parity',
+        'warning',
+        'node:swl-n2',
+        'Node `swl-n2` runs Docker Engine 20.10.25+dfsg1, while the reference manager `swl-n1` runs 20.10.24+dfsg1: same release, different patch level.',
+      ],
+      [
+        'engine-version-parity',
+        'error',
+        'node:swl-n3',
+        'Node `swl-n3` runs Docker Engine 24.0.7, but the reference manager `swl-n1` runs 20.10.24+dfsg1: different releases handle the routing mesh and overlays differently, and some API calls fail ("Unimplemented").',
+      ],
+    ],
+  },
+  'windows-node': {
+    files: {
+      nodes: (nodes) => {
+        for (const n of nodes as Json[]) ((n.Description as Json).Platform as Json).OS = 'linux';
+      },
+      'info.swl-n3': (info) => {
+        (info as Json).OSType = 'linux';
+      },
+    },
+    rule: 'windows-encrypted-overlay',
+    expected: [
+      [
+        'windows-encrypted-overlay',
+        'error',
+        'service:web',
+        'Service `web` is attached to the encrypted network `secure`, and its constraints allow the Windows node(s) `swl-n3`: Windows does not support overlay encryption and swarm reports no error, so tasks placed there cannot reach Linux tasks on that network and are not encrypted.',
+      ],
+    ],
+  },
+};
+
+for (const [scenario, { files, rule, expected }] of Object.entries(EDITED)) {
+  t.test(`${scenario}: the recorded answers with only the fields said edited, reported by ${rule}`, (t) => {
+    const names = ['info', 'info.swl-n2', 'info.swl-n3', 'networks', 'nodes', 'services', 'swarm', 'tasks', 'version'];
+    for (const name of names) {
+      const edited = read(scenario, name);
+      const reset = files[name];
+      if (reset) {
+        t.notSame(edited, read('healthy-3-nodes', name), `${name}: edited`);
+        reset(edited);
+      }
+      t.same(edited, read('healthy-3-nodes', name), `${name}: ${reset ? 'nothing else changed' : 'as recorded'}`);
+    }
+    const text = JSON.stringify(facts(recorded(scenario)), null, 2);
+    const lint = (only: string[]): string[][] =>
+      lintDocuments([{ name: scenario, kind: 'facts', text, root: loadFacts(text, `${scenario}.json`), files: [] }], {
+        rules: Object.fromEntries(only.map((id) => [id, { severity: 'error' as const, options: [] }])),
+      }).findings.map((f) => [f.ruleId, f.severity, f.logical.map((l) => `${l.kind}:${l.name}`).join('/'), f.message]);
+    t.same(lint([rule]), expected);
+    const healthyText = JSON.stringify(facts(recorded('healthy-3-nodes')), null, 2);
+    t.same(
+      lintDocuments([{ name: 'h', kind: 'facts', text: healthyText, root: loadFacts(healthyText, 'h.json'), files: [] }], {
+        rules: { [rule]: { severity: 'error', options: [] } },
+      }).findings,
+      [],
+      'and not in the answers as recorded',
+    );
+    t.end();
+  });
+}
+
 t.test('no secret in the answers reaches the facts, nor what the adapter keeps while streaming', (t) => {
   const answers = structuredClone(recorded('healthy-3-nodes')) as Required<EngineAnswers> & { swarm: Json; info: Json };
   const pem = (what: string): string => `-----BEGIN ${what}-----\nMIIBazCCARCgAwIBAgIUhunter2\n-----END ${what}-----\n`;
