@@ -185,6 +185,21 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
     return config;
   };
 
+  /** The one enabled rule that throws on its own on this document, if there is one. */
+  const culprit = (doc: LintDocument, virtual: string, disabled: ReadonlySet<string>): string | undefined => {
+    for (const [id] of enabled) {
+      if (disabled.has(id)) continue;
+      const others = new Set(enabled.map(([other]) => other).filter((other) => other !== id));
+      try {
+        linter.verify(doc.text, configFor(doc.kind, others), virtual);
+      } catch {
+        return id;
+      }
+    }
+    /* c8 ignore next -- no single rule fails alone: an ESLint failure, rethrown as an internal error */
+    return undefined;
+  };
+
   documents.forEach((doc, index) => {
     const virtual = documentName(index, doc.kind);
     preloaded.set(virtual, doc.root);
@@ -198,7 +213,9 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
         messages = linter.verify(doc.text, config, virtual);
       } catch (error) {
         const ruleId = (error as { ruleId?: string } | null)?.ruleId;
-        const id = ruleId ? unqualified(ruleId) : undefined;
+        // A rule that throws something other than an Error leaves no rule id on it: find it by running each
+        // enabled rule alone (only on this failure path).
+        const id = ruleId ? unqualified(ruleId) : culprit(doc, virtual, disabled);
         if (!id || disabled.has(id)) throw error;
         disabled.add(id);
         const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -251,7 +268,7 @@ function toFinding(
     severity = unused === 'off' ? 'warning' : unused;
     const named = /'([^']+)'/.exec(m.message)?.[1];
     message = named
-      ? `Unused suppression: no problem from ${named} was reported here.`
+      ? `Unused suppression: no problem from ${unqualified(named)} was reported here.`
       : 'Unused suppression: no problem was reported here.';
   } else {
     ruleId = unqualified(m.ruleId);

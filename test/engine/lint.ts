@@ -45,7 +45,25 @@ const throws = createRule({
     });
   },
 });
-const builtins: Record<string, SwarmlintRule> = { 'every-service': everyService, throws };
+const throwsString = createRule({
+  name: 'throws-string',
+  meta: {
+    type: 'problem',
+    docs: { description: 'Throws a string.', severity: 'error', recommended: false, remediation: 'None.' },
+    schema: [],
+    defaultOptions: [],
+    messages: { x: 'x' },
+  },
+  create() {
+    return visit({
+      Service() {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- what a careless plugin rule does
+        throw 'boom';
+      },
+    });
+  },
+});
+const builtins: Record<string, SwarmlintRule> = { 'every-service': everyService, throws, 'throws-string': throwsString };
 
 function doc(...texts: string[]): LintDocument {
   const d = prepareDocument(texts.map((text, i) => ({ path: `/w/f${String(i)}.yml`, text })));
@@ -61,6 +79,19 @@ t.test('a rule that throws is an error for the document; the others still run', 
     [['rule', 'throws', '/w/f0.yml']],
   );
   t.match(r.errors[0]?.message, /rule throws failed on this document and was skipped: boom/);
+  t.same(
+    r.findings.map((f) => f.ruleId),
+    ['every-service'],
+  );
+  t.end();
+});
+
+t.test('a rule that throws a string (no rule id on it) is still found and named', (t) => {
+  const r = lintDocuments([doc('services:\n  a:\n    image: x\n')], { rules: on('every-service', 'throws-string'), builtins });
+  t.same(
+    r.errors.map((e) => [e.kind, e.ruleId]),
+    [['rule', 'throws-string']],
+  );
   t.same(
     r.findings.map((f) => f.ruleId),
     ['every-service'],
@@ -134,7 +165,7 @@ t.test('suppressions: both spellings, blocks, lines, unused ones', (t) => {
   );
   t.match(
     r.findings.find((f) => f.ruleId === 'unused-suppression')?.message,
-    /Unused suppression: no problem from swarmlint\/every-service was reported here/,
+    /Unused suppression: no problem from every-service was reported here/,
   );
   const off = lintDocuments([doc(text)], { rules: on('every-service'), builtins, unusedSuppressions: 'off' });
   t.notOk(
