@@ -313,6 +313,9 @@ function newModem(options: EngineOptions): Modem {
     cert: options.cert,
     key: options.key,
     ...(options.protocol === 'https' && options.verify === false ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
+    // ssh:// hosts authenticate with the ssh agent, as the docker CLI does (docker-modem took it from the
+    // environment only together with DOCKER_HOST, which is kept from it here).
+    ...(options.protocol === 'ssh' && process.env.SSH_AUTH_SOCK ? { sshOptions: { agent: process.env.SSH_AUTH_SOCK } } : {}),
   };
   const saved = MODEM_ENV.map((name) => [name, process.env[name]] as const);
   for (const [name] of saved) Reflect.deleteProperty(process.env, name);

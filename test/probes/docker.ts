@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { createServer as createHttpServer, request, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import {
@@ -461,6 +461,34 @@ t.test('engineApi: a timeout of silence, not of the whole answer; and the signal
     midway.abort();
   }, 150);
   await t.rejects(reading, new EngineApiError('timed out'), 'aborted while the answer comes in');
+});
+
+t.test('engineApi over ssh: a failed handshake is an EngineApiError, with or without an ssh agent socket', async (t) => {
+  // Not an ssh server: a TCP port that closes every connection at once.
+  const server = createNetServer((socket) => {
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+  const host = `ssh://deploy@127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  const saved = process.env.SSH_AUTH_SOCK;
+  t.teardown(() => {
+    if (saved === undefined) Reflect.deleteProperty(process.env, 'SSH_AUTH_SOCK');
+    else process.env.SSH_AUTH_SOCK = saved;
+  });
+  for (const agent of [join(socketDir(t), 'agent.sock'), undefined]) {
+    if (agent === undefined) Reflect.deleteProperty(process.env, 'SSH_AUTH_SOCK');
+    else process.env.SSH_AUTH_SOCK = agent;
+    const api = engineApi(resolveEndpoint(host, {}), 5_000);
+    await t.rejects(api.info(new AbortController().signal), { name: 'EngineApiError' }, agent ? 'with an agent socket' : 'without one');
+  }
 });
 
 /** openssl: a CA, a server certificate for 127.0.0.1 and a client certificate, signed by it. */
