@@ -25,7 +25,8 @@ Options:
   -o, --output-file FILE     write the report to FILE (prometheus: a node_exporter textfile)
       --save-facts FILE      save the facts; \`swarmlint lint FILE\` re-checks them offline
       --baseline FILE        report only findings not in this baseline
-      --update-baseline      write the current findings to the --baseline file
+      --update-baseline      accept the current findings: write them to the --baseline file
+                             (not when facts are missing)
       --config FILE, --rule ID:SEVERITY, --failure-threshold S, --max-warnings N
       --color, --no-color, --debug
   -h, --help
@@ -138,9 +139,12 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
 
   let shown = report;
   if (baselinePath && v['update-baseline']) {
-    // The findings are accepted: written to the baseline, and so none of them is new.
-    writeBaseline(baselinePath, report.findings);
-    shown = { ...report, findings: [] };
+    // The findings are accepted: written to the baseline, and so none of them is new. Not from an audit with
+    // facts missing: the baseline would lack what could not be checked, and hold probe-skipped instead.
+    if (failed.length === 0) {
+      writeBaseline(baselinePath, report.findings);
+      shown = { ...report, findings: [] };
+    }
   } else if (baseline) shown = { ...report, findings: newFindings(report.findings, baseline) };
 
   const durationMs = performance.now() - started;

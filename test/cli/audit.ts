@@ -4,7 +4,7 @@
 // codes, --save-facts, baselines, the prometheus textfile, workers, engines that fail or hang, contexts, usage
 // errors. The real swarm is test/lab/audit.ts.
 import t, { type Test } from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -93,12 +93,18 @@ t.test('healthy lab answers: exit 0, the encrypted overlay reminder only, six GE
   t.match(r.stdout, '✖ 1 problem (1 info)');
   t.same([...replay.requests].sort(), SIX, 'one request per kind');
   t.equal(await auditHere(['-f', 'json', '-o', 'r.json'], cwd, replay), 0);
+  t.equal(await auditHere(['-f', 'json', '-o', 'again.json'], cwd, replay), 0);
+  t.same(
+    readJson(join(cwd, 'again.json')).findings.map((f) => f.fingerprint),
+    readJson(join(cwd, 'r.json')).findings.map((f) => f.fingerprint),
+    'the same audit twice: the same fingerprints',
+  );
   t.same(
     readJson(join(cwd, 'r.json')).findings.map((f) => [f.ruleId, f.severity, f.logical, f.file]),
     [['encrypted-overlay-prerequisites', 'info', [{ kind: 'network', name: 'secure', id: '112h3fmr6qmk46xdin8itwsxf' }], undefined]],
     'a live audit has logical locations only',
   );
-  t.equal(replay.requests.length, 12, 'six more for the second run');
+  t.equal(replay.requests.length, 18, 'six more for each run');
 });
 
 t.test('overlapping overlay: subnet-overlap names the network and the nodes, exit 1', async (t) => {
@@ -332,6 +338,16 @@ t.test('--baseline: only new findings; stable across runs, saved facts, restarts
     message: /^cannot read the baseline: ENOENT/,
   });
   t.equal(overlapping.requests.length, requests, 'a baseline that cannot be read stops the run before the engine is asked');
+  const partial = await engine(t, scenario('overlapping-overlay'), { failures: { tasks: { status: 500 } } });
+  t.equal(await auditHere(['--baseline', 'partial.json', '--update-baseline', '-f', 'json', '-o', 'r.json'], bad, partial), 2);
+  t.notOk(existsSync(join(bad, 'partial.json')), 'an audit with facts missing does not write the baseline');
+  t.same(
+    readJson(join(bad, 'r.json'))
+      .findings.map((f) => f.ruleId)
+      .sort(),
+    ['encrypted-overlay-prerequisites', 'probe-skipped', 'subnet-overlap'],
+    'and shows its findings',
+  );
   await t.rejects(auditHere(['--baseline', join(bad, 'nodir', 'b.json'), '--update-baseline', '-o', 'r.txt'], bad, overlapping), {
     name: 'BaselineError',
     message: /^cannot write the baseline: ENOENT/,
