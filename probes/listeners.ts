@@ -1,0 +1,104 @@
+/**
+ * Probe: who listens on which TCP and UDP ports in this host's network namespace (/proc/net/{tcp,udp}{,6}), and
+ * which process holds each socket (the `socket:[INODE]` links under /proc/PID/fd). A UDP socket no process holds
+ * is the kernel's own: a VXLAN device's.
+ */
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import type { FactsListener } from '../engine/facts-format.js';
+import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
+import { parseProcNet, socketInode, type Socket } from './parse/proc-net.js';
+
+/**
+ * What holds a UDP socket no process has open: the kernel itself, for a tunnel device (a VXLAN device's socket on
+ * 4789: Docker's once the host is in a swarm, another overlay's before).
+ */
+export const KERNEL_SOCKET = 'kernel';
+
+/**
+ * Inode → process name, for the inodes asked about (stops scanning when all are found); `complete` when every
+ * process's descriptors could be read (root), so that an inode nobody holds is the kernel's.
+ */
+async function owners(inodes: ReadonlySet<number>, signal: AbortSignal): Promise<{ byInode: Map<number, string>; complete: boolean }> {
+  const out = new Map<number, string>();
+  let complete = true;
+  if (inodes.size === 0) return { byInode: out, complete };
+  let pids: string[];
+  try {
+    pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
+  } catch {
+    return { byInode: out, complete: false };
+  }
+  for (const pid of pids) {
+    if (signal.aborted) complete = false;
+    if (signal.aborted || out.size === inodes.size) break;
+    let fds: string[];
+    try {
+      fds = await readdir(`/proc/${pid}/fd`);
+    } catch (error) {
+      // Gone meanwhile, or not ours to look at.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') complete = false;
+      continue;
+    }
+    const found: number[] = [];
+    await Promise.all(
+      fds.map(async (fd) => {
+        try {
+          const inode = socketInode(await readlink(`/proc/${pid}/fd/${fd}`));
+          if (inode !== undefined && inodes.has(inode)) found.push(inode);
+        } catch {
+          // closed meanwhile
+        }
+      }),
+    );
+    if (found.length === 0) continue;
+    let name = pid;
+    try {
+      name = (await readFile(`/proc/${pid}/comm`, 'utf8')).trim();
+    } catch {
+      // gone
+    }
+    for (const inode of found) out.set(inode, name);
+  }
+  return { byInode: out, complete };
+}
+
+export async function probeListeners(context: ProbeContext): Promise<ProbeResult<{ listeners: FactsListener[] }>> {
+  const sockets: Socket[] = [];
+  const failures: string[] = [];
+  await Promise.all(
+    (['tcp', 'tcp6', 'udp', 'udp6'] as const).map(async (file) => {
+      try {
+        sockets.push(
+          ...parseProcNet(
+            await readFile(`/proc/net/${file}`, { encoding: 'utf8', signal: context.signal }),
+            file.startsWith('tcp') ? 'tcp' : 'udp',
+          ),
+        );
+      } catch (error) {
+        // No IPv6 in this kernel is not a failure.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !file.endsWith('6'))
+          failures.push(`/proc/net/${file}: ${messageOf(error)}`);
+      }
+    }),
+  );
+  const { byInode, complete } = await owners(new Set(sockets.map((s) => s.inode)), context.signal);
+  const listeners: FactsListener[] = sockets
+    .map((s) => {
+      const process = byInode.get(s.inode) ?? (complete && s.protocol === 'udp' ? KERNEL_SOCKET : undefined);
+      return { protocol: s.protocol, port: s.port, address: s.address, ...(process ? { process } : {}) };
+    })
+    .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address));
+  return {
+    listeners,
+    outcomes: failures.length
+      ? [
+          {
+            probe: 'host/listeners',
+            status: 'error',
+            reason: failures.join('; '),
+            subject: 'which programs hold the swarm ports on this host',
+          },
+        ]
+      : [],
+  };
+}
