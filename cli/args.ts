@@ -51,3 +51,25 @@ export const AUDIT_OPTIONS = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
+
+export const PREFLIGHT_OPTIONS = {
+  manager: { type: 'string', multiple: true },
+  peer: { type: 'string', multiple: true },
+  'manager-docker-host': { type: 'string' },
+  'docker-host': { type: 'string' },
+  'data-path-port': { type: 'string' },
+  timeout: { type: 'string' },
+  deadline: { type: 'string' },
+  listen: { type: 'boolean' },
+  'listen-address': { type: 'string' },
+  format: { type: 'string', short: 'f' },
+  'output-file': { type: 'string', short: 'o' },
+  'save-facts': { type: 'string' },
+  config: { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'failure-threshold': { type: 'string' },
+  'max-warnings': { type: 'string' },
+  color: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];

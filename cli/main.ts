@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // swarmlint: lint stack files, pre-flight a join, audit a cluster. Exit codes as ESLint: 0, 1, 2.
-import { AUDIT_OPTIONS, LINT_OPTIONS, parse } from './args.js';
+import { AUDIT_OPTIONS, LINT_OPTIONS, PREFLIGHT_OPTIONS, parse } from './args.js';
 import { UsageError } from './exit.js';
 import { TOOL_VERSION } from '../engine/meta.js';
 
@@ -10,6 +10,7 @@ Checks that Docker Swarm overlay networking will work before it breaks in produc
 
 Commands:
   lint FILE...     lint stack files (the CI gate)       swarmlint lint --help
+  preflight        check a host before it joins         swarmlint preflight --help
   audit            audit a running swarm (cron)         swarmlint audit --help
   rules            list the rules
 
@@ -39,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
           return 0;
         }
         return await runLint(args, process.cwd());
+      }
+      case 'preflight': {
+        const args = parse(rest, PREFLIGHT_OPTIONS);
+        const { PREFLIGHT_HELP, runPreflight } = await import('./preflight.js');
+        if (args.values.help) {
+          process.stdout.write(`${PREFLIGHT_HELP}\n`);
+          return 0;
+        }
+        return await runPreflight(args, process.cwd());
       }
       case 'audit': {
         const args = parse(rest, AUDIT_OPTIONS);
