@@ -1,7 +1,8 @@
 import { LoadError } from './errors.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
-import { checkDepth, LineIndex } from './text.js';
-import { get, parseYaml, type PValue } from './yaml.js';
+import { parseJson } from './json.js';
+import { LineIndex } from './text.js';
+import { get, type PValue } from './yaml.js';
 import type {
   Facts,
   FirewallVerdict,
@@ -53,10 +54,8 @@ const record = (v: PValue | undefined): Record<string, string> =>
   v?.kind === 'map' ? Object.fromEntries(v.pairs.map((p) => [String(p.key.value), s(p.value)])) : {};
 
 export function loadFacts(text: string, path: string, limits: LoadLimits = defaultLimits): Facts {
-  checkDepth(text, path, limits.maxDepth);
-  const parsed = parseYaml(text, path, 0, limits);
-  const root = parsed.root;
-  if (root?.kind !== 'map') throw new LoadError('a facts document is a JSON object', path, 1, 1);
+  const root = parseJson(text, path, limits);
+  if (root.kind !== 'map') throw new LoadError('a facts document is a JSON object', path, 1, 1);
   const format = s(get(root, 'format'));
   if (format !== FACTS_FORMAT) {
     throw new LoadError(`not a facts document this version reads (format "${format}", expected "${FACTS_FORMAT}")`, path, 1, 1);
