@@ -34,6 +34,7 @@ t.test('errors name the line and column', (t) => {
     ['{"a": 01}', /expected `,` or `}`/, 1, 8],
     ['{"a": 1} x', /text after the end/, 1, 10],
     ['', /unexpected end/, 1, 1],
+    ['{"a": x}', /unexpected `x`/, 1, 7],
     ["{'a': 1}", /expected a key in double quotes/, 1, 2],
     [`${'['.repeat(150)}${']'.repeat(150)}`, /nesting deeper than 100 levels/, 1, 102],
   ];
