@@ -263,6 +263,7 @@ export default createRule({
 
     /** A facts document holds the real networks: each against the others and the site's ranges. */
     const checkFacts = (facts: Facts): void => {
+      const addresses = nodeAddresses(facts.nodes.map((n) => ({ name: n.hostname, address: n.address })));
       const reserved = sites();
       const seen: { network: Network; subnet: Subnet; cidr: Cidr }[] = [];
       for (const network of facts.networks) {
@@ -277,9 +278,7 @@ export default createRule({
             report(context, subnet, 'overlapsNetwork', { ...base, other: earlier.cidr.text, otherNetwork: earlier.network.name });
           }
           for (const r of reserved) if (overlaps(cidr, r.cidr)) report(context, subnet, r.messageId, { ...base, ...r.data });
-          const held = nodeAddresses(facts.nodes.map((n) => ({ name: n.hostname, address: n.address }))).filter((n) =>
-            overlaps(cidr, n.cidr),
-          );
+          const held = addresses.filter((n) => overlaps(cidr, n.cidr));
           if (held.length > 0) report(context, subnet, 'overlapsNodeAddress', { ...base, nodes: nodeList(held) });
           seen.push({ network, subnet, cidr });
         }

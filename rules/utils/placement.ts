@@ -85,18 +85,43 @@ export function describeNodes(nodes: NodeCount): string {
   return `${String(nodes.count)} ${nodes.count === 1 ? 'node' : 'nodes'}`;
 }
 
+interface ServiceIndex {
+  byNetwork: Map<string, Service[]>;
+  onDefault: Service[];
+  onIngress: Service[];
+  position: Map<Service, number>;
+}
+const indexes = new WeakMap<Root, ServiceIndex>();
+
+/** Services by the network names (or IDs) they list, built once per document: rules ask for every network. */
+function indexOf(root: Root): ServiceIndex {
+  let index = indexes.get(root);
+  if (index) return index;
+  index = { byNetwork: new Map(), onDefault: [], onIngress: [], position: new Map() };
+  root.services.forEach((s, i) => {
+    index.position.set(s, i);
+    for (const name of new Set(s.networks.map((n) => n.name))) index.byNetwork.set(name, [...(index.byNetwork.get(name) ?? []), s]);
+    if (s.defaultNetwork) index.onDefault.push(s);
+    if (s.ports.some((p) => p.mode === 'ingress')) index.onIngress.push(s);
+  });
+  indexes.set(root, index);
+  return index;
+}
+
 /**
  * Services with a task attached to the network: those that list it (by name, or by ID in a facts document), the
  * services that list no network for the stack's `default` network, and for an ingress network the services that
  * publish a port in ingress mode.
  */
 export function servicesOn(network: Network, root: Root): Service[] {
-  return root.services.filter(
-    (s) =>
-      s.networks.some((n) => n.name === network.name || (network.id !== undefined && n.name === network.id)) ||
-      (s.defaultNetwork && network.name === 'default') ||
-      (network.ingress && s.ports.some((p) => p.mode === 'ingress')),
-  );
+  const index = indexOf(root);
+  const found = new Set([
+    ...(index.byNetwork.get(network.name) ?? []),
+    ...(network.id !== undefined ? (index.byNetwork.get(network.id) ?? []) : []),
+    ...(network.name === 'default' ? index.onDefault : []),
+    ...(network.ingress ? index.onIngress : []),
+  ]);
+  return [...found].sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
 }
 
 /** Where a finding about a network goes: its key, or for the implicit `default` network the first service on it. */
