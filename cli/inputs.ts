@@ -1,4 +1,5 @@
-import { readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { looksLikeFacts } from '../engine/loader/facts.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { FatalError } from '../engine/findings.js';
 import { LoadError } from '../engine/loader/errors.js';
@@ -112,6 +113,18 @@ function readStdin(max: number): Buffer | null {
 const mib = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 
 /** Reads and decodes one input, or says why it cannot be linted (with file and position). */
+/** Does the file start like a facts document (`{ "format": "swarmlint-facts/…`)? Reads its first bytes only. */
+function startsLikeFacts(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(512);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return looksLikeFacts(head.subarray(0, n).toString('utf8'));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readInput(path: string, limits: LoadLimits): ReadFile | FatalError {
   try {
     let bytes: Uint8Array;
@@ -123,8 +136,12 @@ export function readInput(path: string, limits: LoadLimits): ReadFile | FatalErr
     } else {
       const st = statSync(path);
       if (st.isDirectory()) throw new Error('a folder, not a stack file (-c and --merge take files)');
-      if (st.size > limits.maxFileBytes) throw tooLarge(st.size, path, limits);
+      // A facts document (a saved audit) may be far larger than any stack file: its own limit.
+      const facts = st.size > limits.maxFileBytes && startsLikeFacts(path);
+      const limit = facts ? { ...limits, maxFileBytes: limits.maxFactsBytes } : limits;
+      if (st.size > limit.maxFileBytes) throw tooLarge(st.size, path, limit, facts ? 'a facts document' : 'a stack file');
       bytes = readFileSync(path);
+      if (facts) return { path, ...decodeText(bytes, path, limit) };
     }
     const { text, bom } = decodeText(bytes, path === STDIN ? '<stdin>' : path, limits);
     return { path: path === STDIN ? '<stdin>' : path, text, bom };

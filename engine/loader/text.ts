@@ -61,8 +61,8 @@ export function decodeText(bytes: Uint8Array, file: string, limits: LoadLimits):
 }
 
 /** The error for a file over the size limit (also used before reading a file whose size is known). */
-export function tooLarge(size: number, file: string, limits: LoadLimits): LoadError {
-  return new LoadError(`file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit for a stack file`, file, 1, 1);
+export function tooLarge(size: number, file: string, limits: LoadLimits, what = 'a stack file'): LoadError {
+  return new LoadError(`file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit for ${what}`, file, 1, 1);
 }
 
 function formatBytes(n: number): string {

@@ -137,6 +137,29 @@ t.test('a file over the size limit', async (t) => {
   t.match(r.stdout, /^big-stack\.yml:1:1: error: file is 5\.0 MiB, over the 4\.0 MiB limit for a stack file$/m);
 });
 
+t.test('a saved audit larger than any stack file is read with the facts limit', async (t) => {
+  const services = Array.from({ length: 40_000 }, (_, i) => ({
+    id: `service-id-${String(i).padStart(20, '0')}`,
+    name: `stack${String(i)}_web`,
+    networks: ['app'],
+  }));
+  const facts = JSON.stringify({ format: 'swarmlint-facts/1', kind: 'audit', services, networks: [] }, null, 2);
+  t.ok(facts.length > 4 * 1024 * 1024, 'over the stack-file limit');
+  const cwd = t.testdir({
+    'swarmlint.config.yml': CONFIG,
+    'audit.json': facts,
+    'not-facts.json': `{"services": {}, "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`,
+  });
+  const r = await swarmlint(['lint', 'audit.json'], { cwd });
+  t.equal(r.code, 0, r.stdout);
+  const other = await swarmlint(['lint', 'not-facts.json'], { cwd });
+  t.match(
+    other.stdout,
+    /^not-facts\.json:1:1: error: file is 5\.0 MiB, over the 4\.0 MiB limit for a stack file$/m,
+    'other JSON keeps the stack limit',
+  );
+});
+
 t.test('stdin: -', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': CONFIG });
   const r = await swarmlint(['lint', '-f', 'json', '-'], { cwd, input: TWO_PROBLEMS });
