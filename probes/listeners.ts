@@ -1,43 +1,31 @@
 /**
  * Probe: who listens on which TCP and UDP ports in this host's network namespace (/proc/net/{tcp,udp}{,6}), and
- * which process holds each socket (the `socket:[INODE]` links under /proc/PID/fd). A UDP socket no process holds
- * is the kernel's own: a VXLAN device's.
+ * which process holds each socket (the `socket:[INODE]` links under /proc/PID/fd). A socket no process holds has no
+ * `process`: as root that is the kernel's own (a VXLAN device's on 4789); as anyone else, perhaps just another
+ * user's.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { FactsListener } from '../engine/facts-format.js';
 import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
 import { parseProcNet, socketInode, type Socket } from './parse/proc-net.js';
 
-/**
- * What holds a UDP socket no process has open: the kernel itself, for a tunnel device (a VXLAN device's socket on
- * 4789: Docker's once the host is in a swarm, another overlay's before).
- */
-export const KERNEL_SOCKET = 'kernel';
-
-/**
- * Inode → process name, for the inodes asked about (stops scanning when all are found); `complete` when every
- * process's descriptors could be read (root), so that an inode nobody holds is the kernel's.
- */
-async function owners(inodes: ReadonlySet<number>, signal: AbortSignal): Promise<{ byInode: Map<number, string>; complete: boolean }> {
+/** Inode → process name, for the inodes asked about (stops scanning when all are found). */
+async function owners(inodes: ReadonlySet<number>, signal: AbortSignal): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  let complete = true;
-  if (inodes.size === 0) return { byInode: out, complete };
+  if (inodes.size === 0) return out;
   let pids: string[];
   try {
     pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
   } catch {
-    return { byInode: out, complete: false };
+    return out;
   }
   for (const pid of pids) {
-    if (signal.aborted) complete = false;
     if (signal.aborted || out.size === inodes.size) break;
     let fds: string[];
     try {
       fds = await readdir(`/proc/${pid}/fd`);
-    } catch (error) {
-      // Gone meanwhile, or not ours to look at.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') complete = false;
-      continue;
+    } catch {
+      continue; // gone meanwhile, or not ours to look at
     }
     const found: number[] = [];
     await Promise.all(
@@ -59,7 +47,7 @@ async function owners(inodes: ReadonlySet<number>, signal: AbortSignal): Promise
     }
     for (const inode of found) out.set(inode, name);
   }
-  return { byInode: out, complete };
+  return out;
 }
 
 export async function probeListeners(context: ProbeContext): Promise<ProbeResult<{ listeners: FactsListener[] }>> {
@@ -81,13 +69,17 @@ export async function probeListeners(context: ProbeContext): Promise<ProbeResult
       }
     }),
   );
-  const { byInode, complete } = await owners(new Set(sockets.map((s) => s.inode)), context.signal);
-  const listeners: FactsListener[] = sockets
-    .map((s) => {
-      const process = byInode.get(s.inode) ?? (complete && s.protocol === 'udp' ? KERNEL_SOCKET : undefined);
-      return { protocol: s.protocol, port: s.port, address: s.address, ...(process ? { process } : {}) };
-    })
-    .sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address));
+  const byInode = await owners(new Set(sockets.map((s) => s.inode)), context.signal);
+  // Several sockets on one address and port (SO_REUSEPORT: the kernel's VXLAN sockets, dockerd's gossip) are one listener.
+  const seen = new Map<string, FactsListener>();
+  for (const s of sockets) {
+    const process = byInode.get(s.inode);
+    const listener: FactsListener = { protocol: s.protocol, port: s.port, address: s.address, ...(process ? { process } : {}) };
+    seen.set(JSON.stringify(listener), listener);
+  }
+  const listeners = [...seen.values()].sort(
+    (a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol) || a.address.localeCompare(b.address),
+  );
   return {
     listeners,
     outcomes: failures.length

@@ -7,15 +7,20 @@ import type { FactsKernelModule } from '../../engine/facts-format.js';
 
 /**
  * The modules swarm networking uses, with the kernel option that builds each (moby's contrib/check-config.sh):
- * VXLAN for every overlay; xfrm_user, esp4 and gcm (AES-GCM, the cipher libnetwork's SAs use) for encrypted
- * overlays; xt_u32 (or xt_bpf) for the iptables rules that drop unencrypted VXLAN of encrypted overlays since
- * CVE-2023-28840; af_key for tools that speak PF_KEY rather than netlink.
+ * VXLAN for every overlay and IPVS for service VIPs and the routing mesh; for encrypted overlays xfrm_user and
+ * xfrm_algo (IPsec through netlink), esp4, and the AES-GCM parts libnetwork's SAs use (gcm, seqiv, ghash); xt_u32
+ * (or xt_bpf) for the iptables rules that drop unencrypted VXLAN of encrypted overlays since CVE-2023-28840;
+ * af_key for tools that speak PF_KEY rather than netlink.
  */
 export const SWARM_MODULES: readonly { name: string; config: string }[] = [
   { name: 'vxlan', config: 'CONFIG_VXLAN' },
+  { name: 'ip_vs', config: 'CONFIG_IP_VS' },
   { name: 'xfrm_user', config: 'CONFIG_XFRM_USER' },
+  { name: 'xfrm_algo', config: 'CONFIG_XFRM_ALGO' },
   { name: 'esp4', config: 'CONFIG_INET_ESP' },
   { name: 'gcm', config: 'CONFIG_CRYPTO_GCM' },
+  { name: 'seqiv', config: 'CONFIG_CRYPTO_SEQIV' },
+  { name: 'ghash_generic', config: 'CONFIG_CRYPTO_GHASH' },
   { name: 'af_key', config: 'CONFIG_NET_KEY' },
   { name: 'xt_u32', config: 'CONFIG_NETFILTER_XT_MATCH_U32' },
   { name: 'xt_bpf', config: 'CONFIG_NETFILTER_XT_MATCH_BPF' },

@@ -60,7 +60,7 @@ const parts: ProbeParts = {
   routes: parseRoutes(host('lab-faults', 'ip-route.json')),
   firewall: readings,
   listeners: [
-    { protocol: 'udp', port: 4789, address: '0.0.0.0', process: 'kernel' },
+    { protocol: 'udp', port: 4789, address: '0.0.0.0' },
     { protocol: 'tcp', port: 22, address: '0.0.0.0', process: 'sshd' },
   ],
   engine: { version: '20.10.24+dfsg1', swarmState: 'inactive' },
@@ -95,7 +95,7 @@ t.test('a whole preflight document: valid, and read back by the loader', (t) => 
   );
   const h = facts.host;
   t.equal(h?.iptablesBackend, 'nf_tables');
-  t.same(h?.listeners, [{ protocol: 'udp', port: 4789, address: '0.0.0.0', process: 'kernel' }], 'only the swarm ports');
+  t.same(h?.listeners, [{ protocol: 'udp', port: 4789, address: '0.0.0.0' }], 'only the swarm ports');
   t.equal(h?.firewall.length, 10, 'five ports from each of two peers');
   t.same(
     h?.firewall.filter((v) => v.from === '198.18.0.102').map((v) => `${v.protocol}/${String(v.port ?? '')} ${v.verdict}`),

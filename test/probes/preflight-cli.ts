@@ -4,7 +4,7 @@
 import t from 'tap';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { address, failureThreshold, preflightRequest, reportPreflight, splitHostPort } from '../../cli/preflight.js';
@@ -17,6 +17,9 @@ import { encodeProbe, parseEcho } from '../../probes/echo-protocol.js';
 import { MAIN, swarmlint } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));
+t.teardown(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 t.test('help', async (t) => {
   const r = await swarmlint(['preflight', '--help'], { cwd: dir });
