@@ -70,13 +70,27 @@ export function splitHostPort(text: string, defaultPort: number, what: string): 
 }
 
 /** A name to an address (probes need addresses: ICMP, firewall rules); addresses are kept as they are. */
-export async function address(host: string, what: string): Promise<string> {
+export async function address(
+  host: string,
+  what: string,
+  timeoutMs = 5000,
+  resolver: (name: string) => Promise<{ address: string }> = lookup,
+): Promise<string> {
   if (/^[\d.]+$/.test(host) || host.includes(':')) return host;
-  try {
-    return (await lookup(host)).address;
-  } catch (error) {
-    throw new UsageError(`${what} ${host}: cannot resolve it (${(error as Error).message})`);
-  }
+  // getaddrinfo cannot be cancelled: the run goes on without it after the timeout.
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${String(timeoutMs)} ms`));
+    }, timeoutMs);
+  });
+  const found = await Promise.race([resolver(host), late]).then(
+    (r) => r.address,
+    (error: unknown) => new UsageError(`${what} ${host}: cannot resolve it (${(error as Error).message})`),
+  );
+  clearTimeout(timer);
+  if (found instanceof UsageError) throw found;
+  return found;
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
@@ -109,22 +123,23 @@ export interface PreflightRequest {
 export async function preflightRequest(args: ParsedArgs): Promise<PreflightRequest> {
   const v = args.values;
   if (args.positionals.length > 0) throw new UsageError(`preflight takes no files (got ${args.positionals.join(' ')})`);
+  const timeoutMs = seconds(v.timeout, 'timeout', 2) * 1000;
   const named = await Promise.all(
     strings(v.manager).map(async (m) => {
       const { host, port: p } = splitHostPort(m, 2377, '--manager');
-      return { address: await address(host, '--manager'), port: p };
+      return { address: await address(host, '--manager', timeoutMs), port: p };
     }),
   );
   const managers = named.filter((m, i) => named.findIndex((x) => x.address === m.address) === i);
-  const peers = [...new Set(await Promise.all(strings(v.peer).map((p) => address(splitHostPort(p, 0, '--peer').host, '--peer'))))].filter(
-    (p) => !managers.some((m) => m.address === p),
-  );
+  const peers = [
+    ...new Set(await Promise.all(strings(v.peer).map((p) => address(splitHostPort(p, 0, '--peer').host, '--peer', timeoutMs)))),
+  ].filter((p) => !managers.some((m) => m.address === p));
   const dataPathPort = v['data-path-port'] !== undefined ? port(v['data-path-port'] as string, '--data-path-port') : undefined;
   return {
     managers,
     peers,
     ...(dataPathPort !== undefined ? { dataPathPort } : {}),
-    timeoutMs: seconds(v.timeout, 'timeout', 2) * 1000,
+    timeoutMs,
     deadlineMs: seconds(v.deadline, 'deadline', v.listen ? 600 : 20) * 1000,
   };
 }

@@ -59,6 +59,10 @@ t.test('addresses and ports', async (t) => {
   t.same(splitHostPort('fd00::1', 2377, 'x'), { host: 'fd00::1', port: 2377 });
   t.equal(await address('localhost', 'x'), '127.0.0.1');
   t.equal(await address('fd00::1', 'x'), 'fd00::1');
+  await t.rejects(
+    address('slow.example', '--peer', 50, () => new Promise(() => undefined)),
+    /--peer slow\.example: cannot resolve it \(no answer within 50 ms\)/,
+  );
   const request = await preflightRequest(
     parse(
       [
