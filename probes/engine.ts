@@ -14,13 +14,15 @@ export async function probeEngine(
     const info = await engineApi(endpoint, context.timeoutMs).info(context.signal);
     return { engine: engineFacts(info), source, outcomes: [] };
   } catch (error) {
+    // Not allowed on the socket (neither root nor in the docker group) is a check not made, not a broken engine.
+    const denied = /permission denied/i.test(messageOf(error));
     return {
       source,
       outcomes: [
         {
           probe: 'host/engine',
-          status: 'error',
-          reason: `${source}: ${messageOf(error)}`,
+          status: denied ? 'skipped' : 'error',
+          reason: `${source}: ${messageOf(error)}${denied ? ' (run as root, or as a member of the docker group)' : ''}`,
           subject: "this host's Docker Engine (its version against the manager's, its swarm state)",
         },
       ],

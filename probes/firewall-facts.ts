@@ -70,15 +70,25 @@ function ufwOrFirewalld(chainNames: Map<string, string[]>): 'ufw' | 'firewalld' 
   return undefined;
 }
 
-function rulesets(readings: FirewallReadings, outcomes: FactsOutcome[]): Evaluated[] {
+/** A reading refused for want of privileges is a check not made (run as root), not a failure of the probe. */
+const PRIVILEGE = /permission denied|operation not permitted|you must be root/i;
+
+function unread(probe: string, failure: string, subject: string): FactsOutcome {
+  return PRIVILEGE.test(failure)
+    ? { probe, status: 'skipped', reason: `reading it needs root (${failure})`, subject }
+    : { probe, status: 'error', reason: failure, subject };
+}
+
+function rulesets(readings: FirewallReadings, outcomes: FactsOutcome[], families: ReadonlySet<4 | 6>): Evaluated[] {
   const out: Evaluated[] = [];
   const iptablesNftTables = new Set<string>();
   for (const save of readings.saves) {
     const probe = `firewall/${save.source}${save.family === 6 ? '/ipv6' : ''}`;
     if ('failure' in save.reading) {
       // A backend that is not installed is not a gap; one that would not answer is.
-      if (!/is not installed/.test(save.reading.failure)) {
-        outcomes.push({ probe, status: 'error', reason: save.reading.failure, subject: subjectOf(save.source) });
+      // Nor is one of a family no peer uses.
+      if (!/is not installed/.test(save.reading.failure) && families.has(save.family)) {
+        outcomes.push(unread(probe, save.reading.failure, subjectOf(save.source)));
       }
       continue;
     }
@@ -92,8 +102,7 @@ function rulesets(readings: FirewallReadings, outcomes: FactsOutcome[]): Evaluat
   if (readings.nft) {
     const { json, text } = readings.nft;
     if ('failure' in json) {
-      if (!/is not installed/.test(json.failure))
-        outcomes.push({ probe: 'firewall/nftables', status: 'error', reason: json.failure, subject: subjectOf('nftables') });
+      if (!/is not installed/.test(json.failure)) outcomes.push(unread('firewall/nftables', json.failure, subjectOf('nftables')));
     } else {
       const texts = 'text' in text ? parseRuleTexts(text.text) : new Map<string, string>();
       const parsed = parseNftRuleset(json.text, texts, iptablesNftTables);
@@ -128,7 +137,7 @@ export function firewallVerdicts(
   const backend = version && 'text' in version ? iptablesBackend(version.text) : undefined;
   for (const m of readings.managers)
     outcomes.push({ probe: `firewall/${m.name}`, status: 'ok', reason: `${m.active ? 'active' : 'inactive'} (${m.how})` });
-  const all = rulesets(readings, outcomes);
+  const all = rulesets(readings, outcomes, new Set(targets.map((t) => t.family)));
   const verdicts: FactsFirewallVerdict[] = [];
   for (const target of targets) {
     const mine = all.filter((e) => e.family === target.family);

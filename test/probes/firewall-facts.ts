@@ -205,26 +205,39 @@ t.test('what could not be read is an outcome, not a verdict', (t) => {
   r.saves[0] = {
     source: 'iptables-nft',
     family: 4,
-    reading: { failure: 'iptables-nft-save exited 1: Permission denied (you must be root)' },
+    reading: {
+      failure:
+        'iptables-nft-save exited 4: iptables-nft-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
+    },
   };
   r.saves[1] = { source: 'iptables-legacy', family: 4, reading: missing('iptables-legacy-save') };
-  r.nft = { json: { failure: 'nft exited 1: Operation not permitted' }, text: { failure: 'nft exited 1: Operation not permitted' } };
+  r.saves[2] = {
+    source: 'iptables-nft',
+    family: 6,
+    reading: { failure: 'ip6tables-nft-save exited 4: Permission denied (you must be root)' },
+  };
+  r.nft = { json: { failure: 'nft timed out' }, text: { failure: 'nft timed out' } };
   const out = firewallVerdicts(r, [peer], ports);
   t.same(out.verdicts, []);
-  t.same(out.outcomes, [
-    {
-      probe: 'firewall/iptables-nft',
-      status: 'error',
-      reason: 'iptables-nft-save exited 1: Permission denied (you must be root)',
-      subject: 'whether iptables-nft lets swarm traffic in (2377/tcp, 7946/tcp+udp, the data-path port/udp, ESP)',
-    },
-    {
-      probe: 'firewall/nftables',
-      status: 'error',
-      reason: 'nft exited 1: Operation not permitted',
-      subject: 'whether nftables lets swarm traffic in (2377/tcp, 7946/tcp+udp, the data-path port/udp, ESP)',
-    },
-  ]);
+  t.same(
+    out.outcomes,
+    [
+      {
+        probe: 'firewall/iptables-nft',
+        status: 'skipped',
+        reason:
+          'reading it needs root (iptables-nft-save exited 4: iptables-nft-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root))',
+        subject: 'whether iptables-nft lets swarm traffic in (2377/tcp, 7946/tcp+udp, the data-path port/udp, ESP)',
+      },
+      {
+        probe: 'firewall/nftables',
+        status: 'error',
+        reason: 'nft timed out',
+        subject: 'whether nftables lets swarm traffic in (2377/tcp, 7946/tcp+udp, the data-path port/udp, ESP)',
+      },
+    ],
+    'not root: skipped; a timeout: failed; IPv6 not asked about without an IPv6 peer',
+  );
   t.end();
 });
 
