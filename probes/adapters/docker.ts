@@ -326,6 +326,21 @@ function newModem(options: EngineOptions): Modem {
   }
 }
 
+/** At most this much of an error answer is kept for its message; the rest is read and dropped. */
+const ERROR_BODY_BYTES = 4096;
+/** The longest engine message a report repeats. */
+const MESSAGE_CHARS = 300;
+
+/**
+ * What an engine (or whatever answers in its place: a proxy's HTML page) said, fit for one line of a report and a
+ * terminal: line breaks, control and format characters (escape sequences, bidi overrides) become spaces, and it is
+ * cut to {@link MESSAGE_CHARS} characters.
+ */
+export function oneLine(text: string): string {
+  const flat = Array.from(text.replace(/[\s\p{Cc}\p{Cf}\p{Zl}\p{Zp}]+/gu, ' ').trim());
+  return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1).join('')}…` : flat.join('');
+}
+
 /** Every status answers with the response stream; the status is judged here, with the engine's message. */
 const ALL_STATUSES: Record<number, true> = Object.fromEntries(Array.from({ length: 500 }, (_v, i) => [i + 100, true as const]));
 
@@ -383,10 +398,13 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
           quiet();
           const status = response.statusCode as number;
           const errorChunks: Buffer[] = [];
+          let errorBytes = 0;
           response.on('data', (chunk: Buffer) => {
             quiet();
-            if (status !== 200) errorChunks.push(chunk);
-            else {
+            if (status !== 200) {
+              if (errorBytes < ERROR_BODY_BYTES) errorChunks.push(chunk);
+              errorBytes += chunk.length;
+            } else {
               try {
                 onData(chunk);
               } catch (e) {
@@ -400,16 +418,16 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
               finish();
               return;
             }
-            const body = Buffer.concat(errorChunks).toString('utf8');
-            // dockerd's errors are {"message": …}; anything else (a proxy's page) is shown as it came.
-            let message = body.trim();
+            const body = Buffer.concat(errorChunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+            // dockerd's errors are {"message": …}; anything else (a proxy's page) is shown as it came, on one line.
+            let message = body;
             try {
               const parsed = JSON.parse(body) as { message?: unknown } | null;
               if (typeof parsed?.message === 'string') message = parsed.message;
             } catch {
               // not JSON
             }
-            finish(new EngineApiError(`HTTP ${String(status)}: ${message || String(response.statusMessage)}`, status));
+            finish(new EngineApiError(`HTTP ${String(status)}: ${oneLine(message) || oneLine(String(response.statusMessage))}`, status));
           });
         },
       );

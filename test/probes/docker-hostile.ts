@@ -1,0 +1,88 @@
+// The Engine API adapter against answers no dockerd gives but a proxy, another service or a broken engine may:
+// error pages of many lines with terminal escapes, connections that close early, bytes that are not HTTP, answers
+// without end. Each is an EngineApiError in one line a person can act on, with memory bounded.
+import t, { type Test } from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type RequestListener } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EngineApiError, engineApi, oneLine, resolveEndpoint } from '../../probes/adapters/docker.js';
+
+/** A unix socket path in a short folder of its own (removed at the end of the test). */
+function socketPath(t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'swl-hostile-'));
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return join(dir, 'engine.sock');
+}
+
+async function serve(t: Test, handler: RequestListener): Promise<string> {
+  const path = socketPath(t);
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+  return path;
+}
+
+const api = (path: string, timeoutMs = 5_000) => engineApi(resolveEndpoint(`unix://${path}`, {}), timeoutMs);
+const signal = new AbortController().signal;
+
+t.test('oneLine: one line of printable text, at most 300 characters', (t) => {
+  t.equal(oneLine('  a\r\n\tb  '), 'a b');
+  t.equal(oneLine('red \u001b[31malert\u001b[0m\u0007 \u202egnp.exe\u2028x\u2029y\u0000z'), 'red [31malert [0m gnp.exe x y z');
+  t.equal(oneLine(''), '');
+  const long = oneLine('é'.repeat(1000));
+  t.equal(Array.from(long).length, 300, '300 characters');
+  t.ok(long.endsWith('é…'), 'cut, and says so');
+  t.equal(oneLine('😀'.repeat(400)).length, 299 * 2 + 1, 'cut between characters, never inside a surrogate pair');
+  t.end();
+});
+
+t.test("an error page of many lines with terminal escapes: one line in the error's message", async (t) => {
+  const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\u001b[2J\u001b]0;owned\u0007\r\n</body>\r\n</html>\r\n';
+  const socket = await serve(t, (req, res) => {
+    if (req.url?.startsWith('/info')) {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end(page);
+    } else {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ message: 'first line\nsecond line\u001b[0m' }));
+    }
+  });
+  await t.rejects(
+    api(socket).info(signal),
+    new EngineApiError('HTTP 502: <html> <head><title>502 Bad Gateway</title></head> <body> [2J ]0;owned </body> </html>', 502),
+  );
+  await t.rejects(api(socket).swarm(signal), new EngineApiError('HTTP 500: first line second line [0m', 500), "dockerd's message, too");
+});
+
+t.test('a long error answer: the message is bounded, the rest read and dropped', async (t) => {
+  const mib = Buffer.alloc(1 << 20, 'x');
+  const socket = await serve(t, (_req, res) => {
+    res.writeHead(500, { 'Content-Type': 'text/plain' });
+    let left = 64;
+    const pump = (): void => {
+      while (left > 0) {
+        left--;
+        if (!res.write(mib)) return;
+      }
+      res.end();
+    };
+    res.on('drain', pump);
+    pump();
+  });
+  const error = (await api(socket)
+    .info(signal)
+    .catch((e: unknown) => e)) as EngineApiError;
+  t.equal(error.statusCode, 500);
+  t.equal(error.message, `HTTP 500: ${'x'.repeat(299)}…`, 'the start of it, on one line, once all 64 MiB were read');
+});
