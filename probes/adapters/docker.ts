@@ -160,14 +160,25 @@ export class EngineApiError extends Error {
   }
 }
 
-/** A transport error (socket, TLS, abort) in words a person can act on. */
-export function toEngineApiError(error: unknown): EngineApiError {
+/**
+ * A transport error (socket, TLS, abort) in words a person can act on; `answering`: the answer had begun (its
+ * status line came) when it happened.
+ */
+export function toEngineApiError(error: unknown, answering = false): EngineApiError {
   if (error instanceof EngineApiError) return error;
   const e = error as { message?: string; code?: string; name?: string };
   const detail = e.message ?? String(error);
   if (e.code === 'ENOENT') return new EngineApiError(`no Docker socket there (${detail})`);
   if (e.code === 'EACCES') return new EngineApiError(`permission denied on the Docker socket (${detail})`);
   if (e.code === 'ECONNREFUSED') return new EngineApiError(`connection refused (${detail})`);
+  // Node says "socket hang up" before an answer and "aborted" in the middle of one.
+  if (e.code === 'ECONNRESET')
+    return new EngineApiError(
+      answering
+        ? `the connection closed before the whole answer came (${detail})`
+        : `the engine closed the connection without answering (${detail})`,
+    );
+  if (e.code?.startsWith('HPE_')) return new EngineApiError(`the answer is not HTTP, is this a Docker Engine? (${oneLine(detail)})`);
   if (e.name === 'AbortError') return new EngineApiError('timed out');
   return new EngineApiError(detail);
 }
@@ -366,7 +377,7 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
         else {
           local.abort();
           res?.destroy();
-          reject(toEngineApiError(error));
+          reject(toEngineApiError(error, res !== undefined));
         }
       };
       const quiet = (): void => {

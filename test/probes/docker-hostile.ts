@@ -4,6 +4,7 @@
 import t, { type Test } from 'tap';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineApiError, engineApi, oneLine, resolveEndpoint } from '../../probes/adapters/docker.js';
@@ -25,6 +26,27 @@ async function serve(t: Test, handler: RequestListener): Promise<string> {
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  );
+  return path;
+}
+
+/** A server that is not HTTP: `onConnection` gets the raw socket. */
+async function serveRaw(t: Test, onConnection: (socket: Socket) => void): Promise<string> {
+  const path = socketPath(t);
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(path, resolve));
+  t.teardown(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
         server.close(() => {
           resolve();
         });
@@ -85,4 +107,29 @@ t.test('a long error answer: the message is bounded, the rest read and dropped',
     .catch((e: unknown) => e)) as EngineApiError;
   t.equal(error.statusCode, 500);
   t.equal(error.message, `HTTP 500: ${'x'.repeat(299)}…`, 'the start of it, on one line, once all 64 MiB were read');
+});
+
+t.test('a connection that closes early, and bytes that are not HTTP: what happened, in words', async (t) => {
+  const hangup = await serveRaw(t, (socket) => {
+    socket.once('data', () => socket.destroy());
+  });
+  await t.rejects(api(hangup).info(signal), new EngineApiError('the engine closed the connection without answering (socket hang up)'));
+
+  const half = await serveRaw(t, (socket) => {
+    socket.once('data', () => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{"ID": "a"}, {"ID"', () =>
+        socket.destroy(),
+      );
+    });
+  });
+  await t.rejects(api(half).nodes(signal), new EngineApiError('the connection closed before the whole answer came (aborted)'), 'a list');
+  await t.rejects(api(half).info(signal), new EngineApiError('the connection closed before the whole answer came (aborted)'), 'an object');
+
+  const ssh = await serveRaw(t, (socket) => {
+    socket.once('data', () => socket.end('SSH-2.0-OpenSSH_9.6\r\n'));
+  });
+  await t.rejects(api(ssh).info(signal), {
+    name: 'EngineApiError',
+    message: /^the answer is not HTTP, is this a Docker Engine\? \(Parse Error: [^\n]+\)$/,
+  });
 });
