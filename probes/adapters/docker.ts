@@ -197,6 +197,14 @@ export interface EngineApi {
 }
 
 /**
+ * No answer to the audit's calls comes near this: /info and /swarm are a few KiB, and so is one element of a list
+ * (a node, a network, a service, a task). More is not an Engine API answer, and is not held: an object answer, or
+ * the part of a list element held while the rest of it streams in, fails past it.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+const inMiB = (bytes: number): string => (bytes >= 1 << 20 ? `${String(Math.round(bytes / (1 << 20)))} MiB` : `${String(bytes)} bytes`);
+
+/**
  * Splits a JSON array of objects, as it streams in, into the text of each element. Strings are skipped with
  * `indexOf` (most of an Engine API answer is inside strings); only bytes between them are looked at one by one.
  */
@@ -207,9 +215,13 @@ export class JsonArraySplitter {
   #escaped = false;
   #done = false;
   #parts: Buffer[] = [];
+  #partsBytes = 0;
   #started = false;
 
-  constructor(private readonly onElement: (text: string) => void) {}
+  constructor(
+    private readonly onElement: (text: string) => void,
+    private readonly maxElementBytes = MAX_ANSWER_BYTES,
+  ) {}
 
   push(chunk: Buffer): void {
     const n = chunk.length;
@@ -245,7 +257,15 @@ export class JsonArraySplitter {
       }
       i++;
     }
-    if (start !== -1) this.#parts.push(start === 0 ? chunk : chunk.subarray(start));
+    if (start !== -1) {
+      const part = start === 0 ? chunk : chunk.subarray(start);
+      this.#parts.push(part);
+      this.#partsBytes += part.length;
+      if (this.#partsBytes > this.maxElementBytes)
+        throw new EngineApiError(
+          `the engine answered a list call with an element over ${inMiB(this.maxElementBytes)}: not an answer a Docker Engine gives`,
+        );
+    }
   }
 
   /** From inside a string at `i`: the index after its closing quote, or the chunk's end (the string goes on). */
@@ -285,6 +305,7 @@ export class JsonArraySplitter {
       this.#parts.push(chunk.subarray(0, end));
       text = Buffer.concat(this.#parts).toString('utf8');
       this.#parts = [];
+      this.#partsBytes = 0;
     } else text = chunk.toString('utf8', start, end);
     this.onElement(text);
   }
@@ -446,7 +467,13 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
 
   const object = async (path: string, signal: AbortSignal): Promise<unknown> => {
     const chunks: Buffer[] = [];
-    await get(path, {}, signal, (chunk) => chunks.push(chunk));
+    let bytes = 0;
+    await get(path, {}, signal, (chunk) => {
+      bytes += chunk.length;
+      if (bytes > MAX_ANSWER_BYTES)
+        throw new EngineApiError(`the engine's answer to ${path} is over ${inMiB(MAX_ANSWER_BYTES)}: not an answer a Docker Engine gives`);
+      chunks.push(chunk);
+    });
     try {
       return JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch (error) {

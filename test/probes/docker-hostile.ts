@@ -7,7 +7,7 @@ import { createServer, type RequestListener } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EngineApiError, engineApi, oneLine, resolveEndpoint } from '../../probes/adapters/docker.js';
+import { EngineApiError, engineApi, JsonArraySplitter, MAX_ANSWER_BYTES, oneLine, resolveEndpoint } from '../../probes/adapters/docker.js';
 
 /** A unix socket path in a short folder of its own (removed at the end of the test). */
 function socketPath(t: Test): string {
@@ -132,4 +132,58 @@ t.test('a connection that closes early, and bytes that are not HTTP: what happen
     name: 'EngineApiError',
     message: /^the answer is not HTTP, is this a Docker Engine\? \(Parse Error: [^\n]+\)$/,
   });
+});
+
+t.test('JsonArraySplitter: an element that grows over its limit across chunks is an error, not held', (t) => {
+  const seen: string[] = [];
+  const splitter = new JsonArraySplitter((text) => seen.push(text), 12);
+  splitter.push(Buffer.from('[{"a": 1}, {"b": "'));
+  splitter.push(Buffer.from('12345'));
+  t.same(seen, ['{"a": 1}'], 'the first element; the second has 12 bytes so far');
+  t.throws(
+    () => {
+      splitter.push(Buffer.from('6'));
+    },
+    new EngineApiError('the engine answered a list call with an element over 12 bytes: not an answer a Docker Engine gives'),
+    'the 13th byte',
+  );
+  const fits = new JsonArraySplitter((text) => seen.push(text), 12);
+  fits.push(Buffer.from('[{"d": "12'));
+  fits.push(Buffer.from('3"},{"e": "1'));
+  fits.push(Buffer.from('2"}]'));
+  fits.end();
+  t.same(seen.slice(1), ['{"d": "123"}', '{"e": "12"}'], 'the count starts again with each element');
+  t.equal(MAX_ANSWER_BYTES, 16 * 1024 * 1024);
+  t.end();
+});
+
+t.test('an answer without end (an object or one list element): given up past 16 MiB, not held', async (t) => {
+  const mib = Buffer.alloc(1 << 20, 'a');
+  let sent = 0;
+  const socket = await serve(t, (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.write('[{"ID": "');
+    // 64 MiB at most, as fast as it is read; a client that gives up stops it.
+    let left = 64;
+    const pump = (): void => {
+      while (left > 0 && !res.destroyed) {
+        left--;
+        sent++;
+        if (!res.write(mib)) return;
+      }
+    };
+    res.on('drain', pump);
+    pump();
+  });
+  const started = Date.now();
+  await t.rejects(
+    api(socket).info(signal),
+    new EngineApiError("the engine's answer to /info is over 16 MiB: not an answer a Docker Engine gives"),
+  );
+  await t.rejects(
+    api(socket).tasks(signal),
+    new EngineApiError('the engine answered a list call with an element over 16 MiB: not an answer a Docker Engine gives'),
+  );
+  t.ok(Date.now() - started < 4_000, 'at once, not at a timeout');
+  t.ok(sent < 2 * 40, `the client stopped reading (${String(sent)} MiB sent of 128)`);
 });
