@@ -63,3 +63,37 @@ t.test('trees: every string value, never keys; casts where docker/cli casts', (t
   );
   t.end();
 });
+
+t.test('casts: false, integers, floats; an alias shared outside services is substituted once', (t) => {
+  const root = parseYaml(
+    [
+      'x-shared: &shared {v: "${SET}"}',
+      'x-again: *shared',
+      'services:',
+      '  a:',
+      '    tty: ${F:-off}',
+      '    deploy:',
+      '      replicas: ${R:-2.5}',
+      '      update_config: {max_failure_ratio: "${M:-0.25}"}',
+      '      rollback_config: {max_failure_ratio: "${M2:-lots}"}',
+      '',
+    ].join('\n'),
+    'x.yml',
+    0,
+    defaultLimits,
+  ).root as PValue;
+  const { tree, problems } = interpolateTree(root, env);
+  t.match(toJS(tree), {
+    'x-shared': { v: 'value' },
+    'x-again': { v: 'value' },
+    services: { a: { tty: false, deploy: { update_config: { max_failure_ratio: 0.25 } } } },
+  });
+  t.same(
+    problems.map((p) => [p.path, p.detail]),
+    [
+      ['services.a.deploy.replicas', 'failed to cast to expected type: not an integer'],
+      ['services.a.deploy.rollback_config.max_failure_ratio', 'failed to cast to expected type: not a number'],
+    ],
+  );
+  t.end();
+});

@@ -2,6 +2,7 @@ import t from 'tap';
 import { isDocument, prepareDocument } from '../../engine/documents.js';
 import { lintDocuments, normalised, runContextOf, type LintDocument, type RuleSetting } from '../../engine/lint.js';
 import { createRule, report, visit } from '../../rules/utils/create-rule.js';
+import type { SwarmlintSourceCode } from '../../engine/source-code.js';
 import type { SwarmlintRule } from '../../rules/index.js';
 
 // Small rules made for these tests, written like the built-in ones.
@@ -225,5 +226,47 @@ t.test('a facts document is linted with the facts language', (t) => {
 t.test("ESLint's config array is normalised once per run (the fast path is active with this ESLint)", (t) => {
   const array = normalised([{ files: ['**/*.stack'], rules: {} }]) as unknown as { getConfig?: unknown };
   t.type(array.getConfig, 'function', 'a FlatConfigArray: Linter#verify reuses it instead of normalising per document');
+  t.end();
+});
+
+t.test('inline rule configuration in a comment is refused, with its position', (t) => {
+  const r = lintDocuments([doc('services:\n  a:\n    image: x # eslint swarmlint/every-service: off\n')], {
+    rules: on('every-service'),
+    builtins,
+  });
+  t.match(r.errors, [{ message: /inline rule configuration is not supported in stack files; use the config file/, line: 3, column: 14 }]);
+  t.end();
+});
+
+t.test("a rule may ask for a node's parent", (t) => {
+  const parents: string[] = [];
+  const parentOf = createRule({
+    name: 'parent-of',
+    meta: {
+      type: 'problem',
+      docs: { description: 'Parents.', severity: 'error', recommended: false, remediation: 'None.' },
+      schema: [],
+      defaultOptions: [],
+      messages: { x: 'x' },
+    },
+    create(context) {
+      return visit({
+        Service(s) {
+          parents.push((context.sourceCode as unknown as SwarmlintSourceCode).getParent(s)?.type ?? 'none');
+        },
+      });
+    },
+  });
+  lintDocuments([doc('services:\n  a:\n    image: x\n')], { rules: on('parent-of'), builtins: { 'parent-of': parentOf } });
+  t.same(parents, ['Stack']);
+  t.end();
+});
+
+t.test('prepareDocument: no files; limits passed to the loader', (t) => {
+  t.match(prepareDocument([]), { kind: 'config', message: 'no files to lint' });
+  const deep = prepareDocument([{ path: 'deep.yml', text: 'services:\n  a:\n    deploy:\n      labels:\n        x: y\n' }], {
+    limits: { maxFileBytes: 1 << 20, maxFactsBytes: 1 << 20, maxDepth: 3, maxAliasNodes: 100 },
+  });
+  t.match(deep, { kind: 'load', file: 'deep.yml', message: /nest/ });
   t.end();
 });

@@ -247,3 +247,8 @@ t.test('positions: LineIndex and JSON pointers', (t) => {
   t.equal(atPointer(root, '/a/b/0/x').node.kind, 'scalar');
   t.end();
 });
+
+t.test('a load error prints as file:line:column: message', (t) => {
+  t.equal(String(new LoadError('bad thing', 'stack.yml', 3, 7)), 'stack.yml:3:7: bad thing');
+  t.end();
+});

@@ -51,7 +51,7 @@ for (const c of cases) {
     const measure = join(scratch, 'measure.json');
     const r = spawnSync(process.execPath, [launcher, 'lint', c.file], {
       encoding: 'utf8',
-      env: { ...process.env, SWARMLINT_MEASURE_FILE: measure, NO_COLOR: '1' },
+      env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0', SWARMLINT_MEASURE_FILE: measure, NO_COLOR: '1' },
       timeout: 30_000,
       maxBuffer: 64 * 1024 * 1024,
     });

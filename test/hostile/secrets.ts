@@ -61,7 +61,7 @@ for (const format of ['stylish', 'json', 'sarif']) {
     const r = spawnSync(
       process.execPath,
       [cli, 'lint', '--format', format, '--env-file', envFile, '--rule', 'prefer-long-port-syntax:suggestion', stack],
-      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+      { encoding: 'utf8', env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0', NO_COLOR: '1' } },
     );
     t.equal(r.status, 1, 'findings were reported');
     t.match(r.stdout, /unreachable-service/, 'the URL with a password is reported (by variable name)');
