@@ -252,3 +252,23 @@ t.test('a load error prints as file:line:column: message', (t) => {
   t.equal(String(new LoadError('bad thing', 'stack.yml', 3, 7)), 'stack.yml:3:7: bad thing');
   t.end();
 });
+
+t.test('a merge set whose first file has no final line break: the next file still starts on its own line', (t) => {
+  const a = 'services:\n  web:\n    image: nginx:1.27';
+  const b = 'services:\n  web:\n    ports:\n      - "8080:80"\n';
+  const { text, infos } = joinFiles([
+    { path: 'a.yml', text: a },
+    { path: 'b.yml', text: b },
+  ]);
+  t.same(
+    infos.map((f) => [f.path, f.line, f.offset]),
+    [
+      ['a.yml', 1, 0],
+      ['b.yml', 4, a.length + 1],
+    ],
+  );
+  t.equal(text.split('\n')[3], 'services:', 'line 4 of the joined text is the first line of b.yml');
+  const port = load(a, b).services[0]?.ports[0];
+  t.equal((port?.loc.start.line ?? 0) - 4 + 1, 4, 'the port points at line 4 of b.yml, where it is');
+  t.end();
+});
