@@ -16,40 +16,37 @@ export function parse(args: readonly string[], options: NonNullable<ParseArgsCon
   }
 }
 
-export const LINT_OPTIONS = {
-  'compose-file': { type: 'string', short: 'c', multiple: true },
-  merge: { type: 'string', multiple: true },
+/** What every command that reports takes: the format and destination, the config, the threshold, colour, help. */
+const REPORT_OPTIONS = {
   format: { type: 'string', short: 'f' },
   'output-file': { type: 'string', short: 'o' },
   config: { type: 'string' },
   rule: { type: 'string', multiple: true },
   'failure-threshold': { type: 'string' },
   'max-warnings': { type: 'string' },
+  color: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const LINT_OPTIONS = {
+  'compose-file': { type: 'string', short: 'c', multiple: true },
+  merge: { type: 'string', multiple: true },
   'env-file': { type: 'string' },
   'cluster-facts': { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
-  color: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 export const AUDIT_OPTIONS = {
   'docker-host': { type: 'string' },
   timeout: { type: 'string' },
   deadline: { type: 'string' },
-  format: { type: 'string', short: 'f' },
-  'output-file': { type: 'string', short: 'o' },
   'save-facts': { type: 'string' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
-  config: { type: 'string' },
-  rule: { type: 'string', multiple: true },
-  'failure-threshold': { type: 'string' },
-  'max-warnings': { type: 'string' },
-  color: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 export const PREFLIGHT_OPTIONS = {
@@ -62,14 +59,6 @@ export const PREFLIGHT_OPTIONS = {
   deadline: { type: 'string' },
   listen: { type: 'boolean' },
   'listen-address': { type: 'string' },
-  format: { type: 'string', short: 'f' },
-  'output-file': { type: 'string', short: 'o' },
   'save-facts': { type: 'string' },
-  config: { type: 'string' },
-  rule: { type: 'string', multiple: true },
-  'failure-threshold': { type: 'string' },
-  'max-warnings': { type: 'string' },
-  color: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];

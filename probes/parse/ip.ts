@@ -4,6 +4,7 @@
  * /sys, which differs after `nsenter --net` or in a container that shares the host's /sys.)
  */
 import type { FactsRoute } from '../../engine/facts-format.js';
+import type { SystemInterface } from '../adapters/system.js';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -164,18 +165,7 @@ export function ethtoolCandidates(links: readonly Link[]): string[] {
 }
 
 /** systeminformation's interface list (one IPv4 and one IPv6 address each) as facts. */
-export function fromSystemInterfaces(
-  list: readonly {
-    iface: string;
-    ip4: string;
-    ip4subnet: string;
-    ip6: string;
-    ip6subnet: string;
-    mtu: number | null;
-    operstate: string;
-    internal: boolean;
-  }[],
-): { name: string; mtu: number; up: boolean; addresses: string[] }[] {
+export function fromSystemInterfaces(list: readonly SystemInterface[]): { name: string; mtu: number; up: boolean; addresses: string[] }[] {
   return list.map((i) => {
     const addresses: string[] = [];
     const v4 = maskLength(i.ip4subnet);
