@@ -3,14 +3,14 @@ import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
 import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
-import { lintDocuments } from '../engine/lint.js';
+import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import { loadFacts } from '../engine/loader/facts.js';
 import { reporters } from '../reporters/index.js';
 import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
-import { describeRules, useColor, writeReport } from './output.js';
+import { describeRules, drawing, useColor, writeReport } from './output.js';
 
 export const AUDIT_HELP = `Usage: swarmlint audit [options]
 
@@ -21,7 +21,7 @@ Options:
       --docker-host HOST     the engine (default: DOCKER_HOST, DOCKER_CONTEXT, the current context)
       --timeout SECONDS      per request (default 10)
       --deadline SECONDS     for the whole audit (default 30)
-  -f, --format NAME          stylish (default), json, sarif, prometheus
+  -f, --format NAME          stylish (default), json, sarif, prometheus, html
   -o, --output-file FILE     write the report to FILE (prometheus: a node_exporter textfile)
       --save-facts FILE      save the facts; \`swarmlint lint FILE\` re-checks them offline
       --baseline FILE        report only findings not in this baseline
@@ -126,15 +126,19 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   // A saved audit is linted as that file (findings point into it); a live one has only logical locations.
   const name = savedAs ?? `audit of ${description}`;
   const root = loadFacts(text, name);
-  const report = lintDocuments(
-    [{ name, kind: 'facts', text, root, files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [] }],
-    {
-      rules: config.rules,
-      plugins: config.plugins,
-      cluster: config.cluster,
-      unusedSuppressions: 'off',
-    },
-  );
+  const document: LintDocument = {
+    name,
+    kind: 'facts',
+    text,
+    root,
+    files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
+  };
+  const report = lintDocuments([document], {
+    rules: config.rules,
+    plugins: config.plugins,
+    cluster: config.cluster,
+    unusedSuppressions: 'off',
+  });
   const failed = facts.outcomes.filter((o) => o.status === 'error');
 
   let shown = report;
@@ -155,6 +159,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     color: useColor(format, outputFile, v.color as boolean | undefined),
     command: 'audit' as const,
     durationMs,
+    ...drawing(format, [document], config.cluster),
     ...(last !== undefined ? { lastSuccess: last } : {}),
   };
   // Calls that failed are facts not checked: the textfile counts them (probe-skipped reports them as findings).

@@ -15,7 +15,7 @@ import type { ClusterProfile } from '../rules/utils/settings.js';
 import { type ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
 import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
-import { describeRules, useColor, writeReport } from './output.js';
+import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { reporters } from '../reporters/index.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
@@ -27,7 +27,7 @@ A facts document (from preflight or audit --save-facts) is linted too.
 Options:
   -c, --compose-file FILE    a file of the merge set (repeat, in order)
       --merge A,B,...        another merge set (repeatable)
-  -f, --format NAME          stylish (default), json, sarif
+  -f, --format NAME          stylish (default), json, sarif, html
   -o, --output-file FILE     write the report to FILE
       --config FILE          the config file (default: nearest swarmlint.config.*)
       --rule ID:SEVERITY     set a rule (off, error, warning, info, suggestion); repeatable
@@ -195,6 +195,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       rules: describeRules(report, builtinRules, config.plugins),
       color: useColor(format, outputFile, values.color as boolean | undefined),
       command: 'lint',
+      ...drawing(format, pass.documents, cluster),
     },
     outputFile,
   );

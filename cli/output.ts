@@ -2,10 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
-import { ruleFor, UNUSED_SUPPRESSION } from '../engine/lint.js';
+import { ruleFor, UNUSED_SUPPRESSION, type LintDocument } from '../engine/lint.js';
 import { HOMEPAGE } from '../engine/meta.js';
 import { reporters } from '../reporters/index.js';
-import type { ReportContext, RuleDescriptor } from '../reporters/types.js';
+import type { ReportContext, ReportDocument, RuleDescriptor } from '../reporters/types.js';
+import type { ClusterProfile } from '../rules/utils/settings.js';
 import type { SwarmlintRule } from '../rules/index.js';
 import { UsageError } from './exit.js';
 
@@ -48,6 +49,24 @@ export function describeRules(
     });
   }
   return out;
+}
+
+/**
+ * What a reporter that draws the run (html) gets besides the findings: the linted models, each facts document's
+ * JSON, and the cluster profile. Only built for those formats: the others never pay for it.
+ */
+export function drawing(
+  format: string,
+  documents: readonly LintDocument[],
+  cluster: ClusterProfile | undefined,
+): Pick<ReportContext, 'documents' | 'cluster'> {
+  if (format !== 'html') return {};
+  const docs: ReportDocument[] = documents.map((d) => ({
+    name: d.name,
+    root: d.root,
+    ...(d.kind === 'facts' ? { raw: JSON.parse(d.text) as unknown } : {}),
+  }));
+  return { documents: docs, ...(cluster ? { cluster } : {}) };
 }
 
 export function useColor(format: string, outputFile: string | undefined, flag: boolean | undefined): boolean {

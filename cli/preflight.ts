@@ -2,13 +2,13 @@ import { lookup } from 'node:dns/promises';
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../engine/config.js';
-import { lintDocuments } from '../engine/lint.js';
+import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { PreflightFacts } from '../engine/facts-format.js';
 import { loadFacts } from '../engine/loader/facts.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
-import { describeRules, useColor, writeReport } from './output.js';
+import { describeRules, drawing, useColor, writeReport } from './output.js';
 
 export const PREFLIGHT_HELP = `Usage: swarmlint preflight --manager ADDR[:PORT] [--peer ADDR]... [options]
        swarmlint preflight --listen [options]
@@ -29,7 +29,7 @@ Options:
       --listen                     answer the probes of \`swarmlint preflight\` run on other hosts (UDP needs it
                                    to prove a path): binds 2377/tcp, 7946/tcp+udp and the data-path port/udp
       --listen-address ADDR        the address to listen on (default 0.0.0.0)
-  -f, --format NAME                stylish (default), json, sarif
+  -f, --format NAME                stylish (default), json, sarif, html
   -o, --output-file FILE           write the report to FILE
       --save-facts FILE            save the facts; \`swarmlint lint FILE\` re-checks them offline
       --config FILE, --rule ID:SEVERITY, --failure-threshold S, --max-warnings N
@@ -157,7 +157,8 @@ export async function runPreflight(args: ParsedArgs, cwd: string): Promise<numbe
   }
   if (request.managers.length === 0) throw new UsageError('preflight needs --manager ADDR (the manager this host will join), or --listen');
   const format = (v.format as string | undefined) ?? 'stylish';
-  if (!['stylish', 'json', 'sarif'].includes(format)) throw new UsageError(`unknown format "${format}" (one of: stylish, json, sarif)`);
+  if (!['stylish', 'json', 'sarif', 'html'].includes(format))
+    throw new UsageError(`unknown format "${format}" (one of: stylish, json, sarif, html)`);
   const config = await loadConfig({
     cwd,
     ...(v.config ? { configPath: v.config as string } : {}),
@@ -212,10 +213,19 @@ export function reportPreflight(
   }
   const name = savedAs ?? `preflight of ${facts.source}`;
   const root = loadFacts(text, name);
-  const report = lintDocuments(
-    [{ name, kind: 'facts', text, root, files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [] }],
-    { rules: config.rules, plugins: config.plugins, cluster: config.cluster, unusedSuppressions: 'off' },
-  );
+  const document: LintDocument = {
+    name,
+    kind: 'facts',
+    text,
+    root,
+    files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
+  };
+  const report = lintDocuments([document], {
+    rules: config.rules,
+    plugins: config.plugins,
+    cluster: config.cluster,
+    unusedSuppressions: 'off',
+  });
   const outputFile = v['output-file'] ? resolve(cwd, v['output-file'] as string) : undefined;
   writeReport(
     report,
@@ -226,6 +236,7 @@ export function reportPreflight(
       color: useColor(options.format, outputFile, v.color as boolean | undefined),
       command: 'preflight',
       durationMs: performance.now() - options.started,
+      ...drawing(options.format, [document], config.cluster),
     },
     outputFile,
   );

@@ -1,10 +1,11 @@
 /** Reporters by `--format` name. */
+import { html } from './html/index.js';
 import { json } from './json.js';
 import { prometheus } from './prometheus.js';
 import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Reporter } from './types.js';
 
-export const reporters: Readonly<Record<string, Reporter>> = { json, prometheus, sarif, stylish };
+export const reporters: Readonly<Record<string, Reporter>> = { html, json, prometheus, sarif, stylish };
 
-export type { Reporter, ReportContext, RuleDescriptor } from './types.js';
+export type { Reporter, ReportContext, ReportDocument, RuleDescriptor } from './types.js';

@@ -1,5 +1,7 @@
 import type { LintReport } from '../engine/findings.js';
 import type { Severity } from '../engine/meta.js';
+import type { Facts, Stack } from '../engine/model.js';
+import type { ClusterProfile } from '../rules/utils/settings.js';
 
 /** What a reporter needs to know about a rule that ran or reported. */
 export interface RuleDescriptor {
@@ -24,6 +26,20 @@ export interface ReportContext {
   durationMs?: number;
   /** When a run last completed with every fact checked, Unix seconds (prometheus keeps it across failures). */
   lastSuccess?: number;
+  /**
+   * The documents the run linted, for reporters that draw them (html): each model, and for facts documents the
+   * JSON as read (the page embeds it as the run's archive). Absent for reporters that need only findings.
+   */
+  documents?: readonly ReportDocument[];
+  /** What the config (or --cluster-facts) says about the cluster: site networks, address pools. */
+  cluster?: ClusterProfile;
+}
+
+export interface ReportDocument {
+  name: string;
+  root: Stack | Facts;
+  /** The facts document as parsed JSON (facts documents only). */
+  raw?: unknown;
 }
 
 /** A reporter is a pure function from the results to text. */
