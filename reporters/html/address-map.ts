@@ -80,10 +80,20 @@ export function collectRanges(roots: readonly { name: string; root: Stack | Fact
       }
     }
     if (root.type === 'Facts') {
+      // Each node's address, or, past NODE_ROWS nodes, one row per /24 that holds nodes.
+      const perSubnet = new Map<string, number>();
       for (const node of root.nodes) {
         const cidr = addressCidr(node.address);
-        if (cidr) add({ label: `node ${node.hostname}`, name: node.hostname, kind: 'node', cidr, source: name });
+        if (!cidr) continue;
+        if (root.nodes.length <= NODE_ROWS) add({ label: `node ${node.hostname}`, name: node.hostname, kind: 'node', cidr, source: name });
+        else if (cidr.family === 4) perSubnet.set(`${node.address}/24`, (perSubnet.get(`${node.address}/24`) ?? 0) + 1);
       }
+      const grouped = new Map<string, { cidr: Cidr; count: number }>();
+      for (const [text, count] of perSubnet) {
+        const cidr = parseLenient(text);
+        if (cidr) grouped.set(cidr.text, { cidr, count: (grouped.get(cidr.text)?.count ?? 0) + count });
+      }
+      for (const { cidr, count } of grouped.values()) add({ label: `${String(count)} node addresses`, kind: 'node', cidr, source: name });
       for (const pool of root.swarm?.defaultAddrPools ?? []) {
         const cidr = parseLenient(pool);
         if (cidr) add({ label: 'default address pool', kind: 'pool', cidr, source: name });
@@ -145,6 +155,8 @@ export function findOverlaps(ranges: readonly AddressRange[], findings: readonly
   return out;
 }
 
+/** Up to this many nodes, each node's address is a row of its own. */
+const NODE_ROWS = 20;
 const ROW = 22;
 const LABEL = 220;
 const WIDTH = 1000;

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import type { FatalError, Finding } from '../../engine/findings.js';
 import { SEVERITIES, TOOL_NAME, TOOL_VERSION } from '../../engine/meta.js';
 import type { Facts, Stack, SwarmNode } from '../../engine/model.js';
@@ -68,7 +69,8 @@ function nodesHtml(nodes: readonly SwarmNode[], source: string): string {
     versions.size <= 1
       ? `<p>All ${String(nodes.length)} nodes run engine ${esc(common ?? '?')}.</p>`
       : `<p class="callout">${String(versions.size)} engine versions: ${[...versions].map(([v, n]) => `${esc(v)} on ${String(n)}`).join(', ')}.</p>`;
-  const rows = nodes
+  const rows = [...nodes]
+    .sort((a, b) => a.hostname.localeCompare(b.hostname, 'en', { numeric: true }))
     .map((n) => {
       const pct = Math.min(100, Math.round((n.tasks * 100) / DENSITY_LIMIT));
       const odd = n.engineVersion !== common ? ' odd' : '';
@@ -87,6 +89,20 @@ function overlapList(found: readonly Overlap[]): string {
     })
     .join('');
   return `<ul id="overlaps">${items}</ul>`;
+}
+
+/** Above this, the archive is gzipped (base64): a 1,000-node audit's facts are 6 MB as JSON, under 1 MB so. */
+export const ARCHIVE_GZIP_OVER = 1_000_000;
+
+/**
+ * The run's facts and findings in the page: JSON as it is, or gzipped and base64-encoded when large
+ * (`data-encoding="gzip+base64"`; `DecompressionStream('gzip')` in a browser, `base64 -d | gunzip` in a shell).
+ */
+function archiveElement(archive: unknown): string {
+  const text = scriptJson(archive);
+  if (text.length <= ARCHIVE_GZIP_OVER) return `<script type="application/json" id="swarmlint-data">${text}</script>`;
+  const packed = gzipSync(JSON.stringify(archive), { level: 9 }).toString('base64');
+  return `<script type="application/gzip+base64" id="swarmlint-data" data-encoding="gzip+base64">${packed}</script>`;
 }
 
 /**
@@ -155,8 +171,8 @@ export const html: Reporter = (report, context) => {
     `<title>${esc(title)}</title><style>${STYLE}</style></head><body>`,
     `<header><h1>${esc(title)}</h1><nav><a href="#findings">findings</a>${ranges.length > 0 ? ' · <a href="#addresses">addresses</a>' : ''}${facts.some((d) => meshOf(d.raw)) ? ' · <a href="#mesh">mesh</a>' : ''}${facts.some((d) => d.root.nodes.length > 0) ? ' · <a href="#nodes">nodes</a>' : ''}</nav></header>`,
     `<main>${sections.join('')}</main>`,
-    `<footer>${esc(`${TOOL_NAME} ${TOOL_VERSION}`)}. The facts and findings of this run are embedded in this page as JSON (element #swarmlint-data).</footer>`,
-    `<script type="application/json" id="swarmlint-data">${scriptJson(archive)}</script>`,
+    `<footer>${esc(`${TOOL_NAME} ${TOOL_VERSION}`)}. The facts and findings of this run are embedded in this page (element #swarmlint-data: JSON, or gzipped JSON in base64 when large).</footer>`,
+    archiveElement(archive),
     '</body></html>',
     '',
   ].join('\n');

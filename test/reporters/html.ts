@@ -12,7 +12,8 @@ import { AUDIT_OPTIONS, LINT_OPTIONS, parse } from '../../cli/args.js';
 import { runAudit } from '../../cli/audit.js';
 import { runLint } from '../../cli/lint.js';
 import type { Finding } from '../../engine/findings.js';
-import { html } from '../../reporters/html/index.js';
+import { gunzipSync } from 'node:zlib';
+import { ARCHIVE_GZIP_OVER, html } from '../../reporters/html/index.js';
 import { scriptJson } from '../../reporters/html/escape.js';
 import { cellOf, meshOf, tally, type Mesh } from '../../reporters/html/mesh.js';
 import { findChromium, withPage, type PageRun } from '../helpers/browser.js';
@@ -264,5 +265,33 @@ t.test('a mesh of more than 50 nodes is summarised by node', (t) => {
   );
   t.notMatch(page, /<table class="mesh">/, 'no 60 × 60 matrix');
   t.equal(page.match(/<tr class="fault" data-node="n0"/g)?.length, 1, 'the bad node is marked in the summary');
+  t.end();
+});
+
+t.test('a large archive is embedded gzipped, and decodes to the same facts', (t) => {
+  const raw = { format: 'swarmlint-facts/1', filler: 'x'.repeat(ARCHIVE_GZIP_OVER) };
+  const page = html(
+    { findings: [], errors: [], files: [], rulesRun: [] },
+    {
+      cwd: '/',
+      rules: [],
+      color: false,
+      command: 'audit',
+      documents: [
+        {
+          name: 'big.json',
+          root: { type: 'Facts', nodes: [], networks: [], services: [], outcomes: [], peers: [], comments: [] } as never,
+          raw,
+        },
+      ],
+    },
+  );
+  const packed = /<script type="application\/gzip\+base64" id="swarmlint-data" data-encoding="gzip\+base64">([^<]*)<\/script>/.exec(
+    page,
+  )?.[1];
+  t.ok(packed, 'marked as gzip+base64');
+  const archive = JSON.parse(gunzipSync(Buffer.from(packed ?? '', 'base64')).toString('utf8')) as { facts: unknown[] };
+  t.same(archive.facts, [raw]);
+  t.ok(page.length < ARCHIVE_GZIP_OVER / 10, 'and small');
   t.end();
 });
