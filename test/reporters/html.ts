@@ -146,8 +146,7 @@ t.test(
   'three pages in a real browser',
   { skip: chromium ? false : 'no chromium on PATH (Debian: apt-get install chromium)' },
   async (t) => {
-    if (process.env.CI === 'true' && !chromium) t.fail('CI must have chromium');
-    const dir = mkdtempSync(join(tmpdir(), 'swl-html-'));
+      const dir = mkdtempSync(join(tmpdir(), 'swl-html-'));
     t.teardown(() => {
       rmSync(dir, { recursive: true, force: true });
     });
