@@ -4,7 +4,7 @@ import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js'
 import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
 import { lintDocuments } from '../engine/lint.js';
-import { loadFacts } from '../engine/loader/facts.js';
+import { loadFacts } from '../language/loader/facts.js';
 import { reporters } from '../reporters/index.js';
 import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
@@ -94,7 +94,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   const prometheusFile = format === 'prometheus' ? outputFile : undefined;
 
   const { resolveEndpoint, engineApi } = await import('../probes/adapters/docker.js');
-  const { collectAudit } = await import('../probes/engine-api.js');
+  const { collectAudit } = await import('../probes/audit/collect.js');
   const started = performance.now();
   let facts;
   let description: string;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
 import { ruleFor, UNUSED_SUPPRESSION } from '../engine/lint.js';
-import { HOMEPAGE } from '../engine/meta.js';
+import { HOMEPAGE } from '../language/meta.js';
 import { reporters } from '../reporters/index.js';
 import type { ReportContext, RuleDescriptor } from '../reporters/types.js';
 import type { SwarmlintRule } from '../rules/index.js';

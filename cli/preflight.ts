@@ -3,8 +3,8 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../engine/config.js';
 import { lintDocuments } from '../engine/lint.js';
-import type { PreflightFacts } from '../engine/facts-format.js';
-import { loadFacts } from '../engine/loader/facts.js';
+import type { PreflightFacts } from '../language/facts-format.js';
+import { loadFacts } from '../language/loader/facts.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
@@ -235,7 +235,7 @@ export function reportPreflight(
 
 /** `--listen`: the responder, until the deadline or SIGINT/SIGTERM. */
 async function listen(options: { deadlineMs: number; dataPathPort: number; allow: string[]; address?: string }): Promise<number> {
-  const { startResponder, specsText } = await import('../probes/responder.js');
+  const { startResponder, specsText } = await import('../probes/paths/responder.js');
   const specs = [
     { port: 2377, protocol: 'tcp' as const },
     { port: 7946, protocol: 'tcp' as const },

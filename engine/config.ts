@@ -5,14 +5,14 @@ import { pathToFileURL } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { ESLint } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
-import type { ClusterProfile } from '../rules/utils/settings.js';
+import type { ClusterProfile } from '../language/settings.js';
 import { ruleFor, UNUSED_SUPPRESSION, type RuleSetting } from './lint.js';
-import type { LoadError } from './loader/errors.js';
-import { defaultLimits } from './loader/limits.js';
-import { dottedPath } from './loader/schema.js';
-import { atPointer, parseYaml, toJS } from './loader/yaml.js';
-import { LineIndex } from './loader/text.js';
-import { SEVERITIES, TOOL_NAME, type Severity } from './meta.js';
+import type { LoadError } from '../language/loader/errors.js';
+import { defaultLimits } from '../language/loader/limits.js';
+import { dottedPath } from '../language/loader/schema.js';
+import { atPointer, parseYaml, toJS } from '../language/loader/yaml.js';
+import { LineIndex } from '../language/loader/text.js';
+import { SEVERITIES, TOOL_NAME, type Severity } from '../language/meta.js';
 
 export const CONFIG_FILES = [
   'swarmlint.config.json',

@@ -3,12 +3,12 @@ import { dirname, join } from 'node:path';
 import { Linter } from 'eslint/universal';
 import type { ESLint, Linter as LinterTypes } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
-import type { ClusterProfile, RunContext } from '../rules/utils/settings.js';
+import type { ClusterProfile, RunContext } from '../language/settings.js';
 import { compareFindings, type FatalError, type Finding, type LintReport } from './findings.js';
 import { disambiguate, fingerprintOf } from './fingerprint.js';
-import { LineIndex } from './loader/text.js';
-import { severityRank, TOOL_NAME, type Severity } from './meta.js';
-import { visitorKeys, type BaseNode, type LogicalRef, type Root, type StackFileInfo } from './model.js';
+import { LineIndex } from '../language/loader/text.js';
+import { severityRank, TOOL_NAME, type Severity } from '../language/meta.js';
+import { visitorKeys, type BaseNode, type LogicalRef, type Root, type StackFileInfo } from '../language/model.js';
 import { createPlugin } from './plugin.js';
 
 /** A document ready to lint: its text, its model, and where its files start in the text. */

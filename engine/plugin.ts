@@ -1,10 +1,10 @@
 import type { ESLint, Linter } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
-import { createLanguage } from './language.js';
-import { loadStackText } from './loader/stack.js';
-import { loadFactsText } from './loader/facts.js';
-import { TOOL_NAME, TOOL_VERSION } from './meta.js';
-import type { Root } from './model.js';
+import { createLanguage } from '../language/language.js';
+import { loadStackText } from '../language/loader/stack.js';
+import { loadFactsText } from '../language/loader/facts.js';
+import { TOOL_NAME, TOOL_VERSION } from '../language/meta.js';
+import type { Root } from '../language/model.js';
 
 /** File patterns the `recommended` config applies the stack language to. */
 export const STACK_FILE_PATTERNS = [

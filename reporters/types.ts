@@ -1,5 +1,5 @@
 import type { LintReport } from '../engine/findings.js';
-import type { Severity } from '../engine/meta.js';
+import type { Severity } from '../language/meta.js';
 
 /** What a reporter needs to know about a rule that ran or reported. */
 export interface RuleDescriptor {

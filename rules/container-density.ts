@@ -1,4 +1,4 @@
-import type { Facts, Service, Stack } from '../engine/model.js';
+import type { Facts, Service, Stack } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { describeNodes, isGlobal, nodeCountOf, pinnedNode, placeableTasks, serviceSpan, type NodeCount } from './utils/placement.js';
 

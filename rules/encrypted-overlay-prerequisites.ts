@@ -1,4 +1,4 @@
-import type { Network } from '../engine/model.js';
+import type { Network } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { nameSpan } from './utils/networks.js';
 

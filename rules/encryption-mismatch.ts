@@ -1,4 +1,4 @@
-import type { Network, SwarmNode } from '../engine/model.js';
+import type { Network, SwarmNode } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { encryptionMatchOf, parseEngineVersion } from './utils/version.js';
 import { nameList, nameSpan, writtenEncryptedValue } from './utils/networks.js';

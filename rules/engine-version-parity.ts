@@ -1,6 +1,6 @@
 import { createRule, report, visit } from './utils/create-rule.js';
 import { compareVersions, parseEngineVersion, versionGap, type EngineVersion } from './utils/version.js';
-import type { SwarmNode } from '../engine/model.js';
+import type { SwarmNode } from '../language/model.js';
 
 export default createRule({
   name: 'engine-version-parity',

@@ -1,4 +1,4 @@
-import type { Host, KernelModule } from '../engine/model.js';
+import type { Host, KernelModule } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { swarmEncryption } from './utils/facts.js';
 import { nameList } from './utils/networks.js';

@@ -1,11 +1,11 @@
-import { echoNumber } from '../engine/echo.js';
-import type { Facts, Network, Span, Stack } from '../engine/model.js';
+import { echoNumber } from '../language/quote.js';
+import type { Facts, Network, Span, Stack } from '../language/model.js';
 import { createRule, report, textOf, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
 import { linkTo } from './utils/host.js';
 import { containerMtu, DEFAULT_MTU, MAX_MTU, MIN_MTU, packetSize } from './utils/mtu.js';
 import { networkSpan } from './utils/placement.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 interface Options {
   /** MTU of the network between the nodes; overrides the cluster profile and node facts. */

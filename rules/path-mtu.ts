@@ -1,4 +1,4 @@
-import type { Facts, Network, PeerPath } from '../engine/model.js';
+import type { Facts, Network, PeerPath } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
 import { linkTo, peerLabel } from './utils/host.js';

@@ -1,4 +1,4 @@
-import type { Host, Listener } from '../engine/model.js';
+import type { Host, Listener } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { dataPathPortOf, managerRole, purposeOf, roleSchema, type PortPurpose, type RoleOption } from './utils/swarm-ports.js';
 

@@ -1,4 +1,4 @@
-import type { PortBinding } from '../engine/model.js';
+import type { PortBinding } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { specText } from './utils/ports.js';
 

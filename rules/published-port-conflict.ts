@@ -1,7 +1,7 @@
-import type { PortBinding, PublishMode, Span } from '../engine/model.js';
+import type { PortBinding, PublishMode, Span } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { fileAt, formatPorts, specText } from './utils/ports.js';
-import { clusterOf, documentOf, settingsOf } from './utils/settings.js';
+import { clusterOf, documentOf, settingsOf } from '../language/settings.js';
 
 type MessageId = 'duplicateInService' | 'conflictInStack' | 'conflictInRun' | 'conflictInCluster' | 'conflictInClusterNamesake';
 

@@ -1,8 +1,8 @@
-import type { Facts, Network, Service, Span, Stack } from '../engine/model.js';
+import type { Facts, Network, Service, Span, Stack } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { defaultIngressSubnet, parseLenient, usableAddresses, usableForPrefix } from './utils/cidr.js';
 import { describeNodes, desiredTasks, nodeCountOf, nodesWithTasks, networkSpan, servicesOn, type NodeCount } from './utils/placement.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 interface Options {
   /** Warn when a network would use more than this share of its usable addresses (percent). */

@@ -1,5 +1,5 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { Facts, Host, Network, Span, Stack, Subnet } from '../engine/model.js';
+import type { Facts, Host, Network, Span, Stack, Subnet } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import {
   addressCidr,
@@ -14,7 +14,7 @@ import {
   type Cidr,
 } from './utils/cidr.js';
 import { managerAnswered } from './utils/facts.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 interface NamedCidr {
   cidr: string;

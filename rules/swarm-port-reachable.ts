@@ -1,4 +1,4 @@
-import type { PortCheck } from '../engine/model.js';
+import type { PortCheck } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { isManagerPeer, peerLabel } from './utils/host.js';
 import { dataPathPortOf, GOSSIP_PORT, purposeOf } from './utils/swarm-ports.js';

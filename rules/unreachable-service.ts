@@ -1,4 +1,4 @@
-import type { ServiceReference } from '../engine/model.js';
+import type { ServiceReference } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { nameList, serviceNetworkNames } from './utils/networks.js';
 

@@ -1,10 +1,10 @@
-import type { Network, Span } from '../engine/model.js';
+import type { Network, Span } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { attachmentsOf, nameList, networksByName } from './utils/networks.js';
 import { allowsOs, nodeMayMatch, pinnedTo } from './utils/node-platform.js';
 import { swarmEncryption } from './utils/facts.js';
 import { isWindows } from './utils/host.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 export default createRule({
   name: 'windows-encrypted-overlay',

@@ -10,8 +10,8 @@ import { readInput } from '../cli/inputs.js';
 import { isDocument, prepareDocument } from '../engine/documents.js';
 import type { FatalError, Finding } from '../engine/findings.js';
 import { lintDocuments, type RuleSetting } from '../engine/lint.js';
-import { defaultLimits } from '../engine/loader/limits.js';
-import { factsFromAnswers } from '../probes/engine-api.js';
+import { defaultLimits } from '../language/loader/limits.js';
+import { factsFromAnswers } from '../probes/audit/collect.js';
 import { rules } from '../rules/index.js';
 
 const root = fileURLToPath(new URL('../', import.meta.url));

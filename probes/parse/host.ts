@@ -1,5 +1,5 @@
 /** This host's identity and privileges, and its engine, from what the kernel and the Engine API say. */
-import type { FactsHost } from '../../engine/facts-format.js';
+import type { FactsHost } from '../../language/facts-format.js';
 
 /** CAP_NET_RAW is capability 13. */
 const CAP_NET_RAW = 13n;

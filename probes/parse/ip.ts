@@ -3,7 +3,7 @@
  * view of the network namespace the command runs in. (/sys/class/net is the view of the namespace that mounted
  * /sys, which differs after `nsenter --net` or in a container that shares the host's /sys.)
  */
-import type { FactsRoute } from '../../engine/facts-format.js';
+import type { FactsRoute } from '../../language/facts-format.js';
 import type { SystemInterface } from '../adapters/system.js';
 
 type Json = Record<string, unknown>;

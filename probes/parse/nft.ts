@@ -1,6 +1,6 @@
 /**
  * nftables' ruleset (`nft -j list ruleset`, with the rule texts of `nft -a list ruleset`) read into the firewall
- * model of probes/firewall-eval.ts: the filter chains hooked at prerouting and input of the ip, ip6 and inet
+ * model of probes/host/firewall-eval.ts: the filter chains hooked at prerouting and input of the ip, ip6 and inet
  * families, in the order netfilter runs them.
  */
 import {
@@ -13,7 +13,7 @@ import {
   type Rule,
   type Ruleset,
   type Verdict,
-} from '../firewall-eval.js';
+} from '../host/firewall-eval.js';
 import { inPrefix, inRange } from './address.js';
 
 type Json = Record<string, unknown>;

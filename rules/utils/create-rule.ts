@@ -1,7 +1,7 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 import type { RuleContext, RuleFix, RuleFixer, RuleListener } from '@typescript-eslint/utils/ts-eslint';
-import { DOCS_BASE, type Severity } from '../../engine/meta.js';
-import type { ModelNode, Span } from '../../engine/model.js';
+import { DOCS_BASE, type Severity } from '../../language/meta.js';
+import type { ModelNode, Span } from '../../language/model.js';
 
 /** The `meta.docs` of every swarmlint rule. */
 export interface SwarmlintDocs {

@@ -1,5 +1,5 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { Facts, Host } from '../../engine/model.js';
+import type { Facts, Host } from '../../language/model.js';
 
 /**
  * The ports a swarm node needs (Docker docs, "Overlay network driver" and "Use overlay networks"): 2377/tcp for

@@ -2,11 +2,11 @@
 // examples (Bad must be reported by the rule, Good must not). Every test/rules/<id>.ts calls it.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { DOCS_BASE } from '../../engine/meta.js';
+import { DOCS_BASE } from '../../language/meta.js';
 import { prepareDocument, isDocument } from '../../engine/documents.js';
 import { lintDocuments } from '../../engine/lint.js';
 import type { SwarmlintRule } from '../../rules/index.js';
-import type { ClusterProfile } from '../../rules/utils/settings.js';
+import type { ClusterProfile } from '../../language/settings.js';
 
 const HEADINGS = ['## What it checks', '## Why it matters', '## How to fix', '## Options', '## Examples', '## Sources'];
 

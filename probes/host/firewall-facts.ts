@@ -1,15 +1,15 @@
 /**
- * The local firewall's verdicts on swarm traffic from each peer: what the readings of probes/firewall.ts say about
+ * The local firewall's verdicts on swarm traffic from each peer: what the readings of probes/host/firewall.ts say about
  * 2377/tcp, 7946/tcp, 7946/udp, the data-path port/udp and ESP arriving from a peer's address on the interface
  * that routes to it. One verdict per ruleset that filters incoming packets (iptables-legacy, iptables-nft,
  * nftables), each with the rule that decides; ufw and firewalld are named as the source when the deciding rule is
  * theirs. Pure.
  */
-import type { FactsFirewallVerdict, FactsOutcome } from '../engine/facts-format.js';
+import type { FactsFirewallVerdict, FactsOutcome } from '../../language/facts-format.js';
 import { evaluate, type Decision, type Packet, type Ruleset } from './firewall-eval.js';
-import { parseIptablesSave } from './parse/iptables.js';
-import { iptablesBackend } from './parse/kernel.js';
-import { parseNftRuleset, parseRuleTexts } from './parse/nft.js';
+import { parseIptablesSave } from '../parse/iptables.js';
+import { iptablesBackend } from '../parse/kernel.js';
+import { parseNftRuleset, parseRuleTexts } from '../parse/nft.js';
 
 /** What one reading command gave: its output, or why there is none. */
 export type Reading = { text: string } | { failure: string };

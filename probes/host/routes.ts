@@ -1,9 +1,9 @@
 /** Probe: this host's routes (the main table, IPv4 and IPv6), from iproute2's JSON or else /proc/net/route. */
 import { readFile } from 'node:fs/promises';
-import type { FactsRoute } from '../engine/facts-format.js';
-import { commandFailure, runCommand } from './adapters/command.js';
-import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
-import { parseProcRoute, parseRoutes } from './parse/ip.js';
+import type { FactsRoute } from '../../language/facts-format.js';
+import { commandFailure, runCommand } from '../adapters/command.js';
+import { messageOf, type ProbeContext, type ProbeResult } from '../context.js';
+import { parseProcRoute, parseRoutes } from '../parse/ip.js';
 
 export async function probeRoutes(context: ProbeContext): Promise<ProbeResult<{ routes: FactsRoute[] }>> {
   const options = { signal: context.signal, timeoutMs: context.timeoutMs };

@@ -1,8 +1,8 @@
 /** Probe: the local Docker Engine through its socket: version, swarm state, role and data-path port. */
-import type { FactsHost } from '../engine/facts-format.js';
-import { engineApi, resolveEndpoint } from './adapters/docker.js';
-import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
-import { engineFacts } from './parse/host.js';
+import type { FactsHost } from '../../language/facts-format.js';
+import { engineApi, resolveEndpoint } from '../adapters/docker.js';
+import { messageOf, type ProbeContext, type ProbeResult } from '../context.js';
+import { engineFacts } from '../parse/host.js';
 
 export async function probeEngine(
   context: ProbeContext & { dockerHost?: string },

@@ -5,10 +5,10 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { EngineApiError, type EngineApi, type Keep } from '../../probes/adapters/docker.js';
-import { collectAudit, factsFromAnswers, KEEP, NotAManagerError, type EngineAnswers } from '../../probes/engine-api.js';
-import type { FactsDocument } from '../../engine/facts-format.js';
+import { collectAudit, factsFromAnswers, KEEP, NotAManagerError, type EngineAnswers } from '../../probes/audit/collect.js';
+import type { FactsDocument } from '../../language/facts-format.js';
 import { lintDocuments } from '../../engine/lint.js';
-import { loadFacts } from '../../engine/loader/facts.js';
+import { loadFacts } from '../../language/loader/facts.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/facts.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);

@@ -1,8 +1,8 @@
 /** Probe: this host's identity and privileges (root, CAP_NET_RAW). */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import type { ProbeContext, ProbeResult } from './context.js';
-import { hasCapNetRaw } from './parse/host.js';
+import type { ProbeContext, ProbeResult } from '../context.js';
+import { hasCapNetRaw } from '../parse/host.js';
 
 export interface HostIdentity {
   hostname: string;

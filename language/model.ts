@@ -252,7 +252,7 @@ export interface Facts extends BaseNode {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Preflight: this host and its paths (engine/facts-format.ts has the same shapes as plain data).
+// Preflight: this host and its paths (language/facts-format.ts has the same shapes as plain data).
 // ---------------------------------------------------------------------------------------------------------
 
 export interface HostInterface extends BaseNode {

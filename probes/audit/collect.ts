@@ -11,8 +11,8 @@ import {
   type FactsOutcome,
   type FactsPort,
   type FactsService,
-} from '../engine/facts-format.js';
-import { EngineApiError, type EngineApi } from './adapters/docker.js';
+} from '../../language/facts-format.js';
+import { EngineApiError, type EngineApi } from '../adapters/docker.js';
 
 /** What the Engine API answered; a missing answer is a call that failed (see the outcomes). */
 export interface EngineAnswers {

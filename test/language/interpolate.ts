@@ -1,7 +1,7 @@
 import t from 'tap';
-import { interpolateTree, substitute } from '../../engine/loader/interpolate.js';
-import { defaultLimits } from '../../engine/loader/limits.js';
-import { parseYaml, toJS, type PValue } from '../../engine/loader/yaml.js';
+import { interpolateTree, substitute } from '../../language/loader/interpolate.js';
+import { defaultLimits } from '../../language/loader/limits.js';
+import { parseYaml, toJS, type PValue } from '../../language/loader/yaml.js';
 
 const env = new Map([
   ['SET', 'value'],

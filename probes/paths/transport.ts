@@ -1,6 +1,6 @@
 /**
- * TCP and UDP checks of one port of a peer, with the probe-and-echo exchange of probes/echo-protocol.ts. What the
- * network answered, raw; probes/peer-report.ts turns it into facts.
+ * TCP and UDP checks of one port of a peer, with the probe-and-echo exchange of probes/paths/echo-protocol.ts. What the
+ * network answered, raw; probes/paths/peer-report.ts turns it into facts.
  */
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';

@@ -31,7 +31,7 @@ import type {
 import { FACTS_FORMAT } from '../facts-format.js';
 
 /**
- * Facts documents (engine/facts-format.ts): what probes saw (preflight) or what a manager's Engine API says
+ * Facts documents (language/facts-format.ts): what probes saw (preflight) or what a manager's Engine API says
  * (audit), as JSON, read back into the model with positions, so `swarmlint lint FACTS.json` re-evaluates a
  * saved run offline and points at the object a finding is about.
  */

@@ -1,9 +1,9 @@
 import t from 'tap';
 import fc from 'fast-check';
-import { parseJson } from '../../engine/loader/json.js';
-import { LoadError } from '../../engine/loader/errors.js';
-import { defaultLimits } from '../../engine/loader/limits.js';
-import { toJS } from '../../engine/loader/yaml.js';
+import { parseJson } from '../../language/loader/json.js';
+import { LoadError } from '../../language/loader/errors.js';
+import { defaultLimits } from '../../language/loader/limits.js';
+import { toJS } from '../../language/loader/yaml.js';
 
 const parse = (text: string): unknown => toJS(parseJson(text, 'x.json', defaultLimits));
 

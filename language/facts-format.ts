@@ -1,6 +1,6 @@
 /**
  * The facts document: what probes write (preflight) or what the Engine API says (audit), saved as JSON with
- * `--save-facts` and read back by engine/loader/facts.ts. Described by schemas/facts.schema.json. Facts are
+ * `--save-facts` and read back by language/loader/facts.ts. Described by schemas/facts.schema.json. Facts are
  * plain data: no secrets (no join tokens, keys, certificates or environment values) ever enter them.
  */
 export const FACTS_FORMAT = 'swarmlint-facts/1';

@@ -5,9 +5,9 @@
  * user's.
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
-import type { FactsListener } from '../engine/facts-format.js';
-import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
-import { parseProcNet, socketInode, type Socket } from './parse/proc-net.js';
+import type { FactsListener } from '../../language/facts-format.js';
+import { messageOf, type ProbeContext, type ProbeResult } from '../context.js';
+import { parseProcNet, socketInode, type Socket } from '../parse/proc-net.js';
 
 /** Inode → process name, for the inodes asked about (stops scanning when all are found). */
 async function owners(inodes: ReadonlySet<number>, signal: AbortSignal): Promise<Map<number, string>> {

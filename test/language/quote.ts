@@ -1,5 +1,5 @@
 import t from 'tap';
-import { echoNearMiss, echoNumber, echoPortPart, editDistance } from '../../engine/echo.js';
+import { echoNearMiss, echoNumber, echoPortPart, editDistance } from '../../language/quote.js';
 
 t.equal(editDistance('kitten', 'sitting'), 3);
 t.equal(editDistance('', 'abc'), 3);

@@ -1,9 +1,9 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { loadFacts } from '../../engine/loader/facts.js';
-import { LoadError } from '../../engine/loader/errors.js';
-import type { PreflightFacts } from '../../engine/facts-format.js';
+import { loadFacts } from '../../language/loader/facts.js';
+import { LoadError } from '../../language/loader/errors.js';
+import type { PreflightFacts } from '../../language/facts-format.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../schemas/facts.schema.json', import.meta.url), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);

@@ -3,12 +3,12 @@
  * network namespace), and for the interfaces that carry traffic their driver and `tx-checksum-ip-generic` offload
  * (`ethtool -i`, `ethtool -k`, when ethtool is installed). Without iproute2's JSON, systeminformation once.
  */
-import type { FactsInterface } from '../engine/facts-format.js';
-import { commandFailure, runCommand } from './adapters/command.js';
-import { systemInterfaces } from './adapters/system.js';
-import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
-import { parseDriver, parseFeature } from './parse/ethtool.js';
-import { fromSystemInterfaces, ethtoolCandidates, parseAddrShow } from './parse/ip.js';
+import type { FactsInterface } from '../../language/facts-format.js';
+import { commandFailure, runCommand } from '../adapters/command.js';
+import { systemInterfaces } from '../adapters/system.js';
+import { messageOf, type ProbeContext, type ProbeResult } from '../context.js';
+import { parseDriver, parseFeature } from '../parse/ethtool.js';
+import { fromSystemInterfaces, ethtoolCandidates, parseAddrShow } from '../parse/ip.js';
 
 export async function probeInterfaces(context: ProbeContext): Promise<ProbeResult<{ interfaces: FactsInterface[] }>> {
   const options = { signal: context.signal, timeoutMs: context.timeoutMs };

@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { gunzipSync } from 'node:zlib';
-import type { FactsKernelModule } from '../engine/facts-format.js';
-import { runCommand } from './adapters/command.js';
-import type { ProbeContext, ProbeResult } from './context.js';
-import { moduleStates, SWARM_MODULES, type KernelSources } from './parse/kernel.js';
+import type { FactsKernelModule } from '../../language/facts-format.js';
+import { runCommand } from '../adapters/command.js';
+import type { ProbeContext, ProbeResult } from '../context.js';
+import { moduleStates, SWARM_MODULES, type KernelSources } from '../parse/kernel.js';
 
 const read = (path: string, signal: AbortSignal): Promise<string | undefined> =>
   readFile(path, { encoding: 'utf8', signal }).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { echoNearMiss } from '../echo.js';
+import { echoNearMiss } from '../quote.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';

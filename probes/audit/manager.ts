@@ -1,12 +1,12 @@
 /**
  * Probe: the manager's view of the swarm through its Engine API (`--manager-docker-host`): engine versions,
  * nodes (Windows ones too), networks (ingress subnet and MTU, encryption), default address pools and the
- * data-path port. The audit's read-only calls (probes/engine-api.ts), under what is left of the deadline.
+ * data-path port. The audit's read-only calls (probes/audit/collect.ts), under what is left of the deadline.
  */
-import type { FactsDocument, FactsOutcome } from '../engine/facts-format.js';
-import { engineApi, resolveEndpoint } from './adapters/docker.js';
-import { messageOf, type ProbeContext, type ProbeResult } from './context.js';
-import { collectAudit } from './engine-api.js';
+import type { FactsDocument, FactsOutcome } from '../../language/facts-format.js';
+import { engineApi, resolveEndpoint } from '../adapters/docker.js';
+import { messageOf, type ProbeContext, type ProbeResult } from '../context.js';
+import { collectAudit } from './collect.js';
 
 export type ManagerFacts = Pick<FactsDocument, 'nodes' | 'networks' | 'services'> & { swarm?: FactsDocument['swarm']; source: string };
 

@@ -1,15 +1,15 @@
 /**
  * Probe: the local firewall's rulesets, read (never changed): `iptables -V` for the backend, `iptables-nft-save`
  * and `iptables-legacy-save` (and their ip6tables twins), `nft -j list ruleset` with `nft -a list ruleset` for the
- * rule texts, and whether ufw and firewalld are on. probes/firewall-facts.ts evaluates them once the peers, their
+ * rule texts, and whether ufw and firewalld are on. probes/host/firewall-facts.ts evaluates them once the peers, their
  * interfaces and the data-path port are known.
  *
  * iptables-legacy-save runs only when legacy tables exist (/proc/net/ip_tables_names lists some): run without, it
  * would load the ip_tables module, and a probe changes nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { commandFailure, runCommand, type CommandResult } from './adapters/command.js';
-import type { ProbeContext, ProbeResult } from './context.js';
+import { commandFailure, runCommand, type CommandResult } from '../adapters/command.js';
+import type { ProbeContext, ProbeResult } from '../context.js';
 import type { FirewallReadings, Reading } from './firewall-facts.js';
 
 const reading = (file: string, result: CommandResult): Reading =>

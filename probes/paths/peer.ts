@@ -3,12 +3,12 @@
  * connects to 2377 (managers) and 7946, UDP probes of 7946 and the data-path port (proven by a responder's echo,
  * or closed by an ICMP port unreachable), an ICMP echo and the path MTU with DF set (net-ping). All at once.
  */
-import type { FactsPeer } from '../engine/facts-format.js';
-import { runCommand } from './adapters/command.js';
-import { dfPing, type PingOutcome } from './adapters/ping.js';
-import type { ProbeContext, ProbeResult } from './context.js';
-import { familyOf } from './parse/address.js';
-import { parseAddrShow, parseRouteGet } from './parse/ip.js';
+import type { FactsPeer } from '../../language/facts-format.js';
+import { runCommand } from '../adapters/command.js';
+import { dfPing, type PingOutcome } from '../adapters/ping.js';
+import type { ProbeContext, ProbeResult } from '../context.js';
+import { familyOf } from '../parse/address.js';
+import { parseAddrShow, parseRouteGet } from '../parse/ip.js';
 import { peerFacts, type IcmpRaw } from './peer-report.js';
 import { searchPathMtu, type TryResult } from './pmtu.js';
 import { tcpCheck, udpCheck } from './transport.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { GO_DURATION, parsePortSpec } from '../../engine/loader/ports.js';
+import { GO_DURATION, parsePortSpec } from '../../language/loader/ports.js';
 
 const ok = (spec: string | number): string[] => {
   const r = parsePortSpec(spec);

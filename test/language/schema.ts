@@ -1,10 +1,10 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { GO_DURATION } from '../../engine/loader/ports.js';
-import { dottedPath, validateStack } from '../../engine/loader/schema.js';
-import { defaultLimits } from '../../engine/loader/limits.js';
-import { parseYaml, type PValue } from '../../engine/loader/yaml.js';
+import { GO_DURATION } from '../../language/loader/ports.js';
+import { dottedPath, validateStack } from '../../language/loader/schema.js';
+import { defaultLimits } from '../../language/loader/limits.js';
+import { parseYaml, type PValue } from '../../language/loader/yaml.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -15,7 +15,7 @@ t.test('the committed validator is what the generator writes now', (t) => {
     // a build script, not the product: not counted in coverage
     env: { ...process.env, _TAPJS_PROCESSINFO_COVERAGE_: '0' },
   });
-  t.equal(fresh, readFileSync(new URL('engine/generated/stack-schema.cjs', root), 'utf8'), 'run node scripts/gen-schema-validators.mjs');
+  t.equal(fresh, readFileSync(new URL('language/generated/stack-schema.cjs', root), 'utf8'), 'run node scripts/gen-schema-validators.mjs');
   const script = readFileSync(new URL('scripts/gen-schema-validators.mjs', root), 'utf8');
   t.ok(script.includes(`const GO_DURATION = ${GO_DURATION.toString()};`), 'the generator and the loader use the same duration pattern');
   t.end();

@@ -1,10 +1,10 @@
 import t, { type Test } from 'tap';
-import { LoadError } from '../../engine/loader/errors.js';
-import { defaultLimits } from '../../engine/loader/limits.js';
-import { joinFiles, loadStack, loadStackText } from '../../engine/loader/stack.js';
-import { checkDepth, decodeText, LineIndex } from '../../engine/loader/text.js';
-import { atPointer, parseYaml, toJS, type PValue } from '../../engine/loader/yaml.js';
-import type { Stack } from '../../engine/model.js';
+import { LoadError } from '../../language/loader/errors.js';
+import { defaultLimits } from '../../language/loader/limits.js';
+import { joinFiles, loadStack, loadStackText } from '../../language/loader/stack.js';
+import { checkDepth, decodeText, LineIndex } from '../../language/loader/text.js';
+import { atPointer, parseYaml, toJS, type PValue } from '../../language/loader/yaml.js';
+import type { Stack } from '../../language/model.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const load = (...texts: string[]): Stack => loadStack(texts.map((text, i) => ({ path: `f${String(i)}.yml`, text }))).stack;

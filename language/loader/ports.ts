@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { echoPortPart } from '../echo.js';
+import { echoPortPart } from '../quote.js';
 import type { Protocol } from '../model.js';
 
 /** One published-port record, as `docker stack deploy` turns a short port spec into (docker/cli opts/port.go). */

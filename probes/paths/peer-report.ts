@@ -6,7 +6,7 @@
  * have been dropped. Only an ICMP "port unreachable" (closed) or a responder's echo (open, both ways) is proof.
  * When a responder answers on some ports of the peer but not on another it could bind, that port is filtered.
  */
-import type { FactsOutcome, FactsPeer, FactsPortCheck } from '../engine/facts-format.js';
+import type { FactsOutcome, FactsPeer, FactsPortCheck } from '../../language/facts-format.js';
 import { specText, type PortSpec } from './echo-protocol.js';
 import type { SearchResult } from './pmtu.js';
 import type { TcpRaw, UdpRaw } from './transport.js';

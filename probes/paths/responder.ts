@@ -7,7 +7,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { encodeEcho, parseProbe, PROBE_SIZE, specText, type PortSpec } from './echo-protocol.js';
-import { parseAddress } from './parse/address.js';
+import { parseAddress } from '../parse/address.js';
 
 export interface ResponderOptions {
   specs: readonly PortSpec[];
