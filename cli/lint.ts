@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from '../engine/config.js';
@@ -17,6 +17,7 @@ import { exitCode, UsageError } from './exit.js';
 import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
 import { describeRules, useColor, writeReport } from './output.js';
 import { reporters } from '../reporters/index.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
 
@@ -177,7 +178,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   }
   if (fix && changed.size > 0) {
     if (values.fix === true && values['fix-dry-run'] !== true) {
-      for (const file of files.values()) if (changed.has(file.path)) writeFileSync(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+      for (const file of files.values()) if (changed.has(file.path)) writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
     }
     const verb = values['fix-dry-run'] === true ? 'would fix' : 'fixed';
     process.stderr.write(

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
@@ -8,6 +7,7 @@ import { reporters } from '../reporters/index.js';
 import type { ReportContext, RuleDescriptor } from '../reporters/types.js';
 import type { SwarmlintRule } from '../rules/index.js';
 import { UsageError } from './exit.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 const ENGINE_RULES: RuleDescriptor[] = [
   {
@@ -68,7 +68,7 @@ export function writeReport(report: LintReport, format: string, context: ReportC
     return;
   }
   try {
-    writeFileSync(resolve(context.cwd, outputFile), text);
+    writeFileAtomically(resolve(context.cwd, outputFile), text);
   } catch (error) {
     throw new UsageError(`--output-file ${outputFile}: ${(error as Error).message}`);
   }

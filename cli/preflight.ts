@@ -1,5 +1,4 @@
 import { lookup } from 'node:dns/promises';
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../engine/config.js';
 import { lintDocuments } from '../engine/lint.js';
@@ -9,6 +8,7 @@ import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
 import { describeRules, useColor, writeReport } from './output.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 export const PREFLIGHT_HELP = `Usage: swarmlint preflight --manager ADDR[:PORT] [--peer ADDR]... [options]
        swarmlint preflight --listen [options]
@@ -94,12 +94,6 @@ export async function address(
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${String(process.pid)}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 const MARK = { ok: 'ok', skipped: 'skipped', error: 'FAILED' } as const;
 
@@ -205,7 +199,7 @@ export function reportPreflight(
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;
   if (savedAs) {
     try {
-      writeAtomically(savedAs, text);
+      writeFileAtomically(savedAs, text);
     } catch (error) {
       throw new UsageError(`--save-facts ${v['save-facts'] as string}: ${(error as Error).message}`);
     }

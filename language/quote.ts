@@ -3,20 +3,7 @@
  * field allows (`Global` for `global`), or something shaped like a port, address or protocol. Anything else is
  * described, never quoted: a password pasted into the wrong field must not reach a CI log.
  */
-
-/** Levenshtein distance (insert, delete, replace). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 0; i < a.length; i++) {
-    const cur = [i + 1];
-    for (let j = 0; j < b.length; j++) {
-      const replace = (prev[j] ?? 0) + (a[i] === b[j] ? 0 : 1);
-      cur.push(Math.min((prev[j + 1] ?? 0) + 1, (cur[j] ?? 0) + 1, replace));
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
+import { editDistance } from './edit-distance.js';
 
 /** `value` in backticks when it is a near miss of one of `allowed` (case, or up to two edits), else `fallback`. */
 export function echoNearMiss(value: string, allowed: readonly string[], fallback: string): string {

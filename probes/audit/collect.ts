@@ -13,6 +13,7 @@ import {
   type FactsService,
 } from '../../language/facts-format.js';
 import { EngineApiError, type EngineApi } from '../adapters/docker.js';
+import { type Json, obj, arr, str, num } from '../parse/json.js';
 
 /** What the Engine API answered; a missing answer is a call that failed (see the outcomes). */
 export interface EngineAnswers {
@@ -23,12 +24,6 @@ export interface EngineAnswers {
   services?: unknown[];
   tasks?: unknown[];
 }
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The engine refused because this node cannot answer for the cluster (not a manager, not in a swarm). */
 export class NotAManagerError extends Error {

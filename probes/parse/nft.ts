@@ -15,12 +15,7 @@ import {
   type Verdict,
 } from '../host/firewall-eval.js';
 import { inPrefix, inRange } from './address.js';
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+import { type Json, obj, arr, str, num } from './json.js';
 
 const yes: MatchResult = { result: 'yes' };
 const no: MatchResult = { result: 'no' };

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { echoNearMiss, echoNumber, echoPortPart, editDistance } from '../../language/quote.js';
+import { editDistance } from '../../language/edit-distance.js';
+import { echoNearMiss, echoNumber, echoPortPart } from '../../language/quote.js';
 
 t.equal(editDistance('kitten', 'sitting'), 3);
 t.equal(editDistance('', 'abc'), 3);
