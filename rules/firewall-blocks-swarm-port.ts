@@ -16,6 +16,7 @@ export default createRule({
         "This host's own firewall must accept what the other nodes send it: 7946/tcp and 7946/udp, the data-path port (4789/udp), and 2377/tcp on managers.",
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Accept the port from the other nodes' addresses ahead of the rule that drops it (for example `iptables -I INPUT -p udp --dport 4789 -s <node subnet> -j ACCEPT`, `ufw allow from <node subnet> to any port 7946`, or `firewall-cmd --permanent --add-port=2377/tcp` in a zone for the nodes), and keep the ports closed to everyone else.",
       messageSeverity: { controlIfManager: 'info' },

@@ -43,6 +43,7 @@ export default createRule({
         'Packets of an overlay network must fit the MTU of the network between the nodes, and `com.docker.network.driver.mtu` must be a usable value.',
       severity: 'warning',
       recommended: true,
+      checks: ['stack', 'audit', 'preflight'],
       remediation:
         "Set `com.docker.network.driver.mtu` under the network's `driver_opts` to the underlay MTU. Docker treats the option as the budget of the encapsulated packet and subtracts the VXLAN (50 bytes) and, on encrypted networks, ESP (26 bytes) overheads itself, so containers get the rest.",
     },

@@ -32,6 +32,7 @@ export default createRule({
         'Before this host joins, the ports dockerd will need (7946/tcp and 7946/udp, the data-path port, and 2377/tcp on managers) must not be held by anything else.',
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         'Stop or move whatever holds the port (`ss -tulpn` names it). When another overlay owns the VXLAN port, give the swarm another one with `docker swarm init --data-path-port` (it can only be chosen at init); 7946 cannot be changed.',
       messageSeverity: { controlIfManager: 'info' },

@@ -35,6 +35,7 @@ export default createRule({
         "A network's subnet must hold an address for every task, every virtual IP and every node's load-balancer endpoint on it, with room to spare.",
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit'],
       remediation:
         'Give the network a larger subnet (`ipam.config[].subnet`, e.g. a /22 for about 1000 addresses), split the services over several networks, or use `endpoint_mode: dnsrr` for services that need no virtual IP.',
       messageSeverity: { nearlyFull: 'warning', ingressNearlyFull: 'warning' },

@@ -105,6 +105,7 @@ export default createRule({
         "Subnets declared for networks must not overlap each other, the ingress network, existing networks, the nodes' bridges or the site's networks, and must be valid CIDRs.",
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit', 'preflight'],
       remediation:
         "Give the network a subnet that overlaps nothing else (`ipam.config[].subnet`), outside the swarm's default address pools and the site's networks. When the clash is with the ingress network or the address pools themselves, move those instead: recreate ingress with `--subnet`, or initialise the swarm with `--default-addr-pool`.",
       messageSeverity: { insideAddressPool: 'warning', hostInsideAddressPool: 'warning' },

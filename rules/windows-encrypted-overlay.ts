@@ -15,6 +15,7 @@ export default createRule({
         'A service that can run on Windows nodes must not be attached to an encrypted overlay network: Windows does not support overlay encryption, and swarm gives no error.',
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit', 'preflight'],
       remediation:
         'Keep the service on Linux with the placement constraint `node.platform.os == linux`, or give its Windows tasks a network without `encrypted` (and encrypt at the application level, with TLS, instead).',
     },

@@ -23,7 +23,10 @@ export function checkRuleDocs(id: string, rule: SwarmlintRule): void {
     const fix = page.slice(page.indexOf('## How to fix'), page.indexOf('## Options'));
     t.ok(fix.includes(docs.remediation), 'How to fix holds meta.docs.remediation');
     const row = [docs.severity, docs.recommended ? 'yes' : 'no', rule.meta.fixable ? 'yes' : 'no'];
-    t.match(page, new RegExp(`\\n\\|\\s*${row.join('\\s*\\|\\s*')}\\s*\\|`), `table row starts with ${row.join(' | ')}`);
+    const checks = (docs.checks ?? []).map((c) => (c === 'stack' ? 'stack files' : c)).join(', ');
+    t.ok(checks, 'meta.docs.checks names the documents the rule checks');
+    row.push(checks);
+    t.match(page, new RegExp(`\\n\\|\\s*${row.join('\\s*\\|\\s*')}\\s*\\|\\n`), `table row is ${row.join(' | ')} (from meta)`);
 
     for (const [heading, expectFindings] of [
       ['### Bad', true],
