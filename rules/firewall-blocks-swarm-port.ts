@@ -1,6 +1,6 @@
 import { createRule, report, visit } from './utils/create-rule.js';
 import { blocks, verdictWords } from './utils/firewall.js';
-import { dataPathPortOf, managerRole, purposeOf, roleSchema, type RoleOption } from './utils/swarm-ports.js';
+import { dataPathPortOf, managerRole, portProblem, purposeOf, roleSchema, type RoleOption } from './utils/swarm-ports.js';
 
 interface Options {
   /** Whether this host is or will be a manager: `auto` takes the role of the swarm its engine is in. */
@@ -42,9 +42,8 @@ export default createRule({
         const manager = managerRole(host, options.role);
         for (const v of host.firewall) {
           if (!blocks(v)) continue;
-          const purpose = purposeOf(v.protocol, v.port, dataPathPort);
-          if (!purpose || (purpose === 'control' && manager === false)) continue;
-          const messageId = purpose === 'control' && manager === undefined ? 'controlIfManager' : purpose;
+          const messageId = portProblem(purposeOf(v.protocol, v.port, dataPathPort), manager);
+          if (!messageId) continue;
           report(context, v, messageId, { ...verdictWords(v), port: String(v.port), protocol: v.protocol });
         }
       },

@@ -1,6 +1,6 @@
 import type { Host, Listener } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
-import { dataPathPortOf, managerRole, purposeOf, roleSchema, type PortPurpose, type RoleOption } from './utils/swarm-ports.js';
+import { dataPathPortOf, managerRole, portProblem, purposeOf, roleSchema, type PortPurpose, type RoleOption } from './utils/swarm-ports.js';
 
 interface Options {
   /** Whether this host is or will be a manager: `auto` takes the role of the swarm its engine is in. */
@@ -60,9 +60,8 @@ export default createRule({
         for (const l of host.listeners) {
           const purpose = purposeOf(l.protocol, l.port, dataPathPort);
           // dockerd's own sockets, and the kernel's VXLAN socket of its overlays, are this host's swarm membership.
-          if (!purpose || isDockerd(l) || (purpose === 'data' && !l.process && joined)) continue;
-          if (purpose === 'control' && manager === false) continue;
-          const messageId = purpose === 'control' && manager === undefined ? 'controlIfManager' : purpose;
+          const messageId = portProblem(purpose, manager);
+          if (!purpose || !messageId || isDockerd(l) || (purpose === 'data' && !l.process && joined)) continue;
           report(context, l, messageId, {
             port: String(l.port),
             protocol: l.protocol,

@@ -42,3 +42,13 @@ export function managerRole(host: Host, option: RoleOption): boolean | undefined
   if (engine?.swarmState === 'active' && engine.role) return engine.role === 'manager';
   return undefined;
 }
+
+/**
+ * The problem a blocked or taken swarm port is, as the messageId both port rules use: its purpose, or
+ * `controlIfManager` for 2377/tcp while the host's role is not known yet. Undefined when the port is not the
+ * swarm's, or it is the managers' own and this host is a worker.
+ */
+export function portProblem(purpose: PortPurpose | undefined, manager: boolean | undefined): PortPurpose | 'controlIfManager' | undefined {
+  if (!purpose || (purpose === 'control' && manager === false)) return undefined;
+  return purpose === 'control' && manager === undefined ? 'controlIfManager' : purpose;
+}
