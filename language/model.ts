@@ -9,6 +9,19 @@
  * (`replicas: 300`) rather than at the whole service. Nodes read from a facts document also carry `ref`, the
  * logical location (node, network, service, host, peer) used by reporters for cluster findings.
  */
+import type {
+  FactsFirewallVerdict,
+  FactsHost,
+  FactsInterface,
+  FactsKernelModule,
+  FactsListener,
+  FactsNode,
+  FactsOutcome,
+  FactsPeer,
+  FactsPortCheck,
+  FactsRoute,
+  FactsSwarm,
+} from './facts-format.js';
 
 export interface Position {
   /** 1-based line. */
@@ -194,43 +207,21 @@ export interface Comment extends Span {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Facts documents (preflight and audit): filled in by probes, see engine/facts.ts.
+// Facts documents (preflight and audit): each node is its facts shape (language/facts-format.ts) plus position.
 // ---------------------------------------------------------------------------------------------------------
 
-export interface SwarmNode extends BaseNode {
+export interface SwarmNode extends BaseNode, Omit<FactsNode, 'leader'> {
   type: 'SwarmNode';
-  id: string;
-  hostname: string;
-  role: 'manager' | 'worker';
   /** The manager that leads the Raft consensus. */
   leader: boolean;
-  availability: string;
-  state: string;
-  os: string;
-  arch: string;
-  engineVersion: string;
-  address: string;
-  /** Tasks desired running on this node. */
-  tasks: number;
-  /** MTU of the interface that carries overlay traffic, when a host probe knows it. */
-  underlayMtu?: number;
-  labels: Record<string, string>;
 }
 
-export interface SwarmInfo extends BaseNode {
+export interface SwarmInfo extends BaseNode, Omit<FactsSwarm, 'id'> {
   type: 'SwarmInfo';
-  dataPathPort: number;
-  defaultAddrPools: string[];
-  subnetSize: number;
 }
 
-export interface ProbeOutcome extends BaseNode {
+export interface ProbeOutcome extends BaseNode, FactsOutcome {
   type: 'ProbeOutcome';
-  probe: string;
-  status: 'ok' | 'skipped' | 'error';
-  reason?: string;
-  /** The facts this probe would have given (e.g. `peer 10.0.0.2 udp/4789`). */
-  subject?: string;
 }
 
 export type Root = Stack | Facts;
@@ -252,61 +243,31 @@ export interface Facts extends BaseNode {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Preflight: this host and its paths (language/facts-format.ts has the same shapes as plain data).
+// Preflight: this host and its paths. Each node is its facts shape (language/facts-format.ts) plus position.
 // ---------------------------------------------------------------------------------------------------------
 
-export interface HostInterface extends BaseNode {
+export interface HostInterface extends BaseNode, FactsInterface {
   type: 'HostInterface';
-  name: string;
-  mtu: number;
-  up: boolean;
-  addresses: string[];
-  driver?: string;
-  txChecksumIpGeneric?: boolean;
 }
 
-export interface HostRoute extends BaseNode {
+export interface HostRoute extends BaseNode, FactsRoute {
   type: 'HostRoute';
-  destination: string;
-  device: string;
-  gateway?: string;
-  mtu?: number;
 }
 
-export interface FirewallVerdict extends BaseNode {
+export interface FirewallVerdict extends BaseNode, FactsFirewallVerdict {
   type: 'FirewallVerdict';
-  protocol: 'tcp' | 'udp' | 'esp';
-  port?: number;
-  from: string;
-  verdict: 'accept' | 'drop' | 'reject' | 'unknown';
-  rule?: string;
-  source: string;
 }
 
-export interface Listener extends BaseNode {
+export interface Listener extends BaseNode, FactsListener {
   type: 'Listener';
-  protocol: 'tcp' | 'udp';
-  port: number;
-  address: string;
-  process?: string;
 }
 
-export interface KernelModule extends BaseNode {
+export interface KernelModule extends BaseNode, FactsKernelModule {
   type: 'KernelModule';
-  name: string;
-  state: 'loaded' | 'builtin' | 'available' | 'missing' | 'unknown';
 }
 
-export interface Host extends BaseNode {
+export interface Host extends BaseNode, Omit<FactsHost, 'interfaces' | 'routes' | 'firewall' | 'listeners' | 'modules'> {
   type: 'Host';
-  hostname: string;
-  os: string;
-  kernel: string;
-  arch: string;
-  root: boolean;
-  capNetRaw: boolean;
-  iptablesBackend?: string;
-  engine?: { version: string; swarmState: string; role?: 'manager' | 'worker'; dataPathPort?: number };
   interfaces: HostInterface[];
   routes: HostRoute[];
   firewall: FirewallVerdict[];
@@ -314,24 +275,13 @@ export interface Host extends BaseNode {
   modules: KernelModule[];
 }
 
-export interface PortCheck extends BaseNode {
+export interface PortCheck extends BaseNode, FactsPortCheck {
   type: 'PortCheck';
-  protocol: 'tcp' | 'udp' | 'esp' | 'icmp';
-  port?: number;
-  state: 'open' | 'closed' | 'filtered' | 'open-or-filtered' | 'error';
-  method: string;
-  detail?: string;
 }
 
-export interface PeerPath extends BaseNode {
+export interface PeerPath extends BaseNode, Omit<FactsPeer, 'checks'> {
   type: 'PeerPath';
-  address: string;
-  role: 'manager' | 'peer';
-  device?: string;
-  deviceMtu?: number;
   checks: PortCheck[];
-  pathMtu?: number;
-  pathMtuProbedUpTo?: number;
 }
 
 export type ModelNode =

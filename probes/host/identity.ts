@@ -1,17 +1,12 @@
 /** Probe: this host's identity and privileges (root, CAP_NET_RAW). */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
+import type { FactsHost } from '../../language/facts-format.js';
 import type { ProbeContext, ProbeResult } from '../context.js';
 import { hasCapNetRaw } from '../parse/host.js';
 
-export interface HostIdentity {
-  hostname: string;
-  os: string;
-  kernel: string;
-  arch: string;
-  root: boolean;
-  capNetRaw: boolean;
-}
+/** Who this host is and what it may do: the first fields of the facts document's `host`. */
+export type HostIdentity = Pick<FactsHost, 'hostname' | 'os' | 'kernel' | 'arch' | 'root' | 'capNetRaw'>;
 
 export async function probeHost(context: ProbeContext): Promise<ProbeResult<{ identity: HostIdentity }>> {
   let status = '';
