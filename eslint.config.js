@@ -4,7 +4,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.tap/', 'engine/generated/', 'fixtures/', '.scratch/', 'bench/.deps/', 'scripts/*.mjs'] },
+  { ignores: ['dist/', 'coverage/', '.tap/', 'language/generated/', 'fixtures/', '.scratch/', 'bench/.deps/', 'scripts/*.mjs'] },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

@@ -4,9 +4,10 @@
  *   import swarmlint from 'swarmlint';                       // the ESLint plugin (languages, rules, configs)
  *   import { createRule, report, visit } from 'swarmlint';   // write rules like the built-in ones
  *   import { ruleCreator } from 'swarmlint';                 // a plugin's own createRule, with its own docs URLs
- *   import { lintDocuments, prepareDocument } from 'swarmlint'; // lint from code
+ *   import { languages, SwarmlintSourceCode } from 'swarmlint'; // the languages, as @eslint/json exports its own
  *
- * The rule tester (it loads ESLint's RuleTester) is `swarmlint/rule-tester`.
+ * The rule tester (it loads ESLint's RuleTester) is `swarmlint/rule-tester`. Nothing else is public: the
+ * loaders, the runner, config and reporters are internal, so moving them is not a breaking change.
  */
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 import { createPlugin } from './engine/plugin.js';
@@ -23,17 +24,10 @@ export function ruleCreator(docsUrl: (name: string) => string): ReturnType<typeo
   return RuleCreator<SwarmlintDocs>(docsUrl);
 }
 
-export { createPlugin, STACK_FILE_PATTERNS } from './engine/plugin.js';
+/** The languages `swarmlint/stack` (stack files) and `swarmlint/facts` (facts documents), as in the plugin. */
+export const languages = plugin.languages;
+export { SwarmlintSourceCode } from './language/source-code.js';
 export { createRule, report, textOf, visit, type ModelListener, type SwarmlintDocs } from './rules/utils/create-rule.js';
-export { clusterOf, settingsOf, type ClusterProfile, type RunContext, type SwarmlintSettings } from './rules/utils/settings.js';
-export { rules } from './rules/index.js';
-export { lintDocuments, type EngineOptions, type LintDocument, type RuleSetting } from './engine/lint.js';
-export { prepareDocument, isDocument } from './engine/documents.js';
-export { loadStack, type StackSource } from './engine/loader/stack.js';
-export { loadFacts, FACTS_FORMAT } from './engine/loader/facts.js';
-export { loadConfig, ConfigError, type ResolvedConfig, type UserConfig } from './engine/config.js';
-export { LoadError } from './engine/loader/errors.js';
-export { reporters } from './reporters/index.js';
-export type { Finding, FatalError, LintReport } from './engine/findings.js';
-export type { Severity } from './engine/meta.js';
-export type * from './engine/model.js';
+export { clusterOf, settingsOf, type ClusterProfile, type RunContext, type SwarmlintSettings } from './language/settings.js';
+export type { Severity } from './language/meta.js';
+export type * from './language/model.js';

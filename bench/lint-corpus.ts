@@ -74,10 +74,11 @@ function newestMtime(path: string): number {
 /** Builds dist/ when it is missing or older than anything the build reads. */
 function ensureBuilt(): void {
   const main = join(ROOT, 'dist/cli/main.js');
-  const assets = join(ROOT, 'dist/engine/generated/stack-schema.cjs');
+  const assets = join(ROOT, 'dist/language/generated/stack-schema.cjs');
   const inputs = [
     'index.ts',
     'cli',
+    'language',
     'engine',
     'rules',
     'probes',

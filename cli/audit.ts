@@ -1,16 +1,17 @@
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
 import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
-import { loadFacts } from '../engine/loader/facts.js';
+import { loadFacts } from '../language/loader/facts.js';
 import { reporters } from '../reporters/index.js';
 import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 export const AUDIT_HELP = `Usage: swarmlint audit [options]
 
@@ -45,12 +46,9 @@ function seconds(value: unknown, name: string, fallback: number): number {
 
 /** Writes a file in one step, so a reader (node_exporter, the next cron run) never sees half of it. */
 function writeAtomically(path: string, text: string, option: string): void {
-  const tmp = `${path}.${String(process.pid)}.tmp`;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomically(path, text);
   } catch (error) {
-    rmSync(tmp, { force: true });
     throw new UsageError(`${option} ${path}: ${(error as Error).message}`);
   }
 }
@@ -94,7 +92,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   const prometheusFile = format === 'prometheus' ? outputFile : undefined;
 
   const { resolveEndpoint, engineApi } = await import('../probes/adapters/docker.js');
-  const { collectAudit } = await import('../probes/engine-api.js');
+  const { collectAudit } = await import('../probes/audit/collect.js');
   const started = performance.now();
   let facts;
   let description: string;

@@ -1,5 +1,5 @@
 import type { LintReport } from '../engine/findings.js';
-import { severityRank, type Severity } from '../engine/meta.js';
+import { severityRank, type Severity } from '../language/meta.js';
 
 /** ESLint's convention: 0 clean, 1 findings at or over the threshold (or too many warnings), 2 anything fatal. */
 export function exitCode(report: LintReport, threshold: Severity | 'none', maxWarnings?: number): 0 | 1 | 2 {

@@ -1,10 +1,10 @@
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { looksLikeFacts } from '../engine/loader/facts.js';
+import { looksLikeFacts } from '../language/loader/facts.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { FatalError } from '../engine/findings.js';
-import { LoadError } from '../engine/loader/errors.js';
-import type { LoadLimits } from '../engine/loader/limits.js';
-import { decodeText, tooLarge } from '../engine/loader/text.js';
+import { LoadError } from '../language/loader/errors.js';
+import type { LoadLimits } from '../language/loader/limits.js';
+import { decodeText, tooLarge } from '../language/loader/text.js';
 
 /** Files looked for in a folder: stack and compose files by their usual names. */
 export const STACK_GLOBS = ['**/*stack*.{yml,yaml}', '**/*swarm*.{yml,yaml}', '**/docker-compose*.{yml,yaml}', '**/compose*.{yml,yaml}'];

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from '../engine/config.js';
@@ -7,16 +7,17 @@ import { isDocument, prepareDocument } from '../engine/documents.js';
 import type { FatalError, FileEdit, LintReport } from '../engine/findings.js';
 import { applyEdits } from '../engine/fix.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
-import type { LoadError } from '../engine/loader/errors.js';
-import { loadFacts } from '../engine/loader/facts.js';
-import { defaultLimits } from '../engine/loader/limits.js';
+import type { LoadError } from '../language/loader/errors.js';
+import { loadFacts } from '../language/loader/facts.js';
+import { defaultLimits } from '../language/loader/limits.js';
 import { rules as builtinRules } from '../rules/index.js';
-import type { ClusterProfile } from '../rules/utils/settings.js';
+import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
 import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { reporters } from '../reporters/index.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
 
@@ -177,7 +178,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   }
   if (fix && changed.size > 0) {
     if (values.fix === true && values['fix-dry-run'] !== true) {
-      for (const file of files.values()) if (changed.has(file.path)) writeFileSync(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+      for (const file of files.values()) if (changed.has(file.path)) writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
     }
     const verb = values['fix-dry-run'] === true ? 'would fix' : 'fixed';
     process.stderr.write(

@@ -2,7 +2,7 @@
 // swarmlint: lint stack files, pre-flight a join, audit a cluster. Exit codes as ESLint: 0, 1, 2.
 import { AUDIT_OPTIONS, LINT_OPTIONS, PREFLIGHT_OPTIONS, parse } from './args.js';
 import { UsageError } from './exit.js';
-import { TOOL_VERSION } from '../engine/meta.js';
+import { TOOL_VERSION } from '../language/meta.js';
 
 const HELP = `Usage: swarmlint <command> [options]
 

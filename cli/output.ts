@@ -1,14 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
 import { ruleFor, UNUSED_SUPPRESSION, type LintDocument } from '../engine/lint.js';
-import { HOMEPAGE } from '../engine/meta.js';
+import { HOMEPAGE } from '../language/meta.js';
 import { reporters } from '../reporters/index.js';
 import type { ReportContext, ReportDocument, RuleDescriptor } from '../reporters/types.js';
-import type { ClusterProfile } from '../rules/utils/settings.js';
+import type { ClusterProfile } from '../language/settings.js';
 import type { SwarmlintRule } from '../rules/index.js';
 import { UsageError } from './exit.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 const ENGINE_RULES: RuleDescriptor[] = [
   {
@@ -87,7 +87,7 @@ export function writeReport(report: LintReport, format: string, context: ReportC
     return;
   }
   try {
-    writeFileSync(resolve(context.cwd, outputFile), text);
+    writeFileAtomically(resolve(context.cwd, outputFile), text);
   } catch (error) {
     throw new UsageError(`--output-file ${outputFile}: ${(error as Error).message}`);
   }

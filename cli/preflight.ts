@@ -1,14 +1,14 @@
 import { lookup } from 'node:dns/promises';
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../engine/config.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
-import type { PreflightFacts } from '../engine/facts-format.js';
-import { loadFacts } from '../engine/loader/facts.js';
+import type { PreflightFacts } from '../language/facts-format.js';
+import { loadFacts } from '../language/loader/facts.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
+import { writeFileAtomically } from '../engine/write-file.js';
 
 export const PREFLIGHT_HELP = `Usage: swarmlint preflight --manager ADDR[:PORT] [--peer ADDR]... [options]
        swarmlint preflight --listen [options]
@@ -94,12 +94,6 @@ export async function address(
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.${String(process.pid)}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 const MARK = { ok: 'ok', skipped: 'skipped', error: 'FAILED' } as const;
 
@@ -206,7 +200,7 @@ export function reportPreflight(
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;
   if (savedAs) {
     try {
-      writeAtomically(savedAs, text);
+      writeFileAtomically(savedAs, text);
     } catch (error) {
       throw new UsageError(`--save-facts ${v['save-facts'] as string}: ${(error as Error).message}`);
     }
@@ -246,7 +240,7 @@ export function reportPreflight(
 
 /** `--listen`: the responder, until the deadline or SIGINT/SIGTERM. */
 async function listen(options: { deadlineMs: number; dataPathPort: number; allow: string[]; address?: string }): Promise<number> {
-  const { startResponder, specsText } = await import('../probes/responder.js');
+  const { startResponder, specsText } = await import('../probes/paths/responder.js');
   const specs = [
     { port: 2377, protocol: 'tcp' as const },
     { port: 7946, protocol: 'tcp' as const },

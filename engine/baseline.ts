@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomically } from './write-file.js';
 import type { Finding } from './findings.js';
 
 /** A baseline: the keys of findings already known, so a cron audit reports only what is new. */
@@ -70,10 +71,8 @@ export function writeBaseline(path: string, findings: readonly Finding[]): void 
     format: BASELINE_FORMAT,
     findings: Object.fromEntries(findings.map((f, i) => [keys[i] as string, { ruleId: f.ruleId, message: f.message }])),
   };
-  const tmp = `${path}.${String(process.pid)}.tmp`;
   try {
-    writeFileSync(tmp, `${JSON.stringify(baseline, null, 2)}\n`);
-    renameSync(tmp, path);
+    writeFileAtomically(path, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (error) {
     throw new BaselineError(`cannot write the baseline: ${(error as Error).message}`, path);
   }

@@ -1,5 +1,5 @@
-import type { ClusterProfile } from '../rules/utils/settings.js';
-import type { Facts } from './model.js';
+import type { ClusterProfile } from '../language/settings.js';
+import type { Facts } from '../language/model.js';
 
 /** What a saved audit says about the cluster, in the form stack rules read (`--cluster-facts`). */
 export function profileFromFacts(facts: Facts): ClusterProfile {

@@ -5,14 +5,15 @@ import { pathToFileURL } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import type { ESLint } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
-import type { ClusterProfile } from '../rules/utils/settings.js';
+import type { ClusterProfile } from '../language/settings.js';
 import { ruleFor, UNUSED_SUPPRESSION, type RuleSetting } from './lint.js';
-import type { LoadError } from './loader/errors.js';
-import { defaultLimits } from './loader/limits.js';
-import { dottedPath } from './loader/schema.js';
-import { atPointer, parseYaml, toJS } from './loader/yaml.js';
-import { LineIndex } from './loader/text.js';
-import { SEVERITIES, TOOL_NAME, type Severity } from './meta.js';
+import type { LoadError } from '../language/loader/errors.js';
+import { defaultLimits } from '../language/loader/limits.js';
+import { dottedPath } from '../language/loader/schema.js';
+import { atPointer, parseYaml, toJS } from '../language/loader/yaml.js';
+import { LineIndex } from '../language/loader/text.js';
+import { SEVERITIES, TOOL_NAME, type Severity } from '../language/meta.js';
+import { editDistance } from '../language/edit-distance.js';
 
 export const CONFIG_FILES = [
   'swarmlint.config.json',
@@ -234,18 +235,8 @@ function checkPlugin(prefix: string, what: string, value: unknown): ESLint.Plugi
 
 /** Rule ids close to an unknown one (a typo, a missing or extra prefix). */
 function closest(id: string, known: readonly string[]): string[] {
-  const distance = (a: string, b: string): number => {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const row = [i];
-      for (let j = 1; j <= b.length; j++)
-        row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = row;
-    }
-    return prev[b.length] as number;
-  };
   const bare = id.startsWith(`${TOOL_NAME}/`) ? id.slice(TOOL_NAME.length + 1) : id;
-  return known.filter((k) => distance(bare, k) <= Math.max(2, Math.floor(k.length / 5))).slice(0, 3);
+  return known.filter((k) => editDistance(bare, k) <= Math.max(2, Math.floor(k.length / 5))).slice(0, 3);
 }
 
 /** The options a rule's `meta.schema` allows, as one schema for the options array (ESLint's reading of it). */

@@ -1,9 +1,9 @@
 import type { FatalError } from './findings.js';
-import { LoadError } from './loader/errors.js';
-import { loadFacts, looksLikeFacts } from './loader/facts.js';
-import type { Environment } from './loader/interpolate.js';
-import { defaultLimits, type LoadLimits } from './loader/limits.js';
-import { loadStack, type StackSource } from './loader/stack.js';
+import { LoadError } from '../language/loader/errors.js';
+import { loadFacts, looksLikeFacts } from '../language/loader/facts.js';
+import type { Environment } from '../language/loader/interpolate.js';
+import { defaultLimits, type LoadLimits } from '../language/loader/limits.js';
+import { loadStack, type StackSource } from '../language/loader/stack.js';
 import type { LintDocument } from './lint.js';
 
 export interface PrepareOptions {

@@ -1,5 +1,5 @@
-import type { Severity } from './meta.js';
-import type { LogicalRef } from './model.js';
+import type { Severity } from '../language/meta.js';
+import type { LogicalRef } from '../language/model.js';
 
 /** A text edit in one file: replace `range` (offsets into that file's text, without BOM) with `text`. */
 export interface FileEdit {

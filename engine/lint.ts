@@ -3,13 +3,13 @@ import { dirname, join } from 'node:path';
 import { Linter } from 'eslint/universal';
 import type { ESLint, Linter as LinterTypes } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
-import type { ClusterProfile, RunContext } from '../rules/utils/settings.js';
+import type { ClusterProfile, RunContext } from '../language/settings.js';
 import { compareFindings, type FatalError, type Finding, type LintReport } from './findings.js';
 import { disambiguate, fingerprintOf } from './fingerprint.js';
-import { LineIndex } from './loader/text.js';
-import { severityRank, TOOL_NAME, type Severity } from './meta.js';
-import { visitorKeys, type BaseNode, type LogicalRef, type Root, type StackFileInfo } from './model.js';
-import { createPlugin } from './plugin.js';
+import { LineIndex } from '../language/loader/text.js';
+import { severityRank, TOOL_NAME, type Severity } from '../language/meta.js';
+import { visitorKeys, type BaseNode, type LogicalRef, type Root, type StackFileInfo } from '../language/model.js';
+import { createPlugin, servesKind } from './plugin.js';
 
 /** A document ready to lint: its text, its model, and where its files start in the text. */
 export interface LintDocument {
@@ -157,6 +157,10 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   const run = runContextOf(documents);
   const unused = options.unusedSuppressions ?? 'warning';
   const enabled = Object.entries(options.rules).filter(([, s]) => s.severity !== 'off');
+  const enabledFor = {
+    stack: enabled.filter(([id]) => servesKind(ruleFor(id, builtins, plugins), 'stack')),
+    facts: enabled.filter(([id]) => servesKind(ruleFor(id, builtins, plugins), 'facts')),
+  };
   const findings: Finding[] = [];
   const errors: FatalError[] = [];
 
@@ -176,7 +180,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
           settings,
           linterOptions: { reportUnusedDisableDirectives: unused === 'off' ? 'off' : 'warn' },
           rules: Object.fromEntries(
-            enabled.filter(([id]) => !disabled.has(id)).map(([id, s]) => [qualified(id), [eslintLevel(s.severity), ...s.options]]),
+            enabledFor[kind].filter(([id]) => !disabled.has(id)).map(([id, s]) => [qualified(id), [eslintLevel(s.severity), ...s.options]]),
           ),
         },
       ]);
@@ -187,9 +191,10 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
 
   /** The one enabled rule that throws on its own on this document, if there is one. */
   const culprit = (doc: LintDocument, virtual: string, disabled: ReadonlySet<string>): string | undefined => {
-    for (const [id] of enabled) {
+    const kindEnabled = enabledFor[doc.kind];
+    for (const [id] of kindEnabled) {
       if (disabled.has(id)) continue;
-      const others = new Set(enabled.map(([other]) => other).filter((other) => other !== id));
+      const others = new Set(kindEnabled.map(([other]) => other).filter((other) => other !== id));
       try {
         linter.verify(doc.text, configFor(doc.kind, others), virtual);
       } catch {

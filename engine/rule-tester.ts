@@ -1,7 +1,7 @@
 import { RuleTester } from 'eslint';
-import type { ClusterProfile, RunContext } from '../rules/utils/settings.js';
+import type { ClusterProfile, RunContext } from '../language/settings.js';
 import type { SwarmlintRule } from '../rules/index.js';
-import { TOOL_NAME } from './meta.js';
+import { TOOL_NAME } from '../language/meta.js';
 import { createPlugin } from './plugin.js';
 
 /** The message ids a rule module declares, so a test naming one it lacks does not compile. */

@@ -1,5 +1,5 @@
 /**
- * Puts what the probes found into one preflight facts document (engine/facts-format.ts). The firewall is
+ * Puts what the probes found into one preflight facts document (language/facts-format.ts). The firewall is
  * evaluated here, once the peers (their addresses, the interfaces their packets arrive on) and the swarm's
  * data-path port are known. Pure.
  */
@@ -12,11 +12,11 @@ import {
   type FactsOutcome,
   type FactsRoute,
   type PreflightFacts,
-} from '../engine/facts-format.js';
-import { firewallVerdicts, swarmPorts, type FirewallReadings, type FirewallTarget } from './firewall-facts.js';
-import type { HostIdentity } from './host.js';
-import type { ManagerFacts } from './manager.js';
-import type { PeerProbe } from './peer.js';
+} from '../language/facts-format.js';
+import { firewallVerdicts, swarmPorts, type FirewallReadings, type FirewallTarget } from './host/firewall-facts.js';
+import type { HostIdentity } from './host/identity.js';
+import type { ManagerFacts } from './audit/manager.js';
+import type { PeerProbe } from './paths/peer.js';
 
 export const CONTROL_PORT = 2377;
 export const GOSSIP_PORT = 7946;

@@ -1,5 +1,5 @@
 /** What every probe gets, and the shape of what it gives back. */
-import type { FactsOutcome } from '../engine/facts-format.js';
+import type { FactsOutcome } from '../language/facts-format.js';
 
 export interface ProbeContext {
   /** Aborted at the run's deadline: every command, socket and API call listens to it. */

@@ -3,20 +3,20 @@
  * finished shortly after the deadline is given up on (its facts become an outcome), so a run always ends.
  */
 import { setMaxListeners } from 'node:events';
-import type { FactsOutcome, PreflightFacts } from '../engine/facts-format.js';
+import type { FactsOutcome, PreflightFacts } from '../language/facts-format.js';
 import { icmpAvailable } from './adapters/ping.js';
 import { assemblePreflight, DEFAULT_DATA_PATH_PORT, GOSSIP_PORT, type ProbeParts } from './assemble.js';
 import type { ProbeContext } from './context.js';
-import { probeEngine } from './engine.js';
-import { probeFirewall } from './firewall.js';
-import { probeHost } from './host.js';
-import { probeInterfaces } from './interfaces.js';
-import { probeKernel } from './kernel.js';
-import { probeListeners } from './listeners.js';
-import { probeManager } from './manager.js';
+import { probeEngine } from './host/docker-engine.js';
+import { probeFirewall } from './host/firewall.js';
+import { probeHost } from './host/identity.js';
+import { probeInterfaces } from './host/interfaces.js';
+import { probeKernel } from './host/kernel.js';
+import { probeListeners } from './host/listeners.js';
+import { probeManager } from './audit/manager.js';
 import { familyOf } from './parse/address.js';
-import { probePeer, type PeerTarget } from './peer.js';
-import { probeRoutes } from './routes.js';
+import { probePeer, type PeerTarget } from './paths/peer.js';
+import { probeRoutes } from './host/routes.js';
 
 export interface PreflightOptions {
   managers: { address: string; port: number }[];

@@ -1,5 +1,5 @@
-import { SEVERITIES } from '../engine/meta.js';
-import { TOOL_NAME, TOOL_VERSION } from '../engine/meta.js';
+import { SEVERITIES } from '../language/meta.js';
+import { TOOL_NAME, TOOL_VERSION } from '../language/meta.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './types.js';
 

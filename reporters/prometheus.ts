@@ -1,4 +1,4 @@
-import { SEVERITIES } from '../engine/meta.js';
+import { SEVERITIES } from '../language/meta.js';
 import type { Reporter } from './types.js';
 
 const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

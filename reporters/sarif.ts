@@ -1,8 +1,8 @@
 import { isAbsolute, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../engine/findings.js';
-import { HOMEPAGE, TOOL_NAME, TOOL_VERSION, type Severity } from '../engine/meta.js';
-import type { LogicalRef } from '../engine/model.js';
+import { HOMEPAGE, TOOL_NAME, TOOL_VERSION, type Severity } from '../language/meta.js';
+import type { LogicalRef } from '../language/model.js';
 import type { Reporter, ReportContext } from './types.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', suggestion: 'note' };

@@ -1,5 +1,5 @@
 import type { FatalError, Finding } from '../engine/findings.js';
-import { SEVERITIES, type Severity } from '../engine/meta.js';
+import { SEVERITIES, type Severity } from '../language/meta.js';
 import { displayPath } from './paths.js';
 import type { Reporter, ReportContext } from './types.js';
 

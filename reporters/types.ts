@@ -1,7 +1,7 @@
 import type { LintReport } from '../engine/findings.js';
-import type { Severity } from '../engine/meta.js';
-import type { Facts, Stack } from '../engine/model.js';
-import type { ClusterProfile } from '../rules/utils/settings.js';
+import type { Severity } from '../language/meta.js';
+import type { Facts, Stack } from '../language/model.js';
+import type { ClusterProfile } from '../language/settings.js';
 
 /** What a reporter needs to know about a rule that ran or reported. */
 export interface RuleDescriptor {

@@ -1,4 +1,4 @@
-import type { Facts, Service, Stack } from '../engine/model.js';
+import type { Facts, Service, Stack } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { describeNodes, isGlobal, nodeCountOf, pinnedNode, placeableTasks, serviceSpan, type NodeCount } from './utils/placement.js';
 
@@ -25,6 +25,7 @@ export default createRule({
       description: 'No node should have to run about 1000 tasks or more, and `max_replicas_per_node` must leave room for every replica.',
       severity: 'warning',
       recommended: true,
+      checks: ['stack', 'audit'],
       remediation:
         'Spread the tasks over more nodes (add nodes, or cap them per node with `deploy.placement.max_replicas_per_node`), lower `replicas`, or split the work into fewer, larger tasks. Where `max_replicas_per_node` leaves replicas without a node, raise it, add nodes, or lower `replicas`.',
     },

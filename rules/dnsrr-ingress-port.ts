@@ -8,6 +8,7 @@ export default createRule({
       description: 'A service in `endpoint_mode: dnsrr` must not publish ports in ingress mode: the routing mesh needs a virtual IP.',
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit'],
       remediation:
         'Publish the port in host mode with the long syntax (`mode: host`, reachable only on the nodes that run a task), or drop `endpoint_mode: dnsrr` so the service gets a virtual IP.',
     },

@@ -1,4 +1,4 @@
-import type { Network } from '../engine/model.js';
+import type { Network } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { nameSpan } from './utils/networks.js';
 
@@ -11,6 +11,7 @@ export default createRule({
         'An encrypted overlay network needs IP protocol 50 (ESP) open between nodes, kernel support for its iptables rules, and a throughput budget.',
       severity: 'info',
       recommended: true,
+      checks: ['stack', 'audit'],
       remediation:
         "Allow IP protocol 50 (ESP) between all nodes, not only 4789/udp; make sure every node's kernel has the `xt_u32` (or `xt_bpf`) iptables match and run Docker Engine 20.10.24, 23.0.3 or later; benchmark the network before production.",
     },

@@ -1,4 +1,4 @@
-import type { Network, SwarmNode } from '../engine/model.js';
+import type { Network, SwarmNode } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { encryptionMatchOf, parseEngineVersion } from './utils/version.js';
 import { nameList, nameSpan, writtenEncryptedValue } from './utils/networks.js';
@@ -30,6 +30,7 @@ export default createRule({
         'Whether an overlay network is encrypted must be what the file says: `encrypted: "false"` still encrypts, and engines from before the CVE-2023-28840/41/42 fixes can send an encrypted network in clear.',
       severity: 'warning',
       recommended: true,
+      checks: ['stack', 'audit'],
       remediation:
         'To leave a network unencrypted, remove the `encrypted` option rather than setting it to `"false"`, and recreate the network. Upgrade every node to Docker Engine 20.10.24, 23.0.3 or later before relying on encryption.',
     },

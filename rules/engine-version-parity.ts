@@ -1,6 +1,6 @@
 import { createRule, report, visit } from './utils/create-rule.js';
 import { compareVersions, parseEngineVersion, versionGap, type EngineVersion } from './utils/version.js';
-import type { SwarmNode } from '../engine/model.js';
+import type { SwarmNode } from '../language/model.js';
 
 export default createRule({
   name: 'engine-version-parity',
@@ -11,6 +11,7 @@ export default createRule({
         'Every node of a swarm should run the same Docker Engine release as its managers: overlay, ingress and load-balancing behaviour changes between releases.',
       severity: 'error',
       recommended: true,
+      checks: ['audit', 'preflight'],
       remediation:
         'Upgrade the managers first, one at a time, then the workers, until every node runs the same release. Recreate the ingress network only once all nodes match.',
       messageSeverity: { patch: 'warning', hostPatch: 'warning' },

@@ -13,6 +13,7 @@ export default createRule({
         "When the swarm has encrypted overlay networks, IP protocol 50 (ESP) must pass between this host and its peers: this host's firewall must accept it, and the path to each peer must carry it.",
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Accept IP protocol 50 (ESP) from the other nodes, in this host's firewall (`iptables -I INPUT -p esp -s <node subnet> -j ACCEPT`, or `firewall-cmd --permanent --add-protocol=esp`) and in every firewall or security group between the nodes, where ESP is a protocol of its own, not a port.",
       messageSeverity: { firewallIfEncrypted: 'warning', pathIfEncrypted: 'warning' },

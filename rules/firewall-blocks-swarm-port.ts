@@ -1,6 +1,6 @@
 import { createRule, report, visit } from './utils/create-rule.js';
 import { blocks, verdictWords } from './utils/firewall.js';
-import { dataPathPortOf, managerRole, purposeOf, roleSchema, type RoleOption } from './utils/swarm-ports.js';
+import { dataPathPortOf, managerRole, portProblem, purposeOf, roleSchema, type RoleOption } from './utils/swarm-ports.js';
 
 interface Options {
   /** Whether this host is or will be a manager: `auto` takes the role of the swarm its engine is in. */
@@ -16,6 +16,7 @@ export default createRule({
         "This host's own firewall must accept what the other nodes send it: 7946/tcp and 7946/udp, the data-path port (4789/udp), and 2377/tcp on managers.",
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Accept the port from the other nodes' addresses ahead of the rule that drops it (for example `iptables -I INPUT -p udp --dport 4789 -s <node subnet> -j ACCEPT`, `ufw allow from <node subnet> to any port 7946`, or `firewall-cmd --permanent --add-port=2377/tcp` in a zone for the nodes), and keep the ports closed to everyone else.",
       messageSeverity: { controlIfManager: 'info' },
@@ -41,9 +42,8 @@ export default createRule({
         const manager = managerRole(host, options.role);
         for (const v of host.firewall) {
           if (!blocks(v)) continue;
-          const purpose = purposeOf(v.protocol, v.port, dataPathPort);
-          if (!purpose || (purpose === 'control' && manager === false)) continue;
-          const messageId = purpose === 'control' && manager === undefined ? 'controlIfManager' : purpose;
+          const messageId = portProblem(purposeOf(v.protocol, v.port, dataPathPort), manager);
+          if (!messageId) continue;
           report(context, v, messageId, { ...verdictWords(v), port: String(v.port), protocol: v.protocol });
         }
       },

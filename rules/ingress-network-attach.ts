@@ -13,6 +13,7 @@ export default createRule({
         "A service must not list the swarm's `ingress` network: it is reserved for the routing mesh, and swarmkit refuses a service attached to it explicitly.",
       severity: 'error',
       recommended: true,
+      checks: ['stack'],
       remediation:
         "Remove the ingress network from the service's `networks` (and its external declaration). To be reachable from outside, publish a port: the routing mesh attaches the service to ingress by itself. To reach other services, share a user-defined overlay network with them.",
     },

@@ -12,6 +12,7 @@ export default createRule({
         'Variables in the stack file must interpolate the way `docker stack deploy` will: valid `${…}` syntax, required variables set, values that cast to numbers and booleans where the schema needs them.',
       severity: 'error',
       recommended: true,
+      checks: ['stack'],
       remediation:
         'Give the variable a value (`--env-file` for the linter, the environment for `docker stack deploy`), or a default with `${VAR:-default}`. Write a literal `$` as `$$`. Only `:-`, `-`, `:?` and `?` are supported after the name.',
       messageSeverity: { unset: 'warning' },

@@ -1,4 +1,4 @@
-import type { Host, KernelModule } from '../engine/model.js';
+import type { Host, KernelModule } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { swarmEncryption } from './utils/facts.js';
 import { nameList } from './utils/networks.js';
@@ -49,6 +49,7 @@ export default createRule({
         "This host's kernel must have what overlay networks need: `vxlan` and `ip_vs` always, and for the swarm's encrypted overlays the IPsec modules and the `xt_u32` or `xt_bpf` iptables match its engine uses.",
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Load the module (`modprobe vxlan`, `modprobe xt_bpf`, …) and list it in `/etc/modules-load.d/` so it loads at boot; where the kernel lacks it, install the distribution's extra modules package or a kernel built with it (moby's `contrib/check-config.sh` lists the options). Upgrade engines older than 20.10.24 or 23.0.3 before relying on encryption.",
       messageSeverity: { ipsecIfEncrypted: 'warning', matchIfEncrypted: 'warning' },

@@ -10,6 +10,7 @@ export default createRule({
         'A swarm whose services publish ports in ingress mode needs its `ingress` network: without it the routing mesh is gone and those ports answer on no node.',
       severity: 'error',
       recommended: true,
+      checks: ['audit'],
       remediation:
         'Create the ingress network again: `docker network create --driver overlay --ingress ingress` (with `--subnet` and `--opt com.docker.network.driver.mtu` as your site needs), then update the services that publish ports.',
     },

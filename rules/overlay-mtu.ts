@@ -1,11 +1,11 @@
-import { echoNumber } from '../engine/echo.js';
-import type { Facts, Network, Span, Stack } from '../engine/model.js';
+import { echoNumber } from '../language/quote.js';
+import type { Facts, Network, Span, Stack } from '../language/model.js';
 import { createRule, report, textOf, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
 import { linkTo } from './utils/host.js';
 import { containerMtu, DEFAULT_MTU, MAX_MTU, MIN_MTU, packetSize } from './utils/mtu.js';
 import { networkSpan } from './utils/placement.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 interface Options {
   /** MTU of the network between the nodes; overrides the cluster profile and node facts. */
@@ -43,6 +43,7 @@ export default createRule({
         'Packets of an overlay network must fit the MTU of the network between the nodes, and `com.docker.network.driver.mtu` must be a usable value.',
       severity: 'warning',
       recommended: true,
+      checks: ['stack', 'audit', 'preflight'],
       remediation:
         "Set `com.docker.network.driver.mtu` under the network's `driver_opts` to the underlay MTU. Docker treats the option as the budget of the encapsulated packet and subtracts the VXLAN (50 bytes) and, on encrypted networks, ESP (26 bytes) overheads itself, so containers get the rest.",
     },

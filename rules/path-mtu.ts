@@ -1,4 +1,4 @@
-import type { Facts, Network, PeerPath } from '../engine/model.js';
+import type { Facts, Network, PeerPath } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
 import { linkTo, peerLabel } from './utils/host.js';
@@ -34,6 +34,7 @@ export default createRule({
         "The path from this host to every peer must carry, with DF set, the largest packet the swarm's overlay networks put on the wire.",
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Raise the MTU of the link that limits the path (VPN, tunnel, cloud network) to at least the overlays' packet size, or lower `com.docker.network.driver.mtu` of every overlay network, ingress included, to the path MTU. The option is the size of the packet on the wire: Docker subtracts VXLAN's 50 bytes (and ESP's) for the containers itself.",
     },

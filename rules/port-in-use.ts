@@ -1,6 +1,6 @@
-import type { Host, Listener } from '../engine/model.js';
+import type { Host, Listener } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
-import { dataPathPortOf, managerRole, purposeOf, roleSchema, type PortPurpose, type RoleOption } from './utils/swarm-ports.js';
+import { dataPathPortOf, managerRole, portProblem, purposeOf, roleSchema, type PortPurpose, type RoleOption } from './utils/swarm-ports.js';
 
 interface Options {
   /** Whether this host is or will be a manager: `auto` takes the role of the swarm its engine is in. */
@@ -32,6 +32,7 @@ export default createRule({
         'Before this host joins, the ports dockerd will need (7946/tcp and 7946/udp, the data-path port, and 2377/tcp on managers) must not be held by anything else.',
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         'Stop or move whatever holds the port (`ss -tulpn` names it). When another overlay owns the VXLAN port, give the swarm another one with `docker swarm init --data-path-port` (it can only be chosen at init); 7946 cannot be changed.',
       messageSeverity: { controlIfManager: 'info' },
@@ -59,9 +60,8 @@ export default createRule({
         for (const l of host.listeners) {
           const purpose = purposeOf(l.protocol, l.port, dataPathPort);
           // dockerd's own sockets, and the kernel's VXLAN socket of its overlays, are this host's swarm membership.
-          if (!purpose || isDockerd(l) || (purpose === 'data' && !l.process && joined)) continue;
-          if (purpose === 'control' && manager === false) continue;
-          const messageId = purpose === 'control' && manager === undefined ? 'controlIfManager' : purpose;
+          const messageId = portProblem(purpose, manager);
+          if (!purpose || !messageId || isDockerd(l) || (purpose === 'data' && !l.process && joined)) continue;
           report(context, l, messageId, {
             port: String(l.port),
             protocol: l.protocol,

@@ -1,4 +1,4 @@
-import type { PortBinding } from '../engine/model.js';
+import type { PortBinding } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { specText } from './utils/ports.js';
 
@@ -40,6 +40,7 @@ export default createRule({
         'Write published ports in the long syntax (`target`, `published`, `protocol`, `mode`): it says what each number is and is the only way to publish in host mode.',
       severity: 'suggestion',
       recommended: false,
+      checks: ['stack'],
       remediation:
         'Rewrite `- "8080:80"` as a mapping with `target: 80`, `published: 8080`, `protocol: tcp` and `mode: ingress` (`--fix` does it for single ports). Write a port range as one entry per port, and drop a host IP: `docker stack deploy` ignores it.',
     },

@@ -8,6 +8,7 @@ export default createRule({
       description: 'Every fact a run could not gather is reported, so that a check that did not run never reads as a pass.',
       severity: 'error',
       recommended: true,
+      checks: ['audit', 'preflight'],
       remediation:
         'Give the run what it needs: a manager and a reachable Engine API for the audit; root or CAP_NET_RAW for ICMP probes; `swarmlint preflight --listen` on the far host for UDP probes. Re-run, and compare with a saved facts document if it still fails.',
       messageSeverity: { skipped: 'warning' },

@@ -1,7 +1,7 @@
-import type { PortBinding, PublishMode, Span } from '../engine/model.js';
+import type { PortBinding, PublishMode, Span } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { fileAt, formatPorts, specText } from './utils/ports.js';
-import { clusterOf, documentOf, settingsOf } from './utils/settings.js';
+import { clusterOf, documentOf, settingsOf } from '../language/settings.js';
 
 type MessageId = 'duplicateInService' | 'conflictInStack' | 'conflictInRun' | 'conflictInCluster' | 'conflictInClusterNamesake';
 
@@ -30,6 +30,7 @@ export default createRule({
         'A published port can be held by one service only: twice in one service, twice on the routing mesh, or on the routing mesh and in host mode, and swarmkit refuses the service.',
       severity: 'error',
       recommended: true,
+      checks: ['stack'],
       remediation:
         'Give each service its own published port (or drop `published` and let Docker choose one), or route several services through one published port with a reverse proxy. Ports published in host mode by several services are allowed, but never on the routing mesh at the same time.',
     },

@@ -8,6 +8,7 @@ export default createRule({
       description: 'A swarm has exactly one ingress network; a second one means the cluster state is not what Docker expects.',
       severity: 'error',
       recommended: true,
+      checks: ['audit'],
       remediation:
         'Keep one ingress network. Remove the others once no service publishes ports through them (`docker network rm`), and recreate the remaining one only when every node runs the same engine release.',
     },

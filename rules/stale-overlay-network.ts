@@ -10,6 +10,7 @@ export default createRule({
         'A swarm overlay network that no service uses holds a subnet of the address pool for nothing; Docker never removes it by itself.',
       severity: 'warning',
       recommended: true,
+      checks: ['audit'],
       remediation:
         'Remove it with `docker network rm NAME` once you are sure nothing needs it (standalone containers can only use `--attachable` networks, which this rule leaves alone).',
     },

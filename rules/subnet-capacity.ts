@@ -1,8 +1,8 @@
-import type { Facts, Network, Service, Span, Stack } from '../engine/model.js';
+import type { Facts, Network, Service, Span, Stack } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { defaultIngressSubnet, parseLenient, usableAddresses, usableForPrefix } from './utils/cidr.js';
 import { describeNodes, desiredTasks, nodeCountOf, nodesWithTasks, networkSpan, servicesOn, type NodeCount } from './utils/placement.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 interface Options {
   /** Warn when a network would use more than this share of its usable addresses (percent). */
@@ -35,6 +35,7 @@ export default createRule({
         "A network's subnet must hold an address for every task, every virtual IP and every node's load-balancer endpoint on it, with room to spare.",
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit'],
       remediation:
         'Give the network a larger subnet (`ipam.config[].subnet`, e.g. a /22 for about 1000 addresses), split the services over several networks, or use `endpoint_mode: dnsrr` for services that need no virtual IP.',
       messageSeverity: { nearlyFull: 'warning', ingressNearlyFull: 'warning' },

@@ -1,5 +1,5 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { Facts, Host, Network, Span, Stack, Subnet } from '../engine/model.js';
+import type { Facts, Host, Network, Span, Stack, Subnet } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import {
   addressCidr,
@@ -14,7 +14,7 @@ import {
   type Cidr,
 } from './utils/cidr.js';
 import { managerAnswered } from './utils/facts.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 interface NamedCidr {
   cidr: string;
@@ -105,6 +105,7 @@ export default createRule({
         "Subnets declared for networks must not overlap each other, the ingress network, existing networks, the nodes' bridges or the site's networks, and must be valid CIDRs.",
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit', 'preflight'],
       remediation:
         "Give the network a subnet that overlaps nothing else (`ipam.config[].subnet`), outside the swarm's default address pools and the site's networks. When the clash is with the ingress network or the address pools themselves, move those instead: recreate ingress with `--subnet`, or initialise the swarm with `--default-addr-pool`.",
       messageSeverity: { insideAddressPool: 'warning', hostInsideAddressPool: 'warning' },

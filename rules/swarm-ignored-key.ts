@@ -12,6 +12,7 @@ export default createRule({
         'Service keys that `docker stack deploy` ignores in swarm mode (`build`, `container_name`, `links`, `restart`, `network_mode`, …) do not do what they seem to.',
       severity: 'warning',
       recommended: true,
+      checks: ['stack'],
       remediation:
         'Remove the key, or use its swarm equivalent: `deploy.restart_policy` for `restart`, `deploy.resources` for limits, shared `networks` instead of `links`, a pushed image instead of `build`.',
     },

@@ -1,4 +1,4 @@
-import type { PortCheck } from '../engine/model.js';
+import type { PortCheck } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { isManagerPeer, peerLabel } from './utils/host.js';
 import { dataPathPortOf, GOSSIP_PORT, purposeOf } from './utils/swarm-ports.js';
@@ -19,6 +19,7 @@ export default createRule({
         'Every peer must be reachable from this host on the ports a swarm needs: 2377/tcp on managers, 7946/tcp and 7946/udp, and the data-path port (4789/udp).',
       severity: 'error',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Open the port on the peer and on every firewall between the two hosts (cloud security groups included), for this host's address only: 2377/tcp to the managers, 7946/tcp and 7946/udp and the data-path port (4789/udp by default) between all nodes.",
     },

@@ -1,4 +1,4 @@
-import type { ServiceReference } from '../engine/model.js';
+import type { ServiceReference } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { nameList, serviceNetworkNames } from './utils/networks.js';
 
@@ -16,6 +16,7 @@ export default createRule({
         'A service that refers to another one (`depends_on`, `links`, a host name in an environment value) must share a network with it: services find and reach each other only over networks they are both attached to.',
       severity: 'error',
       recommended: true,
+      checks: ['stack'],
       remediation:
         "Attach both services to a common network: list the same network under both services' `networks`, or leave `networks` out of both so that both use the stack's `default` network. A service attached to any network listed explicitly is no longer on `default`.",
     },

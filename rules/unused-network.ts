@@ -10,6 +10,7 @@ export default createRule({
         'Every network declared under top-level `networks` should be used by a service: `docker stack deploy` creates only the networks that services list and ignores the others.',
       severity: 'warning',
       recommended: true,
+      checks: ['stack'],
       remediation:
         "Attach the services that need the network (list it under the service's `networks`), fix the misspelt name where a service refers to it, or remove the declaration.",
       messageSeverity: { unusedExternal: 'info' },

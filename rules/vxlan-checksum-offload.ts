@@ -10,6 +10,7 @@ export default createRule({
         'An interface that carries overlay traffic should not use the vmxnet3 driver with `tx-checksum-ip-generic` on: VXLAN packets leave it with bad checksums on some VMware setups.',
       severity: 'warning',
       recommended: true,
+      checks: ['preflight'],
       remediation:
         "Turn the offload off with `ethtool -K <interface> tx-checksum-ip-generic off` and make it survive reboots (NetworkManager's `ethtool.feature-tx-checksum-ip-generic off`, a udev rule or a systemd unit), or give the VM another network adapter type.",
     },

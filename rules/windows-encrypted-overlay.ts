@@ -1,10 +1,10 @@
-import type { Network, Span } from '../engine/model.js';
+import type { Network, Span } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { attachmentsOf, nameList, networksByName } from './utils/networks.js';
 import { allowsOs, nodeMayMatch, pinnedTo } from './utils/node-platform.js';
 import { swarmEncryption } from './utils/facts.js';
 import { isWindows } from './utils/host.js';
-import { clusterOf } from './utils/settings.js';
+import { clusterOf } from '../language/settings.js';
 
 export default createRule({
   name: 'windows-encrypted-overlay',
@@ -15,6 +15,7 @@ export default createRule({
         'A service that can run on Windows nodes must not be attached to an encrypted overlay network: Windows does not support overlay encryption, and swarm gives no error.',
       severity: 'error',
       recommended: true,
+      checks: ['stack', 'audit', 'preflight'],
       remediation:
         'Keep the service on Linux with the placement constraint `node.platform.os == linux`, or give its Windows tasks a network without `encrypted` (and encrypt at the application level, with TLS, instead).',
     },

@@ -3,9 +3,9 @@
 import { cpSync, mkdirSync, readdirSync, chmodSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
-mkdirSync(new URL('dist/engine/generated/', root), { recursive: true });
-for (const f of readdirSync(new URL('engine/generated/', root)))
-  cpSync(new URL(`engine/generated/${f}`, root), new URL(`dist/engine/generated/${f}`, root));
+mkdirSync(new URL('dist/language/generated/', root), { recursive: true });
+for (const f of readdirSync(new URL('language/generated/', root)))
+  cpSync(new URL(`language/generated/${f}`, root), new URL(`dist/language/generated/${f}`, root));
 mkdirSync(new URL('dist/schemas/', root), { recursive: true });
 for (const f of readdirSync(new URL('schemas/', root)).filter((f) => f.endsWith('.json')))
   cpSync(new URL(`schemas/${f}`, root), new URL(`dist/schemas/${f}`, root));

@@ -1,6 +1,6 @@
-// Generates engine/generated/stack-schema.cjs: docker/cli's stack schema v3.13 compiled by Ajv (draft-04) into
+// Generates language/generated/stack-schema.cjs: docker/cli's stack schema v3.13 compiled by Ajv (draft-04) into
 // standalone code, so the CLI does not spend ~100 ms compiling the schema at every start. The output is
-// committed; test/engine/schema.ts fails when it is not what this script would write now.
+// committed; test/language/schema.ts fails when it is not what this script would write now.
 //   node scripts/gen-schema-validators.mjs          write the file
 //   node scripts/gen-schema-validators.mjs --print  print it (the test compares)
 import Ajv from 'ajv-draft-04';
@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = new URL('..', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('schemas/stack-v3.13.schema.json', root), 'utf8'));
-// Same pattern as GO_DURATION in engine/loader/ports.ts (a test keeps them equal). Port specs are checked by
-// engine/loader/ports.ts while building the model, with a better message than a format failure.
+// Same pattern as GO_DURATION in language/loader/ports.ts (a test keeps them equal). Port specs are checked by
+// language/loader/ports.ts while building the model, with a better message than a format failure.
 const GO_DURATION = /^[-+]?(?:0|(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/;
 
 export function generate() {
@@ -28,5 +28,5 @@ export function generate() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const code = generate();
   if (process.argv.includes('--print')) process.stdout.write(code);
-  else writeFileSync(new URL('engine/generated/stack-schema.cjs', root), code);
+  else writeFileSync(new URL('language/generated/stack-schema.cjs', root), code);
 }

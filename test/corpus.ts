@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readInput } from '../cli/inputs.js';
 import { isDocument, prepareDocument } from '../engine/documents.js';
 import { lintDocuments, type RuleSetting } from '../engine/lint.js';
-import { defaultLimits } from '../engine/loader/limits.js';
+import { defaultLimits } from '../language/loader/limits.js';
 import { rules } from '../rules/index.js';
 
 const dir = fileURLToPath(new URL('../fixtures/corpus/', import.meta.url));

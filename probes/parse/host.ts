@@ -1,5 +1,6 @@
 /** This host's identity and privileges, and its engine, from what the kernel and the Engine API say. */
-import type { FactsHost } from '../../engine/facts-format.js';
+import type { FactsHost } from '../../language/facts-format.js';
+import { obj, str } from './json.js';
 
 /** CAP_NET_RAW is capability 13. */
 const CAP_NET_RAW = 13n;
@@ -10,10 +11,6 @@ export function hasCapNetRaw(status: string): boolean {
   if (!m) return false;
   return ((BigInt(`0x${String(m[1])}`) >> CAP_NET_RAW) & 1n) === 1n;
 }
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The local engine from its `GET /info` answer: version, swarm state, role and data-path port. */
 export function engineFacts(info: unknown): NonNullable<FactsHost['engine']> {

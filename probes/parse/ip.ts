@@ -3,14 +3,9 @@
  * view of the network namespace the command runs in. (/sys/class/net is the view of the namespace that mounted
  * /sys, which differs after `nsenter --net` or in a container that shares the host's /sys.)
  */
-import type { FactsRoute } from '../../engine/facts-format.js';
+import type { FactsRoute } from '../../language/facts-format.js';
 import type { SystemInterface } from '../adapters/system.js';
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+import { type Json, obj, arr, str, num } from './json.js';
 
 /** iproute2 prints JSON; a command that printed nothing (or garbage) gives an empty list. */
 export function parseJsonList(text: string): unknown[] {

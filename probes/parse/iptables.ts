@@ -1,6 +1,6 @@
 /**
  * `iptables-save` / `ip6tables-save` output (either backend) read into the firewall model of
- * probes/firewall-eval.ts: the chains incoming packets pass (raw and mangle PREROUTING, mangle and filter INPUT),
+ * probes/host/firewall-eval.ts: the chains incoming packets pass (raw and mangle PREROUTING, mangle and filter INPUT),
  * each rule with a match over the packet and its target.
  */
 import {
@@ -12,7 +12,7 @@ import {
   type Packet,
   type Rule,
   type Ruleset,
-} from '../firewall-eval.js';
+} from '../host/firewall-eval.js';
 import { inPrefix, inRange } from './address.js';
 
 /** Splits a saved rule into words; iptables-save quotes words with spaces (`--comment "a b"`). */

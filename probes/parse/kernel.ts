@@ -3,7 +3,7 @@
  * /proc/modules, modules.builtin, the kernel's config (/proc/config.gz or /boot/config-RELEASE), `modprobe -n` and
  * /sys/module. And which iptables backend `iptables -V` names.
  */
-import type { FactsKernelModule } from '../../engine/facts-format.js';
+import type { FactsKernelModule } from '../../language/facts-format.js';
 
 /**
  * The modules swarm networking uses, with the kernel option that builds each (moby's contrib/check-config.sh):

@@ -1,6 +1,6 @@
 /**
  * nftables' ruleset (`nft -j list ruleset`, with the rule texts of `nft -a list ruleset`) read into the firewall
- * model of probes/firewall-eval.ts: the filter chains hooked at prerouting and input of the ip, ip6 and inet
+ * model of probes/host/firewall-eval.ts: the filter chains hooked at prerouting and input of the ip, ip6 and inet
  * families, in the order netfilter runs them.
  */
 import {
@@ -13,14 +13,9 @@ import {
   type Rule,
   type Ruleset,
   type Verdict,
-} from '../firewall-eval.js';
+} from '../host/firewall-eval.js';
 import { inPrefix, inRange } from './address.js';
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+import { type Json, obj, arr, str, num } from './json.js';
 
 const yes: MatchResult = { result: 'yes' };
 const no: MatchResult = { result: 'no' };

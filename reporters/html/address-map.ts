@@ -1,8 +1,8 @@
-import type { Facts, Network, Stack } from '../../engine/model.js';
+import type { Facts, Network, Stack } from '../../language/model.js';
 import type { Finding } from '../../engine/findings.js';
 import { addressCidr, contains, formatAddress, overlaps, parseLenient, usableAddresses, type Cidr } from '../../rules/utils/cidr.js';
 import { desiredTasks, nodesWithTasks, servicesOn, canRunTasks } from '../../rules/utils/placement.js';
-import type { ClusterProfile } from '../../rules/utils/settings.js';
+import type { ClusterProfile } from '../../language/settings.js';
 import { esc, slug } from './escape.js';
 
 /** Where a range comes from: it decides its colour and whether containment in it is expected. */

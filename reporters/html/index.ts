@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { FatalError, Finding } from '../../engine/findings.js';
-import { SEVERITIES, TOOL_NAME, TOOL_VERSION } from '../../engine/meta.js';
-import type { Facts, Stack, SwarmNode } from '../../engine/model.js';
+import { SEVERITIES, TOOL_NAME, TOOL_VERSION } from '../../language/meta.js';
+import type { Facts, Stack, SwarmNode } from '../../language/model.js';
 import { displayPath } from '../paths.js';
 import type { Reporter, ReportContext } from '../types.js';
 import { addressMapSvg, capacityTable, collectRanges, findOverlaps, type Overlap } from './address-map.js';

@@ -1,7 +1,7 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 import type { RuleContext, RuleFix, RuleFixer, RuleListener } from '@typescript-eslint/utils/ts-eslint';
-import { DOCS_BASE, type Severity } from '../../engine/meta.js';
-import type { ModelNode, Span } from '../../engine/model.js';
+import { DOCS_BASE, TOOL_NAME, type Severity } from '../../language/meta.js';
+import type { ModelNode, Span } from '../../language/model.js';
 
 /** The `meta.docs` of every swarmlint rule. */
 export interface SwarmlintDocs {
@@ -14,10 +14,38 @@ export interface SwarmlintDocs {
   remediation: string;
   /** Messages that are never more severe than this, whatever the rule's severity (e.g. "nearly full"). */
   messageSeverity?: Record<string, Severity>;
+  /**
+   * What the rule checks: stack files, audit facts, preflight facts. Its `meta.languages` come from this (stack
+   * files are `swarmlint/stack`, audit and preflight `swarmlint/facts`), the runner enables it only for those
+   * documents, and its doc page's "Checks" column says the same (test/helpers/rule-docs.ts). Required for the
+   * built-in rules; a plugin rule without it runs on every document.
+   */
+  checks?: readonly Checked[];
 }
 
-/** `createRule({ name, meta, create })`: the docs URL comes from the rule id, options get their defaults. */
-export const createRule = RuleCreator<SwarmlintDocs>((name) => `${DOCS_BASE}${name}.md`);
+/** The documents a rule can check. */
+export type Checked = 'stack' | 'audit' | 'preflight';
+
+/** The ESLint languages (`meta.languages`) that hold the documents a rule checks. */
+export function languagesOf(checks: readonly Checked[]): string[] {
+  const out: string[] = [];
+  if (checks.includes('stack')) out.push(`${TOOL_NAME}/stack`);
+  if (checks.includes('audit') || checks.includes('preflight')) out.push(`${TOOL_NAME}/facts`);
+  return out;
+}
+
+const builtinCreator = RuleCreator<SwarmlintDocs>((name) => `${DOCS_BASE}${name}.md`);
+
+/**
+ * `createRule({ name, meta, create })`: the docs URL comes from the rule id, options get their defaults, and
+ * `meta.languages` comes from `meta.docs.checks`.
+ */
+export const createRule: typeof builtinCreator = (rule) => {
+  const created = builtinCreator(rule);
+  const checks = rule.meta.docs.checks;
+  if (checks) Object.assign(created.meta, { languages: languagesOf(checks) });
+  return created;
+};
 
 type AnyContext = Readonly<RuleContext<string, readonly unknown[]>>;
 

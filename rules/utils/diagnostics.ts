@@ -1,5 +1,5 @@
 import type { RuleContext } from '@typescript-eslint/utils/ts-eslint';
-import type { LoadDiagnostic, Stack } from '../../engine/model.js';
+import type { LoadDiagnostic, Stack } from '../../language/model.js';
 import { report } from './create-rule.js';
 
 /** Reports the loader's diagnostics that belong to one rule (schema, interpolation, swarm-ignored-key). */

@@ -1,4 +1,4 @@
-import type { Facts, Network } from '../../engine/model.js';
+import type { Facts, Network } from '../../language/model.js';
 
 type Part = 'nodes' | 'networks' | 'services' | 'tasks' | 'info' | 'swarm';
 

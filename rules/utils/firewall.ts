@@ -1,4 +1,4 @@
-import type { FirewallVerdict } from '../../engine/model.js';
+import type { FirewallVerdict } from '../../language/model.js';
 
 /** A local firewall verdict in words for a message: which firewall, what it does, from where, and by which rule. */
 export function verdictWords(v: FirewallVerdict): { firewall: string; verdict: string; from: string; rule: string } {

@@ -1,4 +1,4 @@
-import type { Facts, Host, HostInterface, HostRoute, PeerPath } from '../../engine/model.js';
+import type { Facts, Host, HostInterface, HostRoute, PeerPath } from '../../language/model.js';
 import { addressCidr, contains, parseLenient, type Cidr } from './cidr.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Network } from '../../engine/model.js';
+import type { Network } from '../../language/model.js';
 
 /**
  * Overlay MTU arithmetic, as moby's overlay driver does it (`libnetwork/drivers/overlay`): the network option

@@ -1,6 +1,6 @@
-import type { BaseNode, Network, Root, Service, Span } from '../../engine/model.js';
+import type { BaseNode, Network, Root, Service, Span } from '../../language/model.js';
 
-export { editDistance } from '../../engine/echo.js';
+export { editDistance } from '../../language/edit-distance.js';
 
 /** The name a stack file gives the network every service without `networks:` is attached to. */
 export const DEFAULT_NETWORK = 'default';

@@ -1,4 +1,4 @@
-import type { Constraint, SwarmNode } from '../../engine/model.js';
+import type { Constraint, SwarmNode } from '../../language/model.js';
 
 /**
  * Placement constraints against a node's operating system and other node attributes, as swarmkit matches them

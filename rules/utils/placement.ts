@@ -1,6 +1,6 @@
 import type { RuleContext } from '@typescript-eslint/utils/ts-eslint';
-import type { Network, Root, Service, Span, SwarmNode } from '../../engine/model.js';
-import { clusterOf } from './settings.js';
+import type { Network, Root, Service, Span, SwarmNode } from '../../language/model.js';
+import { clusterOf } from '../../language/settings.js';
 
 /**
  * Node and task arithmetic shared by the rules that count what a stack puts on the cluster (subnet-capacity,

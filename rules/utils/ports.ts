@@ -1,4 +1,4 @@
-import type { PortBinding, Stack } from '../../engine/model.js';
+import type { PortBinding, Stack } from '../../language/model.js';
 
 /** `8080/tcp`, `8000-8002/tcp` for consecutive ports, `80,443/tcp` otherwise (sorted, duplicates dropped). */
 export function formatPorts(ports: readonly number[], protocol: string): string {

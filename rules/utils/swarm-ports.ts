@@ -1,5 +1,5 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { Facts, Host } from '../../engine/model.js';
+import type { Facts, Host } from '../../language/model.js';
 
 /**
  * The ports a swarm node needs (Docker docs, "Overlay network driver" and "Use overlay networks"): 2377/tcp for
@@ -41,4 +41,14 @@ export function managerRole(host: Host, option: RoleOption): boolean | undefined
   const engine = host.engine;
   if (engine?.swarmState === 'active' && engine.role) return engine.role === 'manager';
   return undefined;
+}
+
+/**
+ * The problem a blocked or taken swarm port is, as the messageId both port rules use: its purpose, or
+ * `controlIfManager` for 2377/tcp while the host's role is not known yet. Undefined when the port is not the
+ * swarm's, or it is the managers' own and this host is a worker.
+ */
+export function portProblem(purpose: PortPurpose | undefined, manager: boolean | undefined): PortPurpose | 'controlIfManager' | undefined {
+  if (!purpose || (purpose === 'control' && manager === false)) return undefined;
+  return purpose === 'control' && manager === undefined ? 'controlIfManager' : purpose;
 }

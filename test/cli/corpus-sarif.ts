@@ -4,7 +4,7 @@
 import t from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DOCS_BASE, HOMEPAGE } from '../../engine/meta.js';
+import { DOCS_BASE, HOMEPAGE } from '../../language/meta.js';
 import { ROOT, swarmlint } from '../helpers/cli.js';
 import { errorsOf, validateSarif } from '../helpers/schemas.js';
 

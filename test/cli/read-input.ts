@@ -2,7 +2,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { readInput } from '../../cli/inputs.js';
-import { defaultLimits } from '../../engine/loader/limits.js';
+import { defaultLimits } from '../../language/loader/limits.js';
 
 const limits = { ...defaultLimits, maxFileBytes: 100, maxFactsBytes: 1000 };
 const factsOf = (bytes: number): string => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { profileFromFacts } from '../../engine/cluster-profile.js';
 import { ConfigError, findConfig, loadConfig, type ConfigOptions } from '../../engine/config.js';
-import { loadFacts } from '../../engine/loader/facts.js';
+import { loadFacts } from '../../language/loader/facts.js';
 import { rules as builtinRules, type SwarmlintRule } from '../../rules/index.js';
 import { errorsOf, validateConfig } from '../helpers/schemas.js';
 

@@ -2,7 +2,7 @@ import t from 'tap';
 import { isDocument, prepareDocument } from '../../engine/documents.js';
 import { lintDocuments, normalised, runContextOf, type LintDocument, type RuleSetting } from '../../engine/lint.js';
 import { createRule, report, visit } from '../../rules/utils/create-rule.js';
-import type { SwarmlintSourceCode } from '../../engine/source-code.js';
+import type { SwarmlintSourceCode } from '../../language/source-code.js';
 import type { SwarmlintRule } from '../../rules/index.js';
 
 // Small rules made for these tests, written like the built-in ones.

@@ -2,11 +2,11 @@
 // examples (Bad must be reported by the rule, Good must not). Every test/rules/<id>.ts calls it.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { DOCS_BASE } from '../../engine/meta.js';
+import { DOCS_BASE } from '../../language/meta.js';
 import { prepareDocument, isDocument } from '../../engine/documents.js';
 import { lintDocuments } from '../../engine/lint.js';
 import type { SwarmlintRule } from '../../rules/index.js';
-import type { ClusterProfile } from '../../rules/utils/settings.js';
+import type { ClusterProfile } from '../../language/settings.js';
 
 const HEADINGS = ['## What it checks', '## Why it matters', '## How to fix', '## Options', '## Examples', '## Sources'];
 
@@ -23,7 +23,10 @@ export function checkRuleDocs(id: string, rule: SwarmlintRule): void {
     const fix = page.slice(page.indexOf('## How to fix'), page.indexOf('## Options'));
     t.ok(fix.includes(docs.remediation), 'How to fix holds meta.docs.remediation');
     const row = [docs.severity, docs.recommended ? 'yes' : 'no', rule.meta.fixable ? 'yes' : 'no'];
-    t.match(page, new RegExp(`\\n\\|\\s*${row.join('\\s*\\|\\s*')}\\s*\\|`), `table row starts with ${row.join(' | ')}`);
+    const checks = (docs.checks ?? []).map((c) => (c === 'stack' ? 'stack files' : c)).join(', ');
+    t.ok(checks, 'meta.docs.checks names the documents the rule checks');
+    row.push(checks);
+    t.match(page, new RegExp(`\\n\\|\\s*${row.join('\\s*\\|\\s*')}\\s*\\|\\n`), `table row is ${row.join(' | ')} (from meta)`);
 
     for (const [heading, expectFindings] of [
       ['### Bad', true],

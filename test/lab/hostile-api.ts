@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
-import type { FactsDocument, PreflightFacts } from '../../engine/facts-format.js';
+import type { FactsDocument, PreflightFacts } from '../../language/facts-format.js';
 import type { Finding } from '../../engine/findings.js';
 import { decide, IDLE, prerequisites, run, up, type Lab } from '../../lab/index.js';
 import { faultProxy, type FaultProxy, type ProxyFault } from '../../lab/proxy.js';
@@ -74,7 +74,7 @@ function staleDist(): string[] {
       }
     }
   };
-  for (const dir of ['cli', 'engine', 'probes', 'reporters', 'rules']) walk(dir);
+  for (const dir of ['cli', 'language', 'engine', 'probes', 'reporters', 'rules']) walk(dir);
   return stale;
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import t, { type Test } from 'tap';
-import type { PreflightFacts } from '../../engine/facts-format.js';
+import type { PreflightFacts } from '../../language/facts-format.js';
 import { decide, prerequisites, up } from '../../lab/index.js';
 import { systemInterfaces } from '../../probes/adapters/system.js';
 import { parseAddrShow } from '../../probes/parse/ip.js';

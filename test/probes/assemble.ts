@@ -3,10 +3,10 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { loadFacts } from '../../engine/loader/facts.js';
+import { loadFacts } from '../../language/loader/facts.js';
 import { assemblePreflight, type ProbeParts } from '../../probes/assemble.js';
-import { factsFromAnswers } from '../../probes/engine-api.js';
-import type { FirewallReadings } from '../../probes/firewall-facts.js';
+import { factsFromAnswers } from '../../probes/audit/collect.js';
+import type { FirewallReadings } from '../../probes/host/firewall-facts.js';
 import { parseAddrShow, parseRoutes } from '../../probes/parse/ip.js';
 import { moduleStates } from '../../probes/parse/kernel.js';
 

@@ -21,7 +21,7 @@ import {
   toEngineApiError,
   type Endpoint,
 } from '../../probes/adapters/docker.js';
-import { KEEP } from '../../probes/engine-api.js';
+import { KEEP } from '../../probes/audit/collect.js';
 import { readScenario, serveEngineApi } from '../../bench/audit-replay.js';
 
 const HEALTHY = new URL('../../fixtures/engine-api/healthy-3-nodes/', import.meta.url).pathname;

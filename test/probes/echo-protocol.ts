@@ -1,6 +1,6 @@
 // The probe-and-echo exchange: fixed-size probes, echoes never larger, held ports listed as far as they fit.
 import t from 'tap';
-import { encodeEcho, encodeProbe, parseEcho, parseProbe, parseSpec, PROBE_SIZE, specText } from '../../probes/echo-protocol.js';
+import { encodeEcho, encodeProbe, parseEcho, parseProbe, parseSpec, PROBE_SIZE, specText } from '../../probes/paths/echo-protocol.js';
 
 const NONCE = '0123456789abcdef';
 

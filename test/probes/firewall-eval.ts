@@ -1,7 +1,7 @@
 // The walk itself, on hand-made rulesets: what the parsers cannot produce (a jump to a chain that is not there),
 // the family of a chain, and the address arithmetic under it.
 import t from 'tap';
-import { chainKey, countReachable, evaluate, type Chain, type Packet, type Ruleset } from '../../probes/firewall-eval.js';
+import { chainKey, countReachable, evaluate, type Chain, type Packet, type Ruleset } from '../../probes/host/firewall-eval.js';
 import { familyOf, inPrefix, inRange, parseAddress } from '../../probes/parse/address.js';
 
 const packet: Packet = { family: 4, protocol: 'udp', port: 4789, source: '10.0.0.2' };

@@ -2,14 +2,20 @@
 // one verdict per peer and swarm port with the deciding rule, ufw and firewalld named, and what could not be read.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { firewallVerdicts, swarmPorts, type FirewallReadings, type FirewallTarget, type Reading } from '../../probes/firewall-facts.js';
+import {
+  firewallVerdicts,
+  swarmPorts,
+  type FirewallReadings,
+  type FirewallTarget,
+  type Reading,
+} from '../../probes/host/firewall-facts.js';
 
 const text = (scenario: string, file: string): Reading => ({
   text: readFileSync(new URL(`../../fixtures/host/${scenario}/${file}`, import.meta.url), 'utf8'),
 });
 const missing = (file: string): Reading => ({ failure: `${file} is not installed` });
 
-/** What probes/firewall.ts reads, from a recorded scenario (legacy tables only where it recorded some). */
+/** What probes/host/firewall.ts reads, from a recorded scenario (legacy tables only where it recorded some). */
 function readings(scenario: string, legacy = false): FirewallReadings {
   return {
     iptablesVersion: text(scenario, 'iptables-V.txt'),

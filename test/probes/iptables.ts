@@ -2,7 +2,7 @@
 // Rulesets recorded from the lab and from ufw's chains (fixtures/host/README.md); single lines for the matches.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { evaluate, type Packet } from '../../probes/firewall-eval.js';
+import { evaluate, type Packet } from '../../probes/host/firewall-eval.js';
 import { parseIptablesSave, parseRuleLine, tokenize } from '../../probes/parse/iptables.js';
 
 const fixture = (scenario: string, file: string): string =>

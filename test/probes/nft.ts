@@ -2,7 +2,7 @@
 // (fixtures/host/README.md), evaluated for a peer's first packet.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { evaluate, type Packet } from '../../probes/firewall-eval.js';
+import { evaluate, type Packet } from '../../probes/host/firewall-eval.js';
 import { parseNftRuleset, parseRuleTexts } from '../../probes/parse/nft.js';
 
 const fixture = (scenario: string, file: string): string =>

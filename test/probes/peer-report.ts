@@ -1,7 +1,7 @@
 // What a peer's checks prove: TCP states, UDP proven by a responder (or closed by ICMP), silence only as
 // open-or-filtered with an outcome, a responder that answers elsewhere making silence a block, ICMP and path MTU.
 import t from 'tap';
-import { peerFacts, type PeerRaw } from '../../probes/peer-report.js';
+import { peerFacts, type PeerRaw } from '../../probes/paths/peer-report.js';
 
 const NONCE = '0123456789abcdef';
 const echo = (port: number, protocol: 'tcp' | 'udp', held: { port: number; protocol: 'tcp' | 'udp' }[] = []) => ({

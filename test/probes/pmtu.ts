@@ -1,6 +1,6 @@
 // The path MTU search against simulated paths: the answer is exact, found in few rounds, robust to a lost echo.
 import t from 'tap';
-import { candidates, COMMON_MTUS, searchPathMtu, type TryResult } from '../../probes/pmtu.js';
+import { candidates, COMMON_MTUS, searchPathMtu, type TryResult } from '../../probes/paths/pmtu.js';
 
 /** A path that answers DF echoes up to `mtu` bytes and drops larger ones silently (the lab's 1300-MTU peer). */
 const path = (mtu: number, options: { tooBigAbove?: number; lose?: Set<number> } = {}) => {

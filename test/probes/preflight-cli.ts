@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { address, failureThreshold, preflightRequest, reportPreflight, splitHostPort } from '../../cli/preflight.js';
 import { PREFLIGHT_OPTIONS, parse } from '../../cli/args.js';
 import { loadConfig } from '../../engine/config.js';
-import type { PreflightFacts } from '../../engine/facts-format.js';
+import type { PreflightFacts } from '../../language/facts-format.js';
 import { lintDocuments } from '../../engine/lint.js';
-import { loadFacts } from '../../engine/loader/facts.js';
-import { encodeProbe, parseEcho } from '../../probes/echo-protocol.js';
+import { loadFacts } from '../../language/loader/facts.js';
+import { encodeProbe, parseEcho } from '../../probes/paths/echo-protocol.js';
 import { MAIN, swarmlint } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));

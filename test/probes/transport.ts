@@ -3,10 +3,10 @@
 import t from 'tap';
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { encodeProbe, PROBE_SIZE } from '../../probes/echo-protocol.js';
-import { once } from '../../probes/once.js';
-import { startResponder, specsText } from '../../probes/responder.js';
-import { tcpCheck, udpCheck, type CheckRequest } from '../../probes/transport.js';
+import { encodeProbe, PROBE_SIZE } from '../../probes/paths/echo-protocol.js';
+import { once } from '../../probes/paths/once.js';
+import { startResponder, specsText } from '../../probes/paths/responder.js';
+import { tcpCheck, udpCheck, type CheckRequest } from '../../probes/paths/transport.js';
 
 /** A port nothing uses right now (bound to 0 and released). */
 async function freePort(protocol: 'tcp' | 'udp'): Promise<number> {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { LintReport } from '../../engine/findings.js';
-import { TOOL_VERSION } from '../../engine/meta.js';
+import { TOOL_VERSION } from '../../language/meta.js';
 import { json } from '../../reporters/json.js';
 import { lintTexts, STACK_A, STACK_B } from '../helpers/reports.js';
 import { errorsOf, validateFindings } from '../helpers/schemas.js';

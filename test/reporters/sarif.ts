@@ -1,7 +1,7 @@
 import t from 'tap';
 import { pathToFileURL } from 'node:url';
 import type { LintReport } from '../../engine/findings.js';
-import { TOOL_VERSION } from '../../engine/meta.js';
+import { TOOL_VERSION } from '../../language/meta.js';
 import { sarif } from '../../reporters/sarif.js';
 import type { ReportContext } from '../../reporters/types.js';
 import { lintTexts, STACK_A, STACK_B } from '../helpers/reports.js';

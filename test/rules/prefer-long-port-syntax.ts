@@ -6,7 +6,7 @@ import { isDocument, prepareDocument } from '../../engine/documents.js';
 import { applyEdits } from '../../engine/fix.js';
 import type { FileEdit } from '../../engine/findings.js';
 import { lintDocuments } from '../../engine/lint.js';
-import type { Stack } from '../../engine/model.js';
+import type { Stack } from '../../language/model.js';
 
 const head = 'services:\n  web:\n    image: nginx\n';
 

@@ -1,0 +1,206 @@
+/**
+ * The facts document: what probes write (preflight) or what the Engine API says (audit), saved as JSON with
+ * `--save-facts` and read back by language/loader/facts.ts. Described by schemas/facts.schema.json. Facts are
+ * plain data: no secrets (no join tokens, keys, certificates or environment values) ever enter them.
+ */
+export const FACTS_FORMAT = 'swarmlint-facts/1';
+
+export interface FactsNode {
+  id: string;
+  hostname: string;
+  role: 'manager' | 'worker';
+  availability: string;
+  state: string;
+  os: string;
+  arch: string;
+  engineVersion: string;
+  address: string;
+  /** Tasks desired running on the node. */
+  tasks: number;
+  /** MTU of the interface that carries overlay traffic, when a host probe saw it. */
+  underlayMtu?: number;
+  labels: Record<string, string>;
+  leader?: boolean;
+}
+
+export interface FactsNetwork {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  ingress: boolean;
+  attachable: boolean;
+  internal: boolean;
+  encrypted: boolean;
+  /** `com.docker.network.driver.mtu`, when set. */
+  mtu?: number;
+  subnets: string[];
+  /** Addresses tasks hold on this network (running or meant to run). */
+  attachments: number;
+  /** Virtual IPs of services on this network. */
+  vips: number;
+  /** Nodes with a task on this network (each holds a load-balancer address). */
+  nodes: string[];
+}
+
+export interface FactsPort {
+  target: number;
+  published?: number;
+  protocol: 'tcp' | 'udp' | 'sctp';
+  mode: 'ingress' | 'host';
+}
+
+export interface FactsService {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global' | 'replicated-job' | 'global-job';
+  replicas: number;
+  endpointMode: 'vip' | 'dnsrr';
+  ports: FactsPort[];
+  /** Network names. */
+  networks: string[];
+  constraints: string[];
+  maxReplicasPerNode?: number;
+  /** Tasks desired running, by node ID. */
+  tasksByNode: Record<string, number>;
+}
+
+export interface FactsOutcome {
+  /** `engine-api/nodes`, `peer/10.0.0.2/udp/4789`, … */
+  probe: string;
+  status: 'ok' | 'skipped' | 'error';
+  reason?: string;
+  /** What could not be checked, in words. */
+  subject?: string;
+}
+
+export interface FactsSwarm {
+  id: string;
+  dataPathPort: number;
+  defaultAddrPools: string[];
+  subnetSize: number;
+}
+
+export interface FactsDocument {
+  format: typeof FACTS_FORMAT;
+  kind: 'preflight' | 'audit';
+  /** When the facts were gathered (ISO 8601). */
+  collectedAt: string;
+  /** Where they came from, for people (e.g. `unix:///var/run/docker.sock`); never credentials. */
+  source: string;
+  swarm?: FactsSwarm;
+  nodes: FactsNode[];
+  networks: FactsNetwork[];
+  services: FactsService[];
+  outcomes: FactsOutcome[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Preflight: this host and its paths to the other nodes.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface FactsInterface {
+  name: string;
+  mtu: number;
+  up: boolean;
+  /** Addresses with their prefix, `192.168.1.10/24`, `fe80::1/64`. */
+  addresses: string[];
+  /** Kernel driver (`ethtool -i`), when known: `vmxnet3`, `virtio_net`. */
+  driver?: string;
+  /** `tx-checksum-ip-generic` offload state (`ethtool -k`), when known. */
+  txChecksumIpGeneric?: boolean;
+}
+
+export interface FactsRoute {
+  /** `default` or a CIDR. */
+  destination: string;
+  device: string;
+  gateway?: string;
+  /** A route's own `mtu` attribute, when set. */
+  mtu?: number;
+}
+
+/** What the local firewall does with swarm traffic from a peer (or from anywhere), and the rule that decides. */
+export interface FactsFirewallVerdict {
+  protocol: 'tcp' | 'udp' | 'esp';
+  /** Absent for ESP. */
+  port?: number;
+  /** A peer address, or `any`. */
+  from: string;
+  verdict: 'accept' | 'drop' | 'reject' | 'unknown';
+  /** The rule text that decides (or the chain policy), as the firewall prints it. */
+  rule?: string;
+  /** Which firewall: `iptables-legacy`, `iptables-nft`, `nftables`, `ufw`, `firewalld`. */
+  source: string;
+}
+
+export interface FactsListener {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  address: string;
+  /** The owning process name, when known (`dockerd`). */
+  process?: string;
+}
+
+export interface FactsKernelModule {
+  name: string;
+  state: 'loaded' | 'builtin' | 'available' | 'missing' | 'unknown';
+}
+
+export interface FactsHost {
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  root: boolean;
+  capNetRaw: boolean;
+  /** `legacy`, `nf_tables`, or absent when no iptables. */
+  iptablesBackend?: string;
+  engine?: {
+    version: string;
+    /** `inactive`, `pending`, `active`, `error`, `locked`. */
+    swarmState: string;
+    role?: 'manager' | 'worker';
+    dataPathPort?: number;
+  };
+  interfaces: FactsInterface[];
+  routes: FactsRoute[];
+  firewall: FactsFirewallVerdict[];
+  listeners: FactsListener[];
+  modules: FactsKernelModule[];
+}
+
+/** One probe of a path to a peer. */
+export interface FactsPortCheck {
+  protocol: 'tcp' | 'udp' | 'esp' | 'icmp';
+  port?: number;
+  /**
+   * `open` (connected, or the responder echoed the nonce both ways), `closed` (refused, or ICMP port
+   * unreachable), `filtered` (no answer where one was due), `open-or-filtered` (UDP with no responder: silence
+   * proves nothing), `error` (the probe itself failed).
+   */
+  state: 'open' | 'closed' | 'filtered' | 'open-or-filtered' | 'error';
+  /** `connect`, `responder`, `icmp-unreachable`, `echo`. */
+  method: string;
+  detail?: string;
+}
+
+export interface FactsPeer {
+  address: string;
+  role: 'manager' | 'peer';
+  /** The interface the route to the peer uses, and its MTU. */
+  device?: string;
+  deviceMtu?: number;
+  checks: FactsPortCheck[];
+  /** The largest ICMP payload + headers (an IP packet size) that got an answer with DF set, and the largest tried. */
+  pathMtu?: number;
+  pathMtuProbedUpTo?: number;
+}
+
+/** In a preflight document, `nodes`, `networks`, `services` and `swarm` are the manager's, when its API was read. */
+export interface PreflightFacts extends FactsDocument {
+  kind: 'preflight';
+  host?: FactsHost;
+  peers: FactsPeer[];
+}

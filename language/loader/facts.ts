@@ -1,0 +1,370 @@
+import { LoadError } from './errors.js';
+import { defaultLimits, type LoadLimits } from './limits.js';
+import { parseJson } from './json.js';
+import { LineIndex } from './text.js';
+import { get, type PValue } from './yaml.js';
+import type {
+  Facts,
+  FirewallVerdict,
+  Host,
+  HostInterface,
+  HostRoute,
+  KernelModule,
+  Listener,
+  PeerPath,
+  PortCheck,
+  Network,
+  PortBinding,
+  ProbeOutcome,
+  Protocol,
+  Range,
+  Service,
+  ServiceMode,
+  ServiceNetwork,
+  Span,
+  SwarmInfo,
+  SwarmNode,
+  Subnet,
+  Constraint,
+} from '../model.js';
+
+import { FACTS_FORMAT } from '../facts-format.js';
+
+/**
+ * Facts documents (language/facts-format.ts): what probes saw (preflight) or what a manager's Engine API says
+ * (audit), as JSON, read back into the model with positions, so `swarmlint lint FACTS.json` re-evaluates a
+ * saved run offline and points at the object a finding is about.
+ */
+export { FACTS_FORMAT };
+
+/** Is this text a facts document (rather than a stack file)? A cheap look at the start of the text. */
+export function looksLikeFacts(text: string): boolean {
+  return /^\s*\{[\s\S]{0,200}"format"\s*:\s*"swarmlint-facts\//.test(text);
+}
+
+const s = (v: PValue | undefined, fallback = ''): string => (v?.kind === 'scalar' && v.value !== null ? String(v.value) : fallback);
+const n = (v: PValue | undefined): number | undefined => (v?.kind === 'scalar' && typeof v.value === 'number' ? v.value : undefined);
+const b = (v: PValue | undefined): boolean => v?.kind === 'scalar' && v.value === true;
+const list = (v: PValue | undefined): PValue[] => (v?.kind === 'seq' ? v.items : []);
+const strings = (v: PValue | undefined): string[] =>
+  list(v)
+    .map((x) => s(x))
+    .filter(Boolean);
+const record = (v: PValue | undefined): Record<string, string> =>
+  v?.kind === 'map' ? Object.fromEntries(v.pairs.map((p) => [String(p.key.value), s(p.value)])) : {};
+
+export function loadFacts(text: string, path: string, limits: LoadLimits = defaultLimits): Facts {
+  const root = parseJson(text, path, limits);
+  if (root.kind !== 'map') throw new LoadError('a facts document is a JSON object', path, 1, 1);
+  const format = s(get(root, 'format'));
+  if (format !== FACTS_FORMAT) {
+    throw new LoadError(`not a facts document this version reads (format "${format}", expected "${FACTS_FORMAT}")`, path, 1, 1);
+  }
+  const lines = new LineIndex(text);
+  const span = (r: Range): Span => ({ range: r, loc: lines.loc(r[0], r[1]) });
+  const kind = s(get(root, 'kind')) === 'preflight' ? 'preflight' : 'audit';
+
+  const swarmV = get(root, 'swarm');
+  const swarm: SwarmInfo | undefined =
+    swarmV?.kind === 'map'
+      ? {
+          type: 'SwarmInfo',
+          ...span(swarmV.range),
+          at: {},
+          ref: { kind: 'swarm', name: 'swarm' },
+          dataPathPort: n(get(swarmV, 'dataPathPort')) ?? 4789,
+          defaultAddrPools: strings(get(swarmV, 'defaultAddrPools')),
+          subnetSize: n(get(swarmV, 'subnetSize')) ?? 24,
+        }
+      : undefined;
+
+  const nodes: SwarmNode[] = list(get(root, 'nodes')).map((v) => {
+    const hostname = s(get(v, 'hostname'), s(get(v, 'id')));
+    const mtu = n(get(v, 'underlayMtu'));
+    return {
+      type: 'SwarmNode',
+      ...span(v.range),
+      at: {},
+      ref: { kind: 'node', name: hostname, id: s(get(v, 'id')) },
+      id: s(get(v, 'id')),
+      hostname,
+      role: s(get(v, 'role')) === 'manager' ? 'manager' : 'worker',
+      leader: b(get(v, 'leader')),
+      availability: s(get(v, 'availability'), 'active'),
+      state: s(get(v, 'state'), 'ready'),
+      os: s(get(v, 'os'), 'linux'),
+      arch: s(get(v, 'arch')),
+      engineVersion: s(get(v, 'engineVersion')),
+      address: s(get(v, 'address')),
+      tasks: n(get(v, 'tasks')) ?? 0,
+      ...(mtu !== undefined ? { underlayMtu: mtu } : {}),
+      labels: record(get(v, 'labels')),
+    };
+  });
+
+  const networks: Network[] = list(get(root, 'networks')).map((v) => {
+    const name = s(get(v, 'name'));
+    const mtu = n(get(v, 'mtu'));
+    const subnets: Subnet[] = list(get(v, 'subnets')).map((x) => ({ type: 'Subnet', ...span(x.range), at: {}, cidr: s(x) }));
+    const attachments = n(get(v, 'attachments'));
+    const vips = n(get(v, 'vips'));
+    return {
+      type: 'Network',
+      ...span(v.range),
+      at: {},
+      ref: { kind: 'network', name, id: s(get(v, 'id')) },
+      id: s(get(v, 'id')),
+      name,
+      driver: s(get(v, 'driver'), 'overlay'),
+      scope: s(get(v, 'scope'), 'swarm'),
+      external: false,
+      attachable: b(get(v, 'attachable')),
+      internal: b(get(v, 'internal')),
+      ingress: b(get(v, 'ingress')),
+      encrypted: b(get(v, 'encrypted')),
+      ...(mtu !== undefined ? { mtu } : {}),
+      subnets,
+      implicit: false,
+      ...(attachments !== undefined ? { attachments } : {}),
+      ...(vips !== undefined ? { vips } : {}),
+      nodes: strings(get(v, 'nodes')),
+    };
+  });
+
+  const services: Service[] = list(get(root, 'services')).map((v) => {
+    const name = s(get(v, 'name'));
+    const modeText = s(get(v, 'mode'), 'replicated');
+    const mode: ServiceMode =
+      (['replicated', 'global', 'replicated-job', 'global-job'] as const).find((m) => m === modeText) ?? 'replicated';
+    const ports: PortBinding[] = list(get(v, 'ports')).map((p) => {
+      const published = n(get(p, 'published'));
+      return {
+        type: 'PortBinding',
+        ...span(p.range),
+        at: {},
+        ref: { kind: 'port', name: `${String(published ?? '')}/${s(get(p, 'protocol'), 'tcp')}`, parent: name },
+        target: n(get(p, 'target')) ?? 0,
+        ...(published ? { published } : {}),
+        protocol: s(get(p, 'protocol'), 'tcp') as Protocol,
+        mode: s(get(p, 'mode')) === 'host' ? 'host' : 'ingress',
+        syntax: 'api',
+        specIndex: 0,
+        specCount: 1,
+      };
+    });
+    const nets: ServiceNetwork[] = list(get(v, 'networks')).map((x) => ({
+      type: 'ServiceNetwork',
+      ...span(x.range),
+      at: {},
+      name: s(x),
+      aliases: [],
+    }));
+    const constraints: Constraint[] = list(get(v, 'constraints')).map((x) => {
+      const expression = s(x);
+      const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(expression);
+      return {
+        type: 'Constraint',
+        ...span(x.range),
+        at: {},
+        expression,
+        key: m?.[1] ?? expression,
+        operator: (m?.[2] ?? '==') as '==' | '!=',
+        value: m?.[3] ?? '',
+      };
+    });
+    const max = n(get(v, 'maxReplicasPerNode'));
+    const tasksByNode = get(v, 'tasksByNode');
+    return {
+      type: 'Service',
+      ...span(v.range),
+      at: {},
+      ref: { kind: 'service', name, id: s(get(v, 'id')) },
+      name,
+      image: s(get(v, 'image')),
+      mode,
+      replicas: n(get(v, 'replicas')) ?? (mode === 'replicated' ? 1 : 0),
+      endpointMode: s(get(v, 'endpointMode')) === 'dnsrr' ? 'dnsrr' : 'vip',
+      ports,
+      networks: nets,
+      defaultNetwork: false,
+      constraints,
+      ...(max !== undefined ? { maxReplicasPerNode: max } : {}),
+      references: [],
+      keys: [],
+      ...(tasksByNode?.kind === 'map'
+        ? { tasksByNode: Object.fromEntries(tasksByNode.pairs.map((p) => [String(p.key.value), n(p.value) ?? 0])) }
+        : {}),
+    };
+  });
+
+  const outcomes: ProbeOutcome[] = list(get(root, 'outcomes')).map((v) => {
+    const status = s(get(v, 'status'));
+    const reason = s(get(v, 'reason'));
+    const subject = s(get(v, 'subject'));
+    return {
+      type: 'ProbeOutcome',
+      ...span(v.range),
+      at: {},
+      ref: { kind: 'probe', name: s(get(v, 'probe')) },
+      probe: s(get(v, 'probe')),
+      status: status === 'skipped' || status === 'error' ? status : 'ok',
+      ...(reason ? { reason } : {}),
+      ...(subject ? { subject } : {}),
+    };
+  });
+
+  const hostV = get(root, 'host');
+  const host = hostV?.kind === 'map' ? readHost(hostV, span) : undefined;
+  const peers = list(get(root, 'peers')).map((v) => readPeer(v, span));
+
+  return {
+    type: 'Facts',
+    ...span([0, text.length]),
+    at: {},
+    kind,
+    source: s(get(root, 'source')),
+    ...(swarm ? { swarm } : {}),
+    nodes,
+    networks,
+    services,
+    outcomes,
+    ...(host ? { host } : {}),
+    peers,
+    comments: [],
+  };
+}
+
+/** For ESLint users and the engine alike: a facts document's text to its model. */
+export function loadFactsText(text: string, path: string): Facts {
+  return loadFacts(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+}
+
+type SpanOf = (r: Range) => Span;
+const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, V>);
+const oneOf = <T extends string>(value: string, allowed: readonly T[], fallback: T): T => allowed.find((a) => a === value) ?? fallback;
+
+function readHost(v: PValue, span: SpanOf): Host {
+  const hostname = s(get(v, 'hostname'), 'this host');
+  const engineV = get(v, 'engine');
+  const ref = (kind: 'interface' | 'port' | 'host', name: string) => ({ kind, name, parent: hostname });
+  const interfaces: HostInterface[] = list(get(v, 'interfaces')).map((x) => ({
+    type: 'HostInterface',
+    ...span(x.range),
+    at: {},
+    ref: ref('interface', s(get(x, 'name'))),
+    name: s(get(x, 'name')),
+    mtu: n(get(x, 'mtu')) ?? 0,
+    up: b(get(x, 'up')),
+    addresses: strings(get(x, 'addresses')),
+    ...opt('driver', s(get(x, 'driver'))),
+    ...(get(x, 'txChecksumIpGeneric')?.kind === 'scalar' ? { txChecksumIpGeneric: b(get(x, 'txChecksumIpGeneric')) } : {}),
+  }));
+  const routes: HostRoute[] = list(get(v, 'routes')).map((x) => ({
+    type: 'HostRoute',
+    ...span(x.range),
+    at: {},
+    destination: s(get(x, 'destination')),
+    device: s(get(x, 'device')),
+    ...opt('gateway', s(get(x, 'gateway'))),
+    ...opt('mtu', n(get(x, 'mtu'))),
+  }));
+  const firewall: FirewallVerdict[] = list(get(v, 'firewall')).map((x) => {
+    const protocol = oneOf(s(get(x, 'protocol')), ['tcp', 'udp', 'esp'] as const, 'tcp');
+    const port = n(get(x, 'port'));
+    return {
+      type: 'FirewallVerdict',
+      ...span(x.range),
+      at: {},
+      ref: ref('port', port !== undefined ? `${String(port)}/${protocol}` : protocol),
+      protocol,
+      ...opt('port', port),
+      from: s(get(x, 'from'), 'any'),
+      verdict: oneOf(s(get(x, 'verdict')), ['accept', 'drop', 'reject', 'unknown'] as const, 'unknown'),
+      ...opt('rule', s(get(x, 'rule'))),
+      source: s(get(x, 'source')),
+    };
+  });
+  const listeners: Listener[] = list(get(v, 'listeners')).map((x) => ({
+    type: 'Listener',
+    ...span(x.range),
+    at: {},
+    ref: ref('port', `${String(n(get(x, 'port')) ?? 0)}/${s(get(x, 'protocol'), 'tcp')}`),
+    protocol: oneOf(s(get(x, 'protocol')), ['tcp', 'udp'] as const, 'tcp'),
+    port: n(get(x, 'port')) ?? 0,
+    address: s(get(x, 'address')),
+    ...opt('process', s(get(x, 'process'))),
+  }));
+  const modules: KernelModule[] = list(get(v, 'modules')).map((x) => ({
+    type: 'KernelModule',
+    ...span(x.range),
+    at: {},
+    name: s(get(x, 'name')),
+    state: oneOf(s(get(x, 'state')), ['loaded', 'builtin', 'available', 'missing', 'unknown'] as const, 'unknown'),
+  }));
+  const role = s(get(engineV, 'role'));
+  return {
+    type: 'Host',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'host', name: hostname },
+    hostname,
+    os: s(get(v, 'os'), 'linux').toLowerCase(),
+    kernel: s(get(v, 'kernel')),
+    arch: s(get(v, 'arch')),
+    root: b(get(v, 'root')),
+    capNetRaw: b(get(v, 'capNetRaw')),
+    ...opt('iptablesBackend', s(get(v, 'iptablesBackend'))),
+    ...(engineV?.kind === 'map'
+      ? {
+          engine: {
+            version: s(get(engineV, 'version')),
+            swarmState: s(get(engineV, 'swarmState'), 'inactive'),
+            ...(role === 'manager' || role === 'worker' ? { role } : {}),
+            ...opt('dataPathPort', n(get(engineV, 'dataPathPort'))),
+          },
+        }
+      : {}),
+    interfaces,
+    routes,
+    firewall,
+    listeners,
+    modules,
+  };
+}
+
+function readPeer(v: PValue, span: SpanOf): PeerPath {
+  const address = s(get(v, 'address'));
+  const checks: PortCheck[] = list(get(v, 'checks')).map((x) => {
+    const protocol = oneOf(s(get(x, 'protocol')), ['tcp', 'udp', 'esp', 'icmp'] as const, 'tcp');
+    const port = n(get(x, 'port'));
+    return {
+      type: 'PortCheck',
+      ...span(x.range),
+      at: {},
+      ref: {
+        kind: 'port',
+        name: port !== undefined ? `${address}:${String(port)}/${protocol}` : `${address} ${protocol}`,
+        parent: address,
+      },
+      protocol,
+      ...opt('port', port),
+      state: oneOf(s(get(x, 'state')), ['open', 'closed', 'filtered', 'open-or-filtered', 'error'] as const, 'error'),
+      method: s(get(x, 'method')),
+      ...opt('detail', s(get(x, 'detail'))),
+    };
+  });
+  return {
+    type: 'PeerPath',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'peer', name: address },
+    address,
+    role: s(get(v, 'role')) === 'manager' ? 'manager' : 'peer',
+    ...opt('device', s(get(v, 'device'))),
+    ...opt('deviceMtu', n(get(v, 'deviceMtu'))),
+    checks,
+    ...opt('pathMtu', n(get(v, 'pathMtu'))),
+    ...opt('pathMtuProbedUpTo', n(get(v, 'pathMtuProbedUpTo'))),
+  };
+}

@@ -1,0 +1,719 @@
+import { echoNearMiss } from '../quote.js';
+import { LoadError } from './errors.js';
+import { interpolateTree, type Environment } from './interpolate.js';
+import { defaultLimits, type LoadLimits } from './limits.js';
+import { parsePortSpec } from './ports.js';
+import { validateStack } from './schema.js';
+import { checkDepth, LineIndex } from './text.js';
+import { get, getPair, parseYaml, type PMap, type PValue } from './yaml.js';
+import type {
+  Comment,
+  Constraint,
+  LoadDiagnostic,
+  Network,
+  PortBinding,
+  Protocol,
+  Range,
+  Service,
+  ServiceMode,
+  ServiceNetwork,
+  ServiceReference,
+  Span,
+  Stack,
+  StackFileInfo,
+  Subnet,
+} from '../model.js';
+
+export interface StackSource {
+  path: string;
+  /** Decoded text without a byte-order mark (see decodeText). */
+  text: string;
+}
+
+export interface LoadStackOptions {
+  env?: Environment;
+  /** The stack name, for messages (`<stack>_default`). */
+  name?: string;
+  limits?: LoadLimits;
+}
+
+export interface LoadedStack {
+  /** The text ESLint lints: the files joined, each starting on a new line. */
+  text: string;
+  stack: Stack;
+}
+
+/** Keys docker/cli ignores with a warning in swarm mode (cli/compose/types UnsupportedProperties, DeprecatedProperties). */
+export const IGNORED_KEYS: Record<string, string> = {
+  build: 'images are not built by `docker stack deploy`; build and push them first',
+  cgroupns_mode: 'not supported for services',
+  cgroup_parent: 'not supported for services',
+  devices: 'not supported for services',
+  domainname: 'not supported for services',
+  external_links: 'not supported for services',
+  ipc: 'not supported for services',
+  links: 'links are ignored; services find each other by name on a shared network',
+  mac_address: 'not supported for services',
+  network_mode: 'services use the networks listed under `networks`',
+  pid: 'not supported for services',
+  privileged: 'not supported for services',
+  restart: 'use `deploy.restart_policy` (`restart` is only a fallback)',
+  security_opt: 'not supported for services',
+  shm_size: 'not supported for services',
+  userns_mode: 'not supported for services',
+  container_name: 'task containers are named by swarm (deprecated option)',
+  expose: 'services on a shared network reach each other on any port (deprecated option)',
+};
+
+/** Keys that make docker/cli refuse the whole file (ForbiddenProperties). */
+export const FORBIDDEN_KEYS: Record<string, string> = {
+  extends: '`extends` is not supported by `docker stack deploy`',
+  volume_driver: 'define a volume under top-level `volumes` with its driver instead',
+  volumes_from: 'share a volume through top-level `volumes` instead',
+  cpu_quota: 'set resource limits under `deploy.resources`',
+  cpu_shares: 'set resource limits under `deploy.resources`',
+  cpuset: 'set resource limits under `deploy.resources`',
+  mem_limit: 'set resource limits under `deploy.resources`',
+  memswap_limit: 'set resource limits under `deploy.resources`',
+};
+
+const SUPPORTED_VERSIONS = new Set(['', '3', ...Array.from({ length: 14 }, (_, i) => `3.${String(i)}`)]);
+
+// ------------------------------------------------------------------------------------------------------------
+// Normalised, per-file service and network records (positions kept), merged the way docker/cli merges.
+// ------------------------------------------------------------------------------------------------------------
+
+interface Val<T> {
+  value: T;
+  range: Range;
+}
+
+interface NPort {
+  range: Range;
+  syntax: 'short' | 'long';
+  target: number;
+  published: number;
+  protocol: Protocol;
+  mode: 'ingress' | 'host';
+  hostIp?: string;
+  /** The same short spec expanded to several records shares one range; `index` tells them apart. */
+  index: number;
+  count: number;
+}
+
+interface NService {
+  name: string;
+  range: Range;
+  keyRange: Range;
+  image?: Val<string>;
+  mode?: Val<string>;
+  replicas?: Val<number>;
+  endpointMode?: Val<string>;
+  constraints: Val<string>[];
+  maxReplicasPerNode?: Val<number>;
+  ports?: NPort[];
+  networks?: Map<string, { range: Range; aliases: string[] }>;
+  dependsOn: Val<string>[];
+  links: Val<string>[];
+  environment: Map<string, Val<string | null>>;
+  keys: Map<string, Range>;
+}
+
+interface NNetwork {
+  name: string;
+  range: Range;
+  keyRange: Range;
+  driver?: Val<string>;
+  external: boolean;
+  attachable: boolean;
+  internal: boolean;
+  encrypted?: Val<string>;
+  mtu?: Val<number>;
+  mtuRaw?: Val<string>;
+  subnets: Val<string>[];
+}
+
+interface FileConfig {
+  services: NService[];
+  networks: NNetwork[];
+  servicesRange?: Range;
+}
+
+function str(v: PValue | undefined): Val<string> | undefined {
+  if (v?.kind !== 'scalar' || v.value === null) return undefined;
+  return { value: String(v.value), range: v.range };
+}
+
+function num(v: PValue | undefined): Val<number> | undefined {
+  if (v?.kind !== 'scalar' || typeof v.value !== 'number' || !Number.isFinite(v.value)) return undefined;
+  return { value: v.value, range: v.range };
+}
+
+function bool(v: PValue | undefined): boolean {
+  return v?.kind === 'scalar' && v.value === true;
+}
+
+function strings(v: PValue | undefined): Val<string>[] {
+  if (v?.kind === 'seq')
+    return v.items.flatMap((item) =>
+      item.kind === 'scalar' && item.value !== null ? [{ value: String(item.value), range: item.range }] : [],
+    );
+  return [];
+}
+
+/** `environment` as a list (`K=V`, `K`) or a mapping. */
+function environment(v: PValue | undefined): Map<string, Val<string | null>> {
+  const out = new Map<string, Val<string | null>>();
+  if (v?.kind === 'map') {
+    for (const p of v.pairs)
+      out.set(String(p.key.value), {
+        value: p.value.kind === 'scalar' && p.value.value !== null ? String(p.value.value) : null,
+        range: p.value.kind === 'scalar' && p.value.value === null ? p.key.range : p.value.range,
+      });
+  } else if (v?.kind === 'seq') {
+    for (const item of v.items) {
+      if (item.kind !== 'scalar' || item.value === null) continue;
+      const s = String(item.value);
+      const eq = s.indexOf('=');
+      out.set(eq === -1 ? s : s.slice(0, eq), { value: eq === -1 ? null : s.slice(eq + 1), range: item.range });
+    }
+  }
+  return out;
+}
+
+function ports(v: PValue | undefined, diagnostics: LoadDiagnostic[], span: (r: Range) => Span, path: string): NPort[] | undefined {
+  if (v?.kind !== 'seq') return undefined;
+  const out: NPort[] = [];
+  v.items.forEach((item, i) => {
+    if (item.kind === 'scalar' && (typeof item.value === 'string' || typeof item.value === 'number')) {
+      const parsed = parsePortSpec(item.value);
+      if (!parsed.ok) {
+        diagnostics.push({
+          ...span(item.range),
+          rule: 'schema',
+          messageId: 'violation',
+          data: { path: `${path}[${String(i)}]`, problem: `is not a valid port: ${parsed.error}` },
+        });
+        return;
+      }
+      parsed.ports.forEach((p, index) => {
+        out.push({
+          range: item.range,
+          syntax: 'short',
+          target: p.target,
+          published: p.published,
+          protocol: p.protocol,
+          mode: 'ingress',
+          ...(p.hostIp ? { hostIp: p.hostIp } : {}),
+          index,
+          count: parsed.ports.length,
+        });
+      });
+    } else if (item.kind === 'map') {
+      const target = num(get(item, 'target'))?.value;
+      if (target === undefined) return;
+      const protocol = (str(get(item, 'protocol'))?.value.toLowerCase() ?? 'tcp') as Protocol;
+      const mode = str(get(item, 'mode'))?.value.toLowerCase() === 'host' ? 'host' : 'ingress';
+      out.push({
+        range: item.range,
+        syntax: 'long',
+        target,
+        published: num(get(item, 'published'))?.value ?? 0,
+        protocol,
+        mode,
+        index: 0,
+        count: 1,
+      });
+    }
+  });
+  return out;
+}
+
+function serviceNetworks(v: PValue | undefined): NService['networks'] {
+  if (v?.kind === 'seq') {
+    const out = new Map<string, { range: Range; aliases: string[] }>();
+    for (const item of v.items)
+      if (item.kind === 'scalar' && item.value !== null) out.set(String(item.value), { range: item.range, aliases: [] });
+    return out;
+  }
+  if (v?.kind === 'map') {
+    const out = new Map<string, { range: Range; aliases: string[] }>();
+    for (const p of v.pairs)
+      out.set(String(p.key.value), { range: p.key.range, aliases: strings(get(p.value, 'aliases')).map((a) => a.value) });
+    return out;
+  }
+  return undefined;
+}
+
+function normaliseService(name: string, keyRange: Range, v: PValue, diagnostics: LoadDiagnostic[], span: (r: Range) => Span): NService {
+  const deploy = get(v, 'deploy');
+  const placement = get(deploy, 'placement');
+  const keys = new Map<string, Range>();
+  if (v.kind === 'map') for (const p of v.pairs) keys.set(String(p.key.value), p.key.range);
+  const image = str(get(v, 'image'));
+  const mode = str(get(deploy, 'mode'));
+  const replicas = num(get(deploy, 'replicas'));
+  const endpointMode = str(get(deploy, 'endpoint_mode'));
+  const maxReplicasPerNode = num(get(placement, 'max_replicas_per_node'));
+  const portList = ports(get(v, 'ports'), diagnostics, span, `services.${name}.ports`);
+  const networks = serviceNetworks(get(v, 'networks'));
+  return {
+    name,
+    range: [keyRange[0], v.range[1]],
+    keyRange,
+    ...(image ? { image } : {}),
+    ...(mode ? { mode } : {}),
+    ...(replicas ? { replicas } : {}),
+    ...(endpointMode ? { endpointMode } : {}),
+    ...(maxReplicasPerNode ? { maxReplicasPerNode } : {}),
+    ...(portList ? { ports: portList } : {}),
+    ...(networks ? { networks } : {}),
+    constraints: strings(get(placement, 'constraints')),
+    dependsOn: dependsOn(get(v, 'depends_on')),
+    links: strings(get(v, 'links')),
+    environment: environment(get(v, 'environment')),
+    keys,
+  };
+}
+
+function dependsOn(v: PValue | undefined): Val<string>[] {
+  if (v?.kind === 'map') return v.pairs.map((p) => ({ value: String(p.key.value), range: p.key.range }));
+  return strings(v);
+}
+
+function normaliseNetwork(name: string, keyRange: Range, v: PValue): NNetwork {
+  const opts = get(v, 'driver_opts');
+  const encrypted = getPair(opts, 'encrypted');
+  const mtuPair = getPair(opts, 'com.docker.network.driver.mtu');
+  const mtuText = mtuPair?.value.kind === 'scalar' && mtuPair.value.value !== null ? String(mtuPair.value.value) : undefined;
+  const subnets: Val<string>[] = [];
+  const config = get(get(v, 'ipam'), 'config');
+  if (config?.kind === 'seq') {
+    for (const c of config.items) {
+      const s = str(get(c, 'subnet'));
+      if (s) subnets.push(s);
+    }
+  }
+  const external = get(v, 'external');
+  const driver = str(get(v, 'driver'));
+  return {
+    name,
+    range: [keyRange[0], v.range[1]],
+    keyRange,
+    ...(driver ? { driver } : {}),
+    external: bool(external) || external?.kind === 'map',
+    attachable: bool(get(v, 'attachable')),
+    internal: bool(get(v, 'internal')),
+    // libnetwork encrypts when the option is present at all, whatever its value.
+    ...(encrypted
+      ? { encrypted: { value: encrypted.value.kind === 'scalar' ? String(encrypted.value.value ?? '') : '', range: encrypted.key.range } }
+      : {}),
+    ...(mtuPair && mtuText !== undefined ? { mtuRaw: { value: mtuText, range: mtuPair.value.range } } : {}),
+    ...(mtuPair && mtuText !== undefined && /^\d+$/.test(mtuText.trim())
+      ? { mtu: { value: Number(mtuText), range: mtuPair.value.range } }
+      : {}),
+    subnets,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Merging, as docker/cli cli/compose/loader/merge.go
+// ------------------------------------------------------------------------------------------------------------
+
+function mergeService(base: NService, over: NService): NService {
+  const merged: NService = {
+    ...base,
+    constraints: [...base.constraints, ...over.constraints],
+    dependsOn: [...base.dependsOn, ...over.dependsOn],
+    links: [...base.links, ...over.links],
+    environment: new Map([...base.environment, ...over.environment]),
+    keys: new Map([...base.keys, ...over.keys]),
+  };
+  // Scalars: the override wins when it is not empty (mergo WithOverride); optional integers whenever set.
+  if (over.image?.value) merged.image = over.image;
+  if (over.mode?.value) merged.mode = over.mode;
+  if (over.endpointMode?.value) merged.endpointMode = over.endpointMode;
+  if (over.replicas) merged.replicas = over.replicas;
+  if (over.maxReplicasPerNode) merged.maxReplicasPerNode = over.maxReplicasPerNode;
+  // Ports: keyed by published port, the override's entry wins, sorted by published port.
+  if (over.ports) {
+    if (!base.ports) merged.ports = over.ports;
+    else {
+      const byPublished = new Map<number, NPort>();
+      for (const p of [...base.ports, ...over.ports]) byPublished.set(p.published, p);
+      merged.ports = [...byPublished.values()].sort((a, b) => a.published - b.published);
+    }
+  }
+  // Networks: a union by name; the override's aliases replace the base's.
+  if (over.networks) merged.networks = new Map([...(base.networks ?? []), ...over.networks]);
+  return merged;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// Loading
+// ------------------------------------------------------------------------------------------------------------
+
+/** Joins files into the text ESLint lints, each file starting on its own line. */
+export function joinFiles(files: readonly StackSource[]): { text: string; infos: StackFileInfo[] } {
+  let text = '';
+  const infos: StackFileInfo[] = [];
+  let line = 1;
+  for (const f of files) {
+    if (text.length > 0 && !/[\r\n]$/.test(text)) {
+      text += '\n';
+      line++;
+    }
+    infos.push({ path: f.path, offset: text.length, line, length: f.text.length });
+    text += f.text;
+    line += new LineIndex(f.text).starts.length - 1;
+  }
+  return { text, infos };
+}
+
+/**
+ * Loads a stack from one or more files, the way `docker stack deploy -c a.yml -c b.yml` reads them: each file
+ * parsed, checked for forbidden keys, interpolated and validated on its own, then merged. Throws LoadError when
+ * a file is not a YAML mapping at all; everything else becomes a diagnostic on the model.
+ */
+export function loadStack(files: readonly StackSource[], options: LoadStackOptions = {}): LoadedStack {
+  const limits = options.limits ?? defaultLimits;
+  const env = options.env ?? new Map<string, string>();
+  const { text, infos } = joinFiles(files);
+  const lines = new LineIndex(text);
+  const span = (range: Range): Span => ({ range, loc: lines.loc(range[0], range[1]) });
+  const diagnostics: LoadDiagnostic[] = [];
+  const diag = (range: Range, rule: LoadDiagnostic['rule'], messageId: string, data: Record<string, string>): void => {
+    diagnostics.push({ ...span(range), rule, messageId, data });
+  };
+  const comments: Comment[] = [];
+  const configs: FileConfig[] = [];
+  let version: string | undefined;
+
+  files.forEach((file, i) => {
+    const info = infos[i];
+    if (!info) return;
+    const parsed = parseYaml(file.text, file.path, info.offset, limits);
+    for (const c of parsed.comments) comments.push({ ...c, ...span(c.range) });
+    const root = parsed.root;
+    if (!root || (root.kind === 'scalar' && root.value === null)) {
+      throw new LoadError('the file is empty: a stack file is a mapping with `services`', file.path, 1, 1);
+    }
+    if (root.kind !== 'map') {
+      const pos = lines.position(root.range[0]);
+      throw new LoadError(
+        'the top level must be a mapping (with `services`, `networks`, …)',
+        file.path,
+        pos.line - info.line + 1,
+        pos.column + 1,
+      );
+    }
+    if (parsed.extraDocuments > 0) {
+      diag([info.offset, info.offset], 'schema', 'violation', {
+        path: '(file)',
+        problem: `holds ${String(parsed.extraDocuments + 1)} YAML documents; docker stack deploy reads only the first`,
+      });
+    }
+    for (const key of parsed.nonStringKeys) diag(key.range, 'schema', 'nonStringKey', { key: String(key.value) });
+    for (const { key, first } of parsed.duplicateKeys) {
+      diag(key.range, 'schema', 'duplicateKey', {
+        key: String(key.value),
+        line: String(lines.position(first.range[0]).line - info.line + 1),
+      });
+    }
+    checkVersion(root, i === 0, version, diag, (v) => (version = v));
+    const forbidden = checkForbidden(root, diag);
+    const { tree, problems } = interpolateTree(root, env);
+    for (const p of problems) {
+      const data: Record<string, string> = { path: p.path, variable: p.variable ?? '', detail: p.detail ?? '' };
+      diag(p.scalar.range, 'interpolation', p.kind, data);
+    }
+    for (const problem of validateStack(tree)) {
+      // docker/cli refuses forbidden keys before it validates, so they are reported once, as forbidden.
+      if (!forbidden.has(problem.range[0])) diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
+    }
+    configs.push(normaliseFile(tree as PMap, diagnostics, span));
+  });
+
+  // Merge in order.
+  const services = new Map<string, NService>();
+  const networks = new Map<string, NNetwork>();
+  for (const cfg of configs) {
+    for (const s of cfg.services) {
+      const prev = services.get(s.name);
+      services.set(s.name, prev ? mergeService(prev, s) : s);
+    }
+    for (const n of cfg.networks) networks.set(n.name, n);
+  }
+  const stackName = options.name ?? 'stack';
+  const stack = buildModel(stackName, text, infos, [...services.values()], [...networks.values()], configs[0]?.servicesRange, span, diag);
+  stack.diagnostics = diagnostics;
+  stack.comments = comments;
+  if (version !== undefined) stack.version = version;
+  return { text, stack };
+}
+
+function checkVersion(
+  root: PMap,
+  first: boolean,
+  seen: string | undefined,
+  diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
+  set: (v: string) => void,
+): void {
+  const pair = getPair(root, 'version');
+  const raw = pair?.value.kind === 'scalar' ? String(pair.value.value ?? '') : undefined;
+  const normalised = raw === undefined || raw === '' || raw === '3' ? '3.13' : raw;
+  if (pair && raw !== undefined && !SUPPORTED_VERSIONS.has(raw)) {
+    diag(pair.value.range, 'schema', 'violation', {
+      path: 'version',
+      problem: `"${raw}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses the latest 3.x)`,
+    });
+  }
+  if (first) set(normalised);
+  else if (seen !== undefined && seen !== normalised) {
+    diag(pair?.value.range ?? root.range, 'schema', 'violation', {
+      path: 'version',
+      problem: `is ${normalised} here but ${seen} in the first file; docker stack deploy refuses files of different versions`,
+    });
+  }
+}
+
+/** Reports forbidden and ignored service keys; returns the start offsets of the forbidden ones. */
+function checkForbidden(
+  root: PMap,
+  diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
+): Set<number> {
+  const found = new Set<number>();
+  const services = get(root, 'services');
+  if (services?.kind !== 'map') return found;
+  for (const s of services.pairs) {
+    if (s.value.kind !== 'map') continue;
+    for (const p of s.value.pairs) {
+      const key = String(p.key.value);
+      const why = FORBIDDEN_KEYS[key];
+      if (why) {
+        found.add(p.key.range[0]);
+        diag(p.key.range, 'schema', 'forbidden', { path: `services.${String(s.key.value)}.${key}`, key, why });
+      }
+      const ignored = IGNORED_KEYS[key];
+      if (ignored) diag(p.key.range, 'swarm-ignored-key', 'ignored', { service: String(s.key.value), key, why: ignored });
+    }
+  }
+  return found;
+}
+
+function normaliseFile(root: PMap, diagnostics: LoadDiagnostic[], span: (r: Range) => Span): FileConfig {
+  const out: FileConfig = { services: [], networks: [] };
+  const servicesPair = getPair(root, 'services');
+  if (servicesPair) out.servicesRange = servicesPair.key.range;
+  if (servicesPair?.value.kind === 'map') {
+    for (const p of servicesPair.value.pairs) {
+      if (p.value.kind === 'map' || (p.value.kind === 'scalar' && p.value.value === null)) {
+        out.services.push(normaliseService(String(p.key.value), p.key.range, p.value, diagnostics, span));
+      }
+    }
+  }
+  const networks = get(root, 'networks');
+  if (networks?.kind === 'map') {
+    for (const p of networks.pairs) out.networks.push(normaliseNetwork(String(p.key.value), p.key.range, p.value));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------------------
+// The model
+// ------------------------------------------------------------------------------------------------------------
+
+const MODES = new Set(['replicated', 'global', 'replicated-job', 'global-job']);
+const URL_HOSTS = /[a-z][a-z0-9+.-]*:\/\/(?:[^@/\s]*@)?([^/\s?#]+)/gi;
+const HOST_VARIABLE = /(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|ENDPOINT|BROKERS?|NODES?)$/i;
+
+/** Hostnames in an environment value that name a service of the stack (a URL's host, or a bare `host[:port]`). */
+function referencedHosts(variable: string, value: string): string[] {
+  const hosts: string[] = [];
+  for (const m of value.matchAll(URL_HOSTS)) {
+    for (const hostPort of (m[1] ?? '').split(',')) hosts.push(hostPort.replace(/:\d+$/, ''));
+  }
+  if (hosts.length === 0 && HOST_VARIABLE.test(variable)) {
+    for (const hostPort of value.split(',')) hosts.push(hostPort.trim().replace(/:\d+$/, ''));
+  }
+  return hosts.map((h) => h.replace(/^tasks\./, '')).filter((h) => /^[A-Za-z0-9._-]+$/.test(h));
+}
+
+function buildModel(
+  name: string,
+  text: string,
+  files: StackFileInfo[],
+  services: NService[],
+  networks: NNetwork[],
+  servicesRange: Range | undefined,
+  span: (r: Range) => Span,
+  diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
+): Stack {
+  const serviceNames = new Set(services.map((s) => s.name));
+  const declared = new Set(networks.map((n) => n.name));
+  const usesDefault = services.some((s) => !s.networks || s.networks.size === 0);
+  const modelNetworks: Network[] = networks.map((n) => {
+    const at: Network['at'] = { name: span(n.keyRange) };
+    if (n.driver) at.driver = span(n.driver.range);
+    if (n.encrypted) at.encrypted = span(n.encrypted.range);
+    if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
+    return {
+      type: 'Network',
+      ...span(n.range),
+      at,
+      ref: { kind: 'network', name: n.name },
+      name: n.name,
+      driver: n.external ? (n.driver?.value ?? '') : (n.driver?.value ?? 'overlay'),
+      external: n.external,
+      attachable: n.attachable,
+      internal: n.internal,
+      ingress: false,
+      encrypted: n.encrypted !== undefined,
+      ...(n.mtu ? { mtu: n.mtu.value } : {}),
+      subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
+      implicit: false,
+    };
+  });
+  if (usesDefault && !declared.has('default')) {
+    const range: Range = servicesRange ?? [0, 0];
+    modelNetworks.push({
+      type: 'Network',
+      ...span(range),
+      at: {},
+      ref: { kind: 'network', name: `${name}_default` },
+      name: 'default',
+      driver: 'overlay',
+      external: false,
+      attachable: false,
+      internal: false,
+      ingress: false,
+      encrypted: false,
+      subnets: [],
+      implicit: true,
+    });
+  }
+
+  const modelServices: Service[] = services.map((s) => {
+    const at: Service['at'] = { name: span(s.keyRange) };
+    const modeText = s.mode?.value ?? 'replicated';
+    if (s.mode) {
+      at.mode = span(s.mode.range);
+      if (!MODES.has(modeText))
+        diag(s.mode.range, 'schema', 'deploy', {
+          service: s.name,
+          problem: `\`deploy.mode\` ${echoNearMiss(modeText, [...MODES], 'here')} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
+        });
+    }
+    const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
+    if (s.replicas) {
+      at.replicas = span(s.replicas.range);
+      if (mode === 'global' || mode === 'global-job')
+        diag(s.replicas.range, 'schema', 'deploy', {
+          service: s.name,
+          problem: '`replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it',
+        });
+    }
+    const endpointText = s.endpointMode?.value.toLowerCase() ?? 'vip';
+    if (s.endpointMode) {
+      at.endpointMode = span(s.endpointMode.range);
+      if (endpointText !== 'vip' && endpointText !== 'dnsrr')
+        diag(s.endpointMode.range, 'schema', 'deploy', {
+          service: s.name,
+          problem: `\`endpoint_mode\` ${echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here')} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
+        });
+    }
+    if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
+    if (s.image) at.image = span(s.image.range);
+    else
+      diag(s.keyRange, 'schema', 'deploy', {
+        service: s.name,
+        problem: 'has no `image`; docker stack deploy fails with "no image specified" (it never builds images)',
+      });
+
+    const serviceNetworks: ServiceNetwork[] = [];
+    for (const [netName, n] of s.networks ?? []) {
+      serviceNetworks.push({ type: 'ServiceNetwork', ...span(n.range), at: {}, name: netName, aliases: n.aliases });
+      if (!declared.has(netName) && netName !== 'default') {
+        diag(n.range, 'schema', 'deploy', {
+          service: s.name,
+          problem: `uses network \`${netName}\`, which is not declared under top-level \`networks\`; docker stack deploy fails with "undefined network"`,
+        });
+      }
+    }
+    const references: ServiceReference[] = [];
+    for (const d of s.dependsOn)
+      references.push({ type: 'ServiceReference', ...span(d.range), at: {}, via: 'depends_on', target: d.value });
+    for (const l of s.links)
+      references.push({ type: 'ServiceReference', ...span(l.range), at: {}, via: 'links', target: l.value.split(':')[0] ?? l.value });
+    for (const [variable, v] of s.environment) {
+      if (v.value === null) continue;
+      for (const host of new Set(referencedHosts(variable, v.value))) {
+        if (serviceNames.has(host) && host !== s.name)
+          references.push({ type: 'ServiceReference', ...span(v.range), at: {}, via: 'environment', target: host, variable });
+      }
+    }
+    const constraints: Constraint[] = s.constraints.map((c) => {
+      const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(c.value);
+      return {
+        type: 'Constraint',
+        ...span(c.range),
+        at: {},
+        expression: c.value,
+        key: m?.[1] ?? c.value,
+        operator: (m?.[2] ?? '==') as '==' | '!=',
+        value: m?.[3] ?? '',
+      };
+    });
+    const portBindings: PortBinding[] = (s.ports ?? []).map((p) => ({
+      type: 'PortBinding',
+      ...span(p.range),
+      at: {},
+      target: p.target,
+      ...(p.published ? { published: p.published } : {}),
+      protocol: p.protocol,
+      mode: p.mode,
+      syntax: p.syntax,
+      ...(p.hostIp ? { hostIp: p.hostIp } : {}),
+      specIndex: p.index,
+      specCount: p.count,
+    }));
+    return {
+      type: 'Service',
+      ...span(s.range),
+      at,
+      ref: { kind: 'service', name: s.name },
+      name: s.name,
+      ...(s.image ? { image: s.image.value } : {}),
+      mode,
+      replicas: mode === 'replicated' || mode === 'replicated-job' ? (s.replicas?.value ?? 1) : 0,
+      endpointMode: endpointText === 'dnsrr' ? 'dnsrr' : 'vip',
+      ports: portBindings,
+      networks: serviceNetworks,
+      defaultNetwork: !s.networks || s.networks.size === 0,
+      constraints,
+      ...(s.maxReplicasPerNode ? { maxReplicasPerNode: s.maxReplicasPerNode.value } : {}),
+      references,
+      keys: [...s.keys.keys()],
+    };
+  });
+
+  return {
+    type: 'Stack',
+    ...span([0, text.length]),
+    at: {},
+    ref: { kind: 'stack', name },
+    name,
+    files,
+    services: modelServices,
+    networks: modelNetworks,
+    diagnostics: [],
+    comments: [],
+  };
+}
+
+/** For ESLint users: one file's text to a model (no merge, environment from the process). */
+export function loadStackText(text: string, path: string): Stack {
+  checkDepth(text, path, defaultLimits.maxDepth);
+  const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  return loadStack([{ path, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text }], { env }).stack;
+}

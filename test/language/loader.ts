@@ -1,0 +1,274 @@
+import t, { type Test } from 'tap';
+import { LoadError } from '../../language/loader/errors.js';
+import { defaultLimits } from '../../language/loader/limits.js';
+import { joinFiles, loadStack, loadStackText } from '../../language/loader/stack.js';
+import { checkDepth, decodeText, LineIndex } from '../../language/loader/text.js';
+import { atPointer, parseYaml, toJS, type PValue } from '../../language/loader/yaml.js';
+import type { Stack } from '../../language/model.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const load = (...texts: string[]): Stack => loadStack(texts.map((text, i) => ({ path: `f${String(i)}.yml`, text }))).stack;
+const js = (text: string): unknown => {
+  const root = parseYaml(text, 'x.yml', 0, defaultLimits).root;
+  return root ? toJS(root) : undefined;
+};
+const throwsAt = (t: Test, fn: () => unknown, message: RegExp, line: number, column?: number): void => {
+  try {
+    fn();
+    t.fail('expected a LoadError');
+  } catch (error) {
+    t.type(error, LoadError);
+    const e = error as LoadError;
+    t.match(e.message, message);
+    t.equal(e.line, line, 'line');
+    if (column !== undefined) t.equal(e.column, column, 'column');
+  }
+};
+
+t.test('YAML 1.1 as docker/cli (yaml.v2) reads it', (t) => {
+  t.same(js('a: yes\nb: off\nc: n\nd: "yes"\n'), { a: true, b: false, c: false, d: 'yes' }, 'booleans');
+  t.same(js('a: 0755\nb: 0x1F\nc: 1_000\n'), { a: 493, b: 31, c: 1000 }, 'octal, hex, underscores');
+  t.same(js('a: 80:80\nb: 1:30\nc: 2001-12-14\n'), { a: '80:80', b: '1:30', c: '2001-12-14' }, 'no sexagesimal numbers, no timestamps');
+  t.end();
+});
+
+t.test('anchors, aliases and merge keys keep where values were written', (t) => {
+  const text = 'x-defaults: &d\n  deploy:\n    replicas: 3\n  image: base\nservices:\n  a:\n    <<: *d\n    image: mine\n  b: *d\n';
+  t.same(js(text), {
+    'x-defaults': { deploy: { replicas: 3 }, image: 'base' },
+    services: { a: { image: 'mine', deploy: { replicas: 3 } }, b: { deploy: { replicas: 3 }, image: 'base' } },
+  });
+  const stack = load(text);
+  const a = stack.services.find((s) => s.name === 'a');
+  t.equal(a?.image, 'mine', 'explicit keys win over merged ones');
+  t.equal(a?.replicas, 3);
+  t.equal(a?.at.replicas?.loc.start.line, 3, 'a merged value points at the anchor it came from');
+  t.same(
+    js('a: &x {p: 1}\nb: &y {p: 2, q: 2}\nc:\n  <<: [*x, *y]\n'),
+    { a: { p: 1 }, b: { p: 2, q: 2 }, c: { p: 1, q: 2 } },
+    'earlier merge sources win',
+  );
+  t.end();
+});
+
+t.test('limits: aliases, depth, size, bytes', (t) => {
+  const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 1; i < 9; i++)
+    bomb.push(
+      `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+        .fill(`*${String.fromCharCode(96 + i)}`)
+        .join(',')}]`,
+    );
+  throwsAt(t, () => load(bomb.join('\n')), /aliases expand to more than 100000 nodes/, 5);
+  throwsAt(
+    t,
+    () => decodeText(enc(`a: ${'['.repeat(200)}${']'.repeat(200)}\n`), 'deep.yml', defaultLimits),
+    /nesting deeper than 100 levels/,
+    1,
+    103,
+  );
+  throwsAt(t, () => decodeText(enc(`${'- '.repeat(150)}x\n`), 'deep.yml', defaultLimits), /nesting deeper/, 1);
+  const blockDeep = Array.from({ length: 120 }, (_, i) => `${' '.repeat(i)}k${String(i)}:`).join('\n');
+  throwsAt(t, () => decodeText(enc(blockDeep), 'deep.yml', defaultLimits), /nesting deeper/, 101);
+  t.doesNotThrow(() => {
+    checkDepth('a: "[[[[[[" # [[[[\nb: \'{{{{\'\n', 'ok.yml', 3);
+  }, 'brackets in quotes and comments do not count');
+  throwsAt(t, () => decodeText(new Uint8Array(5 * 1024 * 1024), 'big.yml', defaultLimits), /over the 4.0 MiB limit/, 1, 1);
+  throwsAt(t, () => decodeText(enc('a: 1\nb: \u0000\n'), 'bin.yml', defaultLimits), /binary data/, 2, 4);
+  throwsAt(t, () => decodeText(Uint8Array.from([...enc('a: 1\nb: '), 0xc3, 0x28, 10]), 'bad.yml', defaultLimits), /invalid UTF-8/, 2, 4);
+  throwsAt(t, () => decodeText(Uint8Array.from([...enc('a: '), 0xed, 0xa0, 0x80]), 'surrogate.yml', defaultLimits), /invalid UTF-8/, 1, 4);
+  const bom = decodeText(Uint8Array.from([0xef, 0xbb, 0xbf, ...enc('a: 1\r\n')]), 'bom.yml', defaultLimits);
+  t.same(bom, { text: 'a: 1\r\n', bom: true }, 'a BOM is removed and remembered');
+  t.end();
+});
+
+t.test('documents that are not stack files', (t) => {
+  throwsAt(t, () => load(''), /empty/, 1);
+  throwsAt(t, () => load('# only a comment\n'), /empty/, 1);
+  throwsAt(t, () => load('- a\n- b\n'), /top level must be a mapping/, 1, 1);
+  const dup = load('services:\n  a:\n    image: first\n  a:\n    image: second\n');
+  t.equal(dup.services[0]?.image, 'second', 'a duplicated key: the later value wins, as in yaml.v2');
+  t.same(
+    dup.diagnostics.map((d) => [d.messageId, d.data.key, d.loc.start.line]),
+    [['duplicateKey', 'a', 4]],
+  );
+  throwsAt(t, () => load('services: [\n'), /must be sufficiently indented/, 2);
+  throwsAt(t, () => load('a: *nowhere\n'), /./, 1);
+  throwsAt(t, () => load('? [a, b]\n: c\n'), /mapping key must be a plain value/, 1);
+  throwsAt(t, () => load('a:\n  <<: 5\n'), /merge key needs a mapping/, 2);
+  const multi = load('services:\n  a:\n    image: x\n---\nb: 1\n');
+  t.match(multi.diagnostics[0]?.data.problem ?? '', /holds 2 YAML documents/);
+  t.end();
+});
+
+t.test('comments become ESLint Line comments, quoted # is not a comment', (t) => {
+  const text = 'a: "x # not" # one\nb: |  # two\n  # content, not a comment\nc: 1\n# three\n';
+  const stack = load(`services:\n  s:\n    image: x\n${text}`);
+  t.same(
+    stack.comments.map((c) => c.value),
+    [' one', ' two', ' three'],
+  );
+  t.equal(stack.comments[0]?.loc.start.line, 4);
+  t.end();
+});
+
+t.test('several files merge as docker stack deploy -c a -c b does', (t) => {
+  const a =
+    'version: "3.8"\nservices:\n  web:\n    image: nginx\n    ports: ["8080:80", "9090:90"]\n    environment: [A=1, B=2]\n    networks: [front]\n    deploy:\n      placement:\n        constraints: [node.role == worker]\nnetworks:\n  front:\n    driver: overlay\n';
+  const b =
+    'version: "3.8"\nservices:\n  web:\n    image: nginx:2\n    ports: ["8080:81"]\n    environment:\n      B: 3\n    networks:\n      back:\n        aliases: [w]\n    deploy:\n      replicas: 0\n      placement:\n        constraints: [node.labels.zone == a]\n  db:\n    image: postgres\n    networks: [back]\nnetworks:\n  front:\n    external: true\n  back: {}\n';
+  const stack = load(a, b);
+  const web = stack.services.find((s) => s.name === 'web');
+  t.equal(web?.image, 'nginx:2', 'a scalar from the later file wins');
+  t.equal(web?.replicas, 0, 'replicas from the later file win even when 0');
+  t.same(
+    web?.ports.map((p) => `${String(p.published)}:${String(p.target)}`),
+    ['8080:81', '9090:90'],
+    'ports keyed by published port, the later file wins, sorted',
+  );
+  t.same(
+    web?.networks.map((n) => n.name),
+    ['front', 'back'],
+    'networks are a union',
+  );
+  t.same(
+    web?.constraints.map((c) => c.expression),
+    ['node.role == worker', 'node.labels.zone == a'],
+    'constraints are appended',
+  );
+  t.same(
+    stack.networks.map((n) => [n.name, n.external]),
+    [
+      ['front', true],
+      ['back', false],
+    ],
+    'a top-level network of the later file replaces the whole entry',
+  );
+  const files = joinFiles([
+    { path: 'f0.yml', text: a },
+    { path: 'f1.yml', text: b },
+  ]).infos;
+  t.equal(files[1]?.line, a.split('\n').length, 'the second file starts on its own line');
+  const override = web?.ports.find((p) => p.published === 8080);
+  t.equal((override?.loc.start.line ?? 0) - (files[1]?.line ?? 0) + 1, 5, 'a value from the second file points into it');
+  t.same(stack.diagnostics, [], 'same versions, nothing to report');
+  t.match(load(a, 'services:\n  x:\n    image: y\n').diagnostics[0]?.data.problem ?? '', /is 3.13 here but 3.8 in the first file/);
+  t.end();
+});
+
+t.test('interpolation happens per file before validation', (t) => {
+  const stack = loadStack(
+    [{ path: 'a.yml', text: 'services:\n  web:\n    image: "nginx:${TAG}"\n    deploy:\n      replicas: ${N:-2}\n' }],
+    { env: new Map([['TAG', '1.27']]) },
+  ).stack;
+  t.equal(stack.services[0]?.image, 'nginx:1.27');
+  t.equal(stack.services[0]?.replicas, 2, 'cast to a number where the schema needs one');
+  t.same(stack.diagnostics, []);
+  const unset = loadStack([{ path: 'a.yml', text: 'services:\n  web:\n    image: "nginx:${TAG}"\n' }]).stack;
+  t.same(
+    unset.diagnostics.map((d) => [d.rule, d.messageId, d.data.variable]),
+    [['interpolation', 'unset', 'TAG']],
+  );
+  t.end();
+});
+
+t.test('the model: defaults, modes, ports, references', (t) => {
+  const stack = load(
+    'services:\n  web:\n    image: w\n    ports:\n      - "127.0.0.1:8000-8001:80-81/udp"\n      - target: 443\n        published: 443\n        mode: host\n    environment:\n      DB_URL: "postgres://u:secret@db:5432/x"\n      CACHE_HOST: cache:6379\n      OTHER: http://example.com\n    depends_on: [db]\n    links: ["cache:c"]\n  db:\n    image: d\n    deploy:\n      mode: global\n      endpoint_mode: dnsrr\n  cache:\n    image: c\n    networks: [back]\nnetworks:\n  back: {}\n',
+  );
+  const [web, db, cache] = stack.services;
+  t.same(
+    web?.ports.map((p) => [p.published, p.target, p.protocol, p.mode, p.syntax, p.hostIp, p.specIndex, p.specCount]),
+    [
+      [8000, 80, 'udp', 'ingress', 'short', '127.0.0.1', 0, 2],
+      [8001, 81, 'udp', 'ingress', 'short', '127.0.0.1', 1, 2],
+      [443, 443, 'tcp', 'host', 'long', undefined, 0, 1],
+    ],
+  );
+  t.same(
+    web?.references.map((r) => [r.via, r.target, r.variable]),
+    [
+      ['depends_on', 'db', undefined],
+      ['links', 'cache', undefined],
+      ['environment', 'db', 'DB_URL'],
+      ['environment', 'cache', 'CACHE_HOST'],
+    ],
+    'references by name, never keeping a value',
+  );
+  t.equal(web?.defaultNetwork, true);
+  t.same([db?.mode, db?.replicas, db?.endpointMode], ['global', 0, 'dnsrr']);
+  t.equal(cache?.defaultNetwork, false);
+  t.same(
+    stack.networks.map((n) => [n.name, n.implicit, n.driver]),
+    [
+      ['back', false, 'overlay'],
+      ['default', true, 'overlay'],
+    ],
+    'services without networks are on the implicit default overlay',
+  );
+  t.end();
+});
+
+t.test('networks: driver options, subnets, external', (t) => {
+  const stack = load(
+    'services:\n  a:\n    image: x\n    networks: [enc, ext]\nnetworks:\n  enc:\n    driver_opts:\n      encrypted: "false"\n      com.docker.network.driver.mtu: "1400"\n    attachable: true\n    ipam:\n      config:\n        - subnet: " 10.1.0.0/24 "\n  ext:\n    external: true\n',
+  );
+  const [enc, ext] = stack.networks;
+  t.same(
+    [enc?.encrypted, enc?.mtu, enc?.attachable, enc?.subnets.map((s) => s.cidr)],
+    [true, 1400, true, ['10.1.0.0/24']],
+    'encryption is on when the option is present at all',
+  );
+  t.same([ext?.external, ext?.driver], [true, ''], 'the driver of an external network is unknown');
+  t.end();
+});
+
+t.test('plugin entry: loadStackText checks depth and strips a BOM', (t) => {
+  t.equal(loadStackText('\uFEFFservices:\n  a:\n    image: x\n', 'a.yml').services[0]?.name, 'a');
+  t.throws(() => loadStackText(`a: ${'['.repeat(300)}`, 'a.yml'), LoadError);
+  t.end();
+});
+
+t.test('positions: LineIndex and JSON pointers', (t) => {
+  const lines = new LineIndex('a\r\nb\rc\nd');
+  t.same(
+    [lines.position(0), lines.position(3), lines.position(5), lines.position(7)],
+    [
+      { line: 1, column: 0 },
+      { line: 2, column: 0 },
+      { line: 3, column: 0 },
+      { line: 4, column: 0 },
+    ],
+  );
+  const root = parseYaml('a:\n  b: [1, {c: 2}]\n', 'x.yml', 0, defaultLimits).root as PValue;
+  t.same(toJS(atPointer(root, '/a/b/1/c').node), 2);
+  t.same(toJS(atPointer(root, '/a/missing').node), { b: [1, { c: 2 }] }, 'the deepest node that exists');
+  t.equal(atPointer(root, '/a/b/9').node.kind, 'seq');
+  t.equal(atPointer(root, '/a/b/0/x').node.kind, 'scalar');
+  t.end();
+});
+
+t.test('a load error prints as file:line:column: message', (t) => {
+  t.equal(String(new LoadError('bad thing', 'stack.yml', 3, 7)), 'stack.yml:3:7: bad thing');
+  t.end();
+});
+
+t.test('a merge set whose first file has no final line break: the next file still starts on its own line', (t) => {
+  const a = 'services:\n  web:\n    image: nginx:1.27';
+  const b = 'services:\n  web:\n    ports:\n      - "8080:80"\n';
+  const { text, infos } = joinFiles([
+    { path: 'a.yml', text: a },
+    { path: 'b.yml', text: b },
+  ]);
+  t.same(
+    infos.map((f) => [f.path, f.line, f.offset]),
+    [
+      ['a.yml', 1, 0],
+      ['b.yml', 4, a.length + 1],
+    ],
+  );
+  t.equal(text.split('\n')[3], 'services:', 'line 4 of the joined text is the first line of b.yml');
+  const port = load(a, b).services[0]?.ports[0];
+  t.equal((port?.loc.start.line ?? 0) - 4 + 1, 4, 'the port points at line 4 of b.yml, where it is');
+  t.end();
+});
