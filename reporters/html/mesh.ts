@@ -28,7 +28,19 @@ export interface MeshNode {
   availability?: string;
   state?: string;
   ran?: boolean;
-  task?: { state?: string; error?: string; message?: string } | null;
+  /** Why no task ran there, when known beforehand (drained, down, outside the constraint). */
+  reason?: string;
+  /** Its tasks by kind (`plain`, `encrypted`, `host`). */
+  tasks?: Record<string, { state?: string; error?: string; message?: string } | undefined>;
+}
+
+/** Why a node has no result: the known reason, else its tasks' states and errors. */
+function whyNotRun(n: MeshNode): string {
+  if (n.reason) return n.reason;
+  const states = Object.entries(n.tasks ?? {})
+    .filter((e): e is [string, { state?: string; error?: string }] => e[1] !== undefined)
+    .map(([kind, task]) => `${kind}: ${task.state ?? '?'}${task.error ? ` (${task.error})` : ''}`);
+  return states.length > 0 ? states.join('; ') : 'no task ran';
 }
 
 export interface Mesh {
@@ -163,10 +175,7 @@ export function meshHtml(unsorted: Mesh): string {
             return `<td class="cell ${c.kind}${fault}" data-from="${esc(from.id)}" data-to="${esc(to.id)}" title="${esc(c.title)}">${esc(c.text)}</td>`;
           })
           .join('');
-        const ran =
-          from.ran === false
-            ? ` <span class="note">(no task: ${esc(from.task?.state ?? 'not run')}${from.task?.error ? `, ${esc(from.task.error)}` : ''})</span>`
-            : '';
+        const ran = from.ran === false ? ` <span class="note">(${esc(whyNotRun(from))})</span>` : '';
         return `<tr class="${faulty.has(from.id) ? 'fault' : ''}" data-node="${esc(from.id)}"><th scope="row" title="${esc(from.id)}">${esc(name(from))}${ran}</th>${cells}</tr>`;
       })
       .join('');
@@ -186,7 +195,7 @@ export function meshHtml(unsorted: Mesh): string {
   }
   if (notRun.length > 0) {
     parts.push(
-      `<p>Nodes whose task never ran: ${notRun.map((n) => `<strong>${esc(name(n))}</strong> (${esc(n.task?.state ?? 'not run')}${n.task?.error ? `: ${esc(n.task.error)}` : ''})`).join(', ')}.</p>`,
+      `<p>Nodes whose task never ran: ${notRun.map((n) => `<strong>${esc(name(n))}</strong> (${esc(whyNotRun(n))})`).join(', ')}.</p>`,
     );
   }
   const failedControl = (mesh.control ?? []).filter((c) => c.verdict !== 'ok' && c.verdict !== 'untested');

@@ -104,7 +104,12 @@ function meshWithBadNode(nodes: { id: string; hostname: string; address: string 
     }
   }
   return {
-    nodes: nodes.map((n) => ({ ...n, role: 'worker', ran: true, task: { state: 'complete' } })),
+    nodes: nodes.map((n) => ({
+      ...n,
+      role: 'worker',
+      ran: true,
+      tasks: { plain: { state: 'complete' }, encrypted: { state: 'complete' } },
+    })),
     pairs,
     networks: [
       { key: 'plain', name: 'swl-deep-plain', encrypted: false, mtu: 1450 },
@@ -146,7 +151,7 @@ t.test(
   'three pages in a real browser',
   { skip: chromium ? false : 'no chromium on PATH (Debian: apt-get install chromium)' },
   async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'swl-html-'));
+    const dir = mkdtempSync(join(tmpdir(), 'swl-html-'));
     t.teardown(() => {
       rmSync(dir, { recursive: true, force: true });
     });
