@@ -38,7 +38,7 @@ t.test('usage errors exit 2 before anything is probed', async (t) => {
     [['--manager', '10.0.0.1', '--timeout', 'soon'], /--timeout takes a number of seconds/],
     [['--manager', '10.0.0.1', '--deadline', '0'], /--deadline takes a number of seconds/],
     [['--manager', '10.0.0.1', '--data-path-port', '0'], /--data-path-port: 0 is not a port/],
-    [['--manager', '10.0.0.1', '--format', 'xml'], /unknown format "xml" \(one of: stylish, json, sarif\)/],
+    [['--manager', '10.0.0.1', '--format', 'xml'], /unknown format "xml" \(one of: stylish, json, sarif, html\)/],
     [['--manager', '10.0.0.1', '--failure-threshold', 'fatal'], /--failure-threshold fatal: one of error/],
     [['--manager', '10.0.0.1', '--config', 'nope.json'], /nope\.json/],
     [['--peer', 'swarmlint-no-such-host.invalid', '--manager', '10.0.0.1'], /--peer swarmlint-no-such-host\.invalid: cannot resolve it/],
