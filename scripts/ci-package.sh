@@ -90,6 +90,28 @@ install() { # <label> [npm install options]
 install default
 install omit-optional --omit=optional
 
+# The plugin in a project's own ESLint, for each major the peer range allows: no ERESOLVE, no second ESLint, and
+# the recommended config reports on the example.
+eslint_plugin() { # <major>
+  local project="$scratch/eslint-$1"
+  mkdir -p "$project"
+  printf '{ "name": "scratch-eslint-%s", "version": "1.0.0", "private": true, "type": "module" }\n' "$1" >"$project/package.json"
+  printf "import swarmlint from 'swarmlint';\nexport default [{ files: ['**/*.yml'], ...swarmlint.configs.recommended }];\n" >"$project/eslint.config.js"
+  cp "$repo/examples/docker-stack.yml" "$project/"
+  if ! (cd "$project" && PATH=$nocc npm install --no-audit --no-fund -D "$tarball" "eslint@$1" >"$project/install.log" 2>&1); then
+    cat "$project/install.log" >&2
+    fail "eslint $1: npm install failed"
+  fi
+  [ ! -e "$project/node_modules/swarmlint/node_modules/eslint" ] || fail "eslint $1: a second ESLint under swarmlint"
+  local out version
+  version=$(cd "$project" && npx --no-install eslint --version)
+  out=$(cd "$project" && PATH=$nocc npx --no-install eslint docker-stack.yml 2>&1) || fail "eslint $version: $out"
+  grep -q 'swarmlint/encrypted-overlay-prerequisites' <<<"$out" || fail "eslint $version: no swarmlint finding: $out"
+  echo "eslint $version: the plugin reports on the example"
+}
+eslint_plugin 9
+eslint_plugin 10
+
 echo "== preflight without net-ping"
 reason=$(cd "$scratch/omit-optional" &&
   node --input-type=module -e "const m = await import('./node_modules/swarmlint/dist/probes/adapters/ping.js'); const r = m.icmpAvailable(); console.log(r.ok ? 'available' : r.reason);")
