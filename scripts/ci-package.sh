@@ -13,8 +13,8 @@ repo=$PWD
 
 # The budget: packages installed (swarmlint and every dependency, each folder of node_modules with a package.json)
 # and MB of node_modules.
-MAX_PACKAGES=${MAX_PACKAGES:-25}
-MAX_MB=${MAX_MB:-15}
+MAX_PACKAGES=${MAX_PACKAGES:-18}
+MAX_MB=${MAX_MB:-14}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/swarmlint-package.XXXXXX")
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$scratch"' EXIT; else echo "scratch: $scratch"; fi

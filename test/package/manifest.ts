@@ -66,7 +66,7 @@ t.test('entry points and bin: built from sources that exist', (t) => {
 
 t.test('dependencies: nothing to compile, no ESLint, no TypeScript, no dockerode', (t) => {
   const deps = Object.keys(pkg.dependencies);
-  for (const heavy of ['eslint', '@typescript-eslint/utils', 'typescript', 'dockerode', 'net-ping', 'esbuild'])
+  for (const heavy of ['eslint', '@eslint/plugin-kit', '@typescript-eslint/utils', 'typescript', 'dockerode', 'net-ping', 'esbuild'])
     t.notOk(deps.includes(heavy), `${heavy} is not a dependency`);
   t.same(pkg.optionalDependencies, { 'net-ping': pkg.optionalDependencies?.['net-ping'] }, 'net-ping (node-gyp) is optional');
   for (const peer of ['eslint', '@typescript-eslint/utils']) {
@@ -84,9 +84,11 @@ t.test('dependencies: nothing to compile, no ESLint, no TypeScript, no dockerode
     .split('\n')
     .filter((f) => f && !/^(test|bench|lab|scripts)\//.test(f));
   const importers = sources.filter((f) =>
-    /^(?:import|export) (?!type )[^;]*from '(eslint|@typescript-eslint\/utils)(\/[^']*)?';/m.test(readFileSync(join(root, f), 'utf8')),
+    /^(?:import|export) (?!type )[^;]*from '(eslint|@eslint\/plugin-kit|@typescript-eslint\/utils)(\/[^']*)?';/m.test(
+      readFileSync(join(root, f), 'utf8'),
+    ),
   );
-  t.same(importers.sort(), ['engine/rule-tester.ts', 'engine/vendored.ts'], 'runtime imports of ESLint');
+  t.same(importers.sort(), ['engine/rule-tester.ts', 'engine/vendored.ts'], 'runtime imports of ESLint and plugin-kit');
   t.end();
 });
 
