@@ -6,12 +6,13 @@ import {
   contains,
   DEFAULT_ADDRESS_POOLS,
   defaultIngressSubnet,
-  describeProblem,
   overlaps,
   parseCidr,
   parseLenient,
   poolSubnetsBefore,
+  bitsOf,
   type Cidr,
+  type CidrProblem,
 } from './utils/cidr.js';
 import { managerAnswered } from './utils/facts.js';
 import { clusterOf } from '../language/settings.js';
@@ -124,7 +125,16 @@ export default createRule({
     ],
     defaultOptions: [{ avoid: [], hostBridges: DEFAULT_BRIDGES, addressPools: true, poolHeadroom: 256 }] as [Options],
     messages: {
-      malformed: 'Subnet `{{subnet}}` of network `{{network}}` {{problem}}.',
+      notCidr:
+        'Subnet `{{subnet}}` of network `{{network}}` is not in CIDR notation (ADDRESS/PREFIX-LENGTH); Docker refuses the network as an invalid subnet, so the stack does not deploy.',
+      badAddress:
+        'Subnet `{{subnet}}` of network `{{network}}` `{{address}}` is not an IPv4 or IPv6 address; Docker refuses the network as an invalid subnet, so the stack does not deploy.',
+      badPrefixLength:
+        'Subnet `{{subnet}}` of network `{{network}}` `{{length}}` is not a prefix length; Docker refuses the network as an invalid subnet, so the stack does not deploy.',
+      prefixTooLong:
+        'Subnet `{{subnet}}` of network `{{network}}` has prefix length /{{prefix}}, but IPv{{family}} allows 0 to {{bits}}; Docker refuses the network as an invalid subnet, so the stack does not deploy.',
+      hostBits:
+        'Subnet `{{subnet}}` of network `{{network}}` has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be {{masked}}"), older engines silently use {{masked}}.',
       overlapsStackSubnet:
         'Subnet {{subnet}} of network `{{network}}` overlaps {{other}} of network `{{otherNetwork}}`, declared earlier in this stack: Docker refuses the later one ("Pool overlaps with other one on this address space"), so `docker stack deploy` fails.',
       overlapsIngress:
@@ -220,6 +230,32 @@ export default createRule({
         return cidr ? [{ ...n, cidr }] : [];
       });
 
+    const reportMalformed = (network: Network, subnet: Subnet, problem: CidrProblem): void => {
+      const base = { subnet: subnet.cidr, network: network.name };
+      switch (problem.kind) {
+        case 'notation':
+          report(context, subnet, 'notCidr', base);
+          break;
+        case 'address':
+          report(context, subnet, 'badAddress', { ...base, address: problem.address });
+          break;
+        case 'prefixLength':
+          report(context, subnet, 'badPrefixLength', { ...base, length: problem.length });
+          break;
+        case 'prefix':
+          report(context, subnet, 'prefixTooLong', {
+            ...base,
+            prefix: problem.prefix,
+            family: problem.family,
+            bits: bitsOf(problem.family),
+          });
+          break;
+        case 'hostBits':
+          report(context, subnet, 'hostBits', { ...base, masked: problem.masked.text });
+          break;
+      }
+    };
+
     const checkStack = (stack: Stack): void => {
       const reserved = reservedForStack();
       const pools = poolsOf(cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS);
@@ -229,7 +265,7 @@ export default createRule({
         for (const subnet of network.subnets) {
           const parsed = parseCidr(subnet.cidr);
           if (!parsed.ok) {
-            report(context, subnet, 'malformed', { subnet: subnet.cidr, network: network.name, problem: describeProblem(parsed.problem) });
+            reportMalformed(network, subnet, parsed.problem);
             continue;
           }
           const cidr = parsed.cidr;

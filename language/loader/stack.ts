@@ -599,45 +599,31 @@ function buildModel(
     if (s.mode) {
       at.mode = span(s.mode.range);
       if (!MODES.has(modeText))
-        diag(s.mode.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `\`deploy.mode\` ${echoNearMiss(modeText, [...MODES], 'here')} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
-        });
+        diag(s.mode.range, 'schema', 'unknownMode', { service: s.name, mode: echoNearMiss(modeText, [...MODES], 'here') });
     }
     const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
     if (s.replicas) {
       at.replicas = span(s.replicas.range);
-      if (mode === 'global' || mode === 'global-job')
-        diag(s.replicas.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: '`replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it',
-        });
+      if (mode === 'global' || mode === 'global-job') diag(s.replicas.range, 'schema', 'replicasNotReplicated', { service: s.name });
     }
     const endpointText = s.endpointMode?.value.toLowerCase() ?? 'vip';
     if (s.endpointMode) {
       at.endpointMode = span(s.endpointMode.range);
       if (endpointText !== 'vip' && endpointText !== 'dnsrr')
-        diag(s.endpointMode.range, 'schema', 'deploy', {
+        diag(s.endpointMode.range, 'schema', 'unknownEndpointMode', {
           service: s.name,
-          problem: `\`endpoint_mode\` ${echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here')} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
+          endpointMode: echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here'),
         });
     }
     if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
     if (s.image) at.image = span(s.image.range);
-    else
-      diag(s.keyRange, 'schema', 'deploy', {
-        service: s.name,
-        problem: 'has no `image`; docker stack deploy fails with "no image specified" (it never builds images)',
-      });
+    else diag(s.keyRange, 'schema', 'noImage', { service: s.name });
 
     const serviceNetworks: ServiceNetwork[] = [];
     for (const [netName, n] of s.networks ?? []) {
       serviceNetworks.push({ type: 'ServiceNetwork', ...span(n.range), at: {}, name: netName, aliases: n.aliases });
       if (!declared.has(netName) && netName !== 'default') {
-        diag(n.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `uses network \`${netName}\`, which is not declared under top-level \`networks\`; docker stack deploy fails with "undefined network"`,
-        });
+        diag(n.range, 'schema', 'undeclaredNetwork', { service: s.name, network: netName });
       }
     }
     const references: ServiceReference[] = [];
