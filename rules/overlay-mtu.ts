@@ -1,6 +1,6 @@
 import { echoNumber } from '../language/quote.js';
 import type { Facts, Network, Span, Stack } from '../language/model.js';
-import { createRule, report, textOf, visit } from './utils/create-rule.js';
+import { createRule, report, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
 import { linkTo } from './utils/host.js';
 import { containerMtu, DEFAULT_MTU, MAX_MTU, MIN_MTU, packetSize } from './utils/mtu.js';
@@ -115,7 +115,7 @@ export default createRule({
         if (network.external || network.driver !== 'overlay') continue;
         const at = network.at.mtu ?? networkSpan(network, root);
         if (network.mtu === undefined && network.at.mtu) {
-          const value = textOf(context, network.at.mtu).replace(/^(['"])(.*)\1$/s, '$2');
+          const value = network.driverOpts?.mtu ?? '';
           report(context, at, /^\s*-\d+\s*$/.test(value) ? 'negative' : 'notWholeNumber', {
             network: network.name,
             value: echoNumber(value),

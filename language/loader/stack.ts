@@ -128,6 +128,8 @@ interface NNetwork {
   attachable: boolean;
   internal: boolean;
   encrypted?: Val<string>;
+  /** The value of `encrypted`, when it is a scalar. */
+  encryptedValue?: Val<string>;
   mtu?: Val<number>;
   mtuRaw?: Val<string>;
   subnets: Val<string>[];
@@ -307,6 +309,9 @@ function normaliseNetwork(name: string, keyRange: Range, v: PValue): NNetwork {
     // libnetwork encrypts when the option is present at all, whatever its value.
     ...(encrypted
       ? { encrypted: { value: encrypted.value.kind === 'scalar' ? String(encrypted.value.value ?? '') : '', range: encrypted.key.range } }
+      : {}),
+    ...(encrypted?.value.kind === 'scalar'
+      ? { encryptedValue: { value: String(encrypted.value.value ?? ''), range: encrypted.value.range } }
       : {}),
     ...(mtuPair && mtuText !== undefined ? { mtuRaw: { value: mtuText, range: mtuPair.value.range } } : {}),
     ...(mtuPair && mtuText !== undefined && /^\d+$/.test(mtuText.trim())
@@ -552,11 +557,20 @@ function buildModel(
   const serviceNames = new Set(services.map((s) => s.name));
   const declared = new Set(networks.map((n) => n.name));
   const usesDefault = services.some((s) => !s.networks || s.networks.size === 0);
+  /** A value as read, unless it came from a variable (its text holds `$`). */
+  const plain = (v: Val<string> | undefined): string | undefined =>
+    v && !text.slice(v.range[0], v.range[1]).includes('$') ? v.value : undefined;
   const modelNetworks: Network[] = networks.map((n) => {
     const at: Network['at'] = { name: span(n.keyRange) };
     if (n.driver) at.driver = span(n.driver.range);
     if (n.encrypted) at.encrypted = span(n.encrypted.range);
     if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
+    const encryptedOption = plain(n.encryptedValue);
+    const mtuOption = plain(n.mtuRaw);
+    const driverOpts = {
+      ...(encryptedOption !== undefined ? { encrypted: encryptedOption } : {}),
+      ...(mtuOption !== undefined ? { mtu: mtuOption } : {}),
+    };
     return {
       type: 'Network',
       ...span(n.range),
@@ -570,6 +584,7 @@ function buildModel(
       ingress: false,
       encrypted: n.encrypted !== undefined,
       ...(n.mtu ? { mtu: n.mtu.value } : {}),
+      ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
       subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
       implicit: false,
     };
