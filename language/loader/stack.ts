@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { echoNearMiss } from '../quote.js';
+import { dockerLoadProblems } from './docker-checks.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
@@ -37,6 +39,8 @@ export interface LoadStackOptions {
   limits?: LoadLimits;
   /** docker/cli's YAML library: yaml.v3 from docker 28 (the default), yaml.v2 before (see dialectOf). */
   dialect?: YamlDialect;
+  /** docker's working directory (env files are read from it): by default the first file's folder. */
+  workingDir?: string;
 }
 
 export interface LoadedStack {
@@ -344,8 +348,15 @@ function mergeService(base: NService, over: NService): NService {
       merged.ports = [...byPublished.values()].sort((a, b) => a.published - b.published);
     }
   }
-  // Networks: a union by name; the override's aliases replace the base's.
-  if (over.networks) merged.networks = new Map([...(base.networks ?? []), ...over.networks]);
+  // Networks: a union by name; the override's aliases replace the base's when it has some.
+  // mergo WithOverride: an entry without aliases (list syntax, null) keeps the base's aliases.
+  if (over.networks) {
+    merged.networks = new Map(base.networks ?? []);
+    for (const [name, n] of over.networks) {
+      const before = merged.networks.get(name);
+      merged.networks.set(name, n.aliases.length === 0 && before ? { ...n, aliases: before.aliases } : n);
+    }
+  }
   return merged;
 }
 
@@ -379,6 +390,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   const limits = options.limits ?? defaultLimits;
   const env = options.env ?? new Map<string, string>();
   const dialect = options.dialect ?? 'v3';
+  const workingDir = options.workingDir ?? (files[0] ? dirname(resolve(files[0].path)) : undefined);
   const { text, infos } = joinFiles(files);
   const lines = new LineIndex(text);
   const span = (range: Range): Span => ({ range, loc: lines.loc(range[0], range[1]) });
@@ -431,6 +443,9 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       // docker/cli refuses forbidden keys before it validates, so they are reported once, as forbidden.
       if (!forbidden.has(problem.range[0])) diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     }
+    if (tree.kind === 'map')
+      for (const problem of dockerLoadProblems(tree, { workingDir, env }))
+        diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
   });
 

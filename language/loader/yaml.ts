@@ -30,6 +30,10 @@ export interface PScalar {
   range: Range;
   /** True when the scalar was quoted in the source (so `"80"` stays text). */
   quoted: boolean;
+  /** A number written as a float (`3.0`, `1e3`): docker cannot decode it where it wants an integer. */
+  float?: true;
+  /** yaml.v3 (docker ≥ 28) reads this plain scalar as a timestamp: docker cannot decode it into a text field. */
+  timestamp?: true;
 }
 
 export interface PPair {
@@ -105,6 +109,7 @@ const RESOLVE_V2: Record<string, string | number | boolean | null> = {
   ...Object.fromEntries(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((k) => [k, true])),
   ...Object.fromEntries(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, false])),
 };
+const TAGGED = new Set(['str', 'int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`));
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -119,6 +124,11 @@ function goParseInt(s: string): number | undefined {
   const v = m[1] === '-' ? -magnitude : magnitude;
   if (v < INT64_MIN || v > UINT64_MAX || (m[1] === '-' && v > INT64_MAX)) return undefined;
   return Number(v);
+}
+
+/** yaml.v3's parseTimestamp: four digits and a dash, then one of its layouts. */
+export function isGoTimestamp(text: string): boolean {
+  return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/.test(text);
 }
 
 /** How yaml.v2 / yaml.v3 (resolve.go) read a plain, untagged scalar. */
@@ -295,13 +305,37 @@ class Converter {
     let value: PScalar['value'];
     if (node.type === Scalar.PLAIN && node.tag === undefined && typeof node.source === 'string')
       value = resolvePlain(node.source, this.dialect);
+    else if (node.tag !== undefined && typeof node.source === 'string' && TAGGED.has(node.tag)) value = this.#tagged(node, node.source);
     else if (v instanceof Uint8Array) value = new TextDecoder('utf-8').decode(v);
     else if (v === null || typeof v === 'string' || typeof v === 'boolean') value = v;
     else if (typeof v === 'number') value = v;
     else if (typeof v === 'bigint') value = Number(v);
     else value = node.source ?? '';
     const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-    return { kind: 'scalar', value, range: this.#range(node), quoted };
+    const out: PScalar = { kind: 'scalar', value, range: this.#range(node), quoted };
+    const source = typeof node.source === 'string' ? node.source : '';
+    if (typeof value === 'number' && (node.tag?.endsWith(':float') || goParseInt(source.replace(/_/g, '')) === undefined)) out.float = true;
+    if (this.dialect === 'v3' && node.type === Scalar.PLAIN && node.tag === undefined && isGoTimestamp(source)) out.timestamp = true;
+    return out;
+  }
+
+  /** yaml.v2/v3 resolve(tag, text): an explicit !!int, !!float, !!bool or !!null must resolve to that type. */
+  #tagged(node: Scalar, text: string): PScalar['value'] {
+    const tag = node.tag ?? '';
+    if (tag.endsWith(':str')) return text;
+    const value = resolvePlain(text, this.dialect);
+    const ok = tag.endsWith(':int')
+      ? typeof value === 'number' && Number.isInteger(value)
+      : tag.endsWith(':float')
+        ? typeof value === 'number'
+        : tag.endsWith(':bool')
+          ? typeof value === 'boolean'
+          : value === null;
+    if (!ok) {
+      const got = value === null ? 'null' : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'int' : 'str';
+      throw this.#error(`cannot decode !!${got} \`${text}\` as a !!${tag.split(':').at(-1) ?? ''}`, node.range?.[0] ?? 0);
+    }
+    return value;
   }
 
   readonly nonStringKeys: PScalar[] = [];

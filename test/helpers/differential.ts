@@ -8,7 +8,9 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYamlText } from 'yaml';
 import { LoadError } from '../../language/loader/errors.js';
+import { defaultLimits } from '../../language/loader/limits.js';
 import { loadStack } from '../../language/loader/stack.js';
+import { decodeText } from '../../language/loader/text.js';
 import type { Stack } from '../../language/model.js';
 
 export interface Case {
@@ -633,7 +635,8 @@ export function projectStack(stack: Stack): Projection {
   const services: Record<string, unknown> = {};
   for (const s of stack.services) {
     services[s.name] = {
-      image: s.image ?? null,
+      // docker prints no `image` when it is empty
+      image: s.image || null,
       mode: s.mode,
       replicas: s.replicas,
       endpointMode: s.endpointMode,
@@ -729,10 +732,11 @@ export function refusal(stack: Stack): string | undefined {
 export function runSwarmlint(c: Case, dir: string): Outcome {
   const paths = writeCase(c, dir);
   try {
-    const files = c.files.map((f, i) => {
-      const text = readFileSync(paths[i] ?? '', 'latin1');
-      return { path: paths[i] ?? f.name, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
-    });
+    // As the CLI reads files: bytes checked and decoded (UTF-8, no binary), a byte-order mark removed.
+    const files = c.files.map((f, i) => ({
+      path: paths[i] ?? f.name,
+      text: decodeText(readFileSync(paths[i] ?? ''), f.name, defaultLimits).text,
+    }));
     const { stack } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})) });
     const why = refusal(stack);
     return why ? { ok: false, why } : { ok: true, model: projectStack(stack) };
