@@ -41,9 +41,9 @@ export default createRule({
       violation: '`{{path}}` {{problem}}.',
       forbidden: '`{{path}}`: docker stack deploy refuses files with `{{key}}` ({{why}}).',
       duplicateKey:
-        'Key `{{key}}` is set twice in this mapping: docker stack deploy keeps this later value and silently drops the earlier one.',
+        'Key `{{key}}` is set twice in this mapping (first on line {{line}}): docker stack deploy 28 and later refuse the file ("mapping key already defined"); older versions silently kept the later value.',
       nonStringKey:
-        'Key `{{key}}` is not text in YAML 1.1, which docker stack deploy reads (`y`, `n`, `yes`, `no`, `on`, `off` are booleans, digits are numbers): it fails with "non-string key". Quote it: `"{{key}}"`.',
+        'Key `{{key}}` is not text as docker stack deploy reads YAML (digits are numbers, `null` and `~` are null; before docker 28 also `y`, `n`, `yes`, `no`, `on`, `off` are booleans): it fails with "non-string key". Quote it: `"{{key}}"`.',
     },
   },
   create(context) {

@@ -1,11 +1,13 @@
+import { dirname, resolve } from 'node:path';
 import { echoNearMiss } from '../quote.js';
+import { dockerLoadProblems } from './docker-checks.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
-import { validateStack } from './schema.js';
+import { DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS, validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
-import { get, getPair, parseYaml, type PMap, type PValue } from './yaml.js';
+import { get, getPair, parseYaml, type PMap, type PValue, type YamlDialect } from './yaml.js';
 import type {
   Comment,
   Constraint,
@@ -35,6 +37,10 @@ export interface LoadStackOptions {
   /** The stack name, for messages (`<stack>_default`). */
   name?: string;
   limits?: LoadLimits;
+  /** docker/cli's YAML library: yaml.v3 from docker 28 (the default), yaml.v2 before (see dialectOf). */
+  dialect?: YamlDialect;
+  /** docker's working directory (env files are read from it): by default the first file's folder. */
+  workingDir?: string;
 }
 
 export interface LoadedStack {
@@ -76,8 +82,6 @@ export const FORBIDDEN_KEYS: Record<string, string> = {
   mem_limit: 'set resource limits under `deploy.resources`',
   memswap_limit: 'set resource limits under `deploy.resources`',
 };
-
-const SUPPORTED_VERSIONS = new Set(['', '3', ...Array.from({ length: 14 }, (_, i) => `3.${String(i)}`)]);
 
 // ------------------------------------------------------------------------------------------------------------
 // Normalised, per-file service and network records (positions kept), merged the way docker/cli merges.
@@ -349,8 +353,15 @@ function mergeService(base: NService, over: NService): NService {
       merged.ports = [...byPublished.values()].sort((a, b) => a.published - b.published);
     }
   }
-  // Networks: a union by name; the override's aliases replace the base's.
-  if (over.networks) merged.networks = new Map([...(base.networks ?? []), ...over.networks]);
+  // Networks: a union by name; the override's aliases replace the base's when it has some.
+  // mergo WithOverride: an entry without aliases (list syntax, null) keeps the base's aliases.
+  if (over.networks) {
+    merged.networks = new Map(base.networks ?? []);
+    for (const [name, n] of over.networks) {
+      const before = merged.networks.get(name);
+      merged.networks.set(name, n.aliases.length === 0 && before ? { ...n, aliases: before.aliases } : n);
+    }
+  }
   return merged;
 }
 
@@ -383,6 +394,8 @@ export function joinFiles(files: readonly StackSource[]): { text: string; infos:
 export function loadStack(files: readonly StackSource[], options: LoadStackOptions = {}): LoadedStack {
   const limits = options.limits ?? defaultLimits;
   const env = options.env ?? new Map<string, string>();
+  const dialect = options.dialect ?? 'v3';
+  const workingDir = options.workingDir ?? (files[0] ? dirname(resolve(files[0].path)) : undefined);
   const { text, infos } = joinFiles(files);
   const lines = new LineIndex(text);
   const span = (range: Range): Span => ({ range, loc: lines.loc(range[0], range[1]) });
@@ -397,7 +410,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   files.forEach((file, i) => {
     const info = infos[i];
     if (!info) return;
-    const parsed = parseYaml(file.text, file.path, info.offset, limits);
+    const parsed = parseYaml(file.text, file.path, info.offset, limits, dialect);
     for (const c of parsed.comments) comments.push({ ...c, ...span(c.range) });
     const root = parsed.root;
     if (!root || (root.kind === 'scalar' && root.value === null)) {
@@ -413,29 +426,31 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       );
     }
     if (parsed.extraDocuments > 0) {
-      diag([info.offset, info.offset], 'schema', 'violation', {
-        path: '(file)',
-        problem: `holds ${String(parsed.extraDocuments + 1)} YAML documents; docker stack deploy reads only the first`,
-      });
+      // docker/cli reads the first document and never parses the rest: not an error, but nothing after it counts.
+      diag([info.offset, info.offset], 'swarm-ignored-key', 'document', { documents: String(parsed.extraDocuments + 1) });
     }
     for (const key of parsed.nonStringKeys) diag(key.range, 'schema', 'nonStringKey', { key: String(key.value) });
     for (const { key, first } of parsed.duplicateKeys) {
-      diag(key.range, 'schema', 'duplicateKey', {
+      // yaml.v3 (docker ≥ 28) refuses the file; yaml.v2 (docker < 28) silently keeps the later value.
+      diag(key.range, dialect === 'v3' ? 'schema' : 'swarm-ignored-key', dialect === 'v3' ? 'duplicateKey' : 'duplicateKeyKept', {
         key: String(key.value),
         line: String(lines.position(first.range[0]).line - info.line + 1),
       });
     }
-    checkVersion(root, i === 0, version, diag, (v) => (version = v));
+    const versionOk = checkVersion(root, i === 0, version, diag, (v) => (version = v));
     const forbidden = checkForbidden(root, diag);
     const { tree, problems } = interpolateTree(root, env);
     for (const p of problems) {
       const data: Record<string, string> = { path: p.path, variable: p.variable ?? '', detail: p.detail ?? '' };
       diag(p.scalar.range, 'interpolation', p.kind, data);
     }
-    for (const problem of validateStack(tree)) {
+    for (const problem of versionOk ? validateStack(tree, schemaVersionOf(root)) : []) {
       // docker/cli refuses forbidden keys before it validates, so they are reported once, as forbidden.
       if (!forbidden.has(problem.range[0])) diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     }
+    if (tree.kind === 'map')
+      for (const problem of dockerLoadProblems(tree, { workingDir, env }))
+        diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
   });
 
@@ -457,29 +472,44 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   return { text, stack };
 }
 
+/**
+ * The schema version of one file as docker/cli's schema.Version reads it: the raw `version` value (before
+ * interpolation) printed with Go's `%v` (so `3.10` unquoted is "3.1", null is "<nil>"), "" and "3" meaning 3.13.
+ */
+export function schemaVersionOf(root: PMap): string {
+  const v = get(root, 'version');
+  if (v === undefined) return DEFAULT_SCHEMA_VERSION;
+  let text: string;
+  if (v.kind === 'scalar') text = v.value === null ? '<nil>' : String(v.value);
+  else text = v.kind === 'seq' ? '[…]' : 'map[…]';
+  return text === '' || text === '3' ? DEFAULT_SCHEMA_VERSION : text;
+}
+
 function checkVersion(
   root: PMap,
   first: boolean,
   seen: string | undefined,
   diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
   set: (v: string) => void,
-): void {
+): boolean {
   const pair = getPair(root, 'version');
-  const raw = pair?.value.kind === 'scalar' ? String(pair.value.value ?? '') : undefined;
-  const normalised = raw === undefined || raw === '' || raw === '3' ? '3.13' : raw;
-  if (pair && raw !== undefined && !SUPPORTED_VERSIONS.has(raw)) {
-    diag(pair.value.range, 'schema', 'violation', {
-      path: 'version',
-      problem: `"${raw}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses the latest 3.x)`,
-    });
-  }
-  if (first) set(normalised);
-  else if (seen !== undefined && seen !== normalised) {
+  const version = schemaVersionOf(root);
+  if (first) set(version);
+  else if (seen !== undefined && seen !== version) {
     diag(pair?.value.range ?? root.range, 'schema', 'violation', {
       path: 'version',
-      problem: `is ${normalised} here but ${seen} in the first file; docker stack deploy refuses files of different versions`,
+      problem: `is ${version} here but ${seen} in the first file; docker stack deploy refuses files of different versions ("version mismatched")`,
     });
+    return false;
   }
+  if (!SCHEMA_VERSIONS.includes(version)) {
+    diag(pair?.value.range ?? root.range, 'schema', 'violation', {
+      path: 'version',
+      problem: `"${version}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses 3.13): "unsupported Compose file version"`,
+    });
+    return false;
+  }
+  return true;
 }
 
 /** Reports forbidden and ignored service keys; returns the start offsets of the forbidden ones. */
