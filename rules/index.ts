@@ -15,8 +15,10 @@ import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
 import kernelPrerequisites from './kernel-prerequisites.js';
 import missingIngress from './missing-ingress.js';
+import nonSwarmNetworkDriver from './non-swarm-network-driver.js';
 import overlayMtu from './overlay-mtu.js';
 import pathMtu from './path-mtu.js';
+import portHostIpIgnored from './port-host-ip-ignored.js';
 import portInUse from './port-in-use.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
 import probeSkipped from './probe-skipped.js';
@@ -48,8 +50,10 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   interpolation,
   'kernel-prerequisites': kernelPrerequisites,
   'missing-ingress': missingIngress,
+  'non-swarm-network-driver': nonSwarmNetworkDriver,
   'overlay-mtu': overlayMtu,
   'path-mtu': pathMtu,
+  'port-host-ip-ignored': portHostIpIgnored,
   'port-in-use': portInUse,
   'prefer-long-port-syntax': preferLongPortSyntax,
   'probe-skipped': probeSkipped,
