@@ -11,6 +11,7 @@ import encryptionMismatch from './encryption-mismatch.js';
 import engineVersionParity from './engine-version-parity.js';
 import espBlocked from './esp-blocked.js';
 import firewallBlocksSwarmPort from './firewall-blocks-swarm-port.js';
+import imageReference from './image-reference.js';
 import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
 import kernelPrerequisites from './kernel-prerequisites.js';
@@ -46,6 +47,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'engine-version-parity': engineVersionParity,
   'esp-blocked': espBlocked,
   'firewall-blocks-swarm-port': firewallBlocksSwarmPort,
+  'image-reference': imageReference,
   'ingress-network-attach': ingressNetworkAttach,
   interpolation,
   'kernel-prerequisites': kernelPrerequisites,
