@@ -63,7 +63,7 @@ export const IGNORED_KEYS: Record<string, string> = {
   network_mode: 'services use the networks listed under `networks`',
   pid: 'not supported for services',
   privileged: 'not supported for services',
-  restart: 'use `deploy.restart_policy` (`restart` is only a fallback)',
+  restart: '`deploy.restart_policy` is set and wins',
   security_opt: 'not supported for services',
   shm_size: 'not supported for services',
   userns_mode: 'not supported for services',
@@ -512,6 +512,18 @@ function checkVersion(
   return true;
 }
 
+/**
+ * `restart` is docker/cli's fallback restart policy (convertRestartPolicy): used when `deploy.restart_policy` is
+ * absent, so it is ignored only when that is set, or when `"no"` silently becomes swarm's default (restart on any
+ * exit). `always`, `unless-stopped` and `on-failure[:N]` do what they say.
+ */
+function restartIgnored(service: PValue, value: PValue): string | undefined {
+  if (get(get(service, 'deploy'), 'restart_policy') !== undefined) return IGNORED_KEYS.restart;
+  if (value.kind === 'scalar' && (value.value === 'no' || value.value === false))
+    return '`"no"` is read as no policy, so swarm applies its default and restarts tasks on any exit; set `deploy.restart_policy.condition: none`';
+  return undefined;
+}
+
 /** Reports forbidden and ignored service keys; returns the start offsets of the forbidden ones. */
 function checkForbidden(
   root: PMap,
@@ -529,7 +541,7 @@ function checkForbidden(
         found.add(p.key.range[0]);
         diag(p.key.range, 'schema', 'forbidden', { path: `services.${String(s.key.value)}.${key}`, key, why });
       }
-      const ignored = IGNORED_KEYS[key];
+      const ignored = key === 'restart' ? restartIgnored(s.value, p.value) : IGNORED_KEYS[key];
       if (ignored) diag(p.key.range, 'swarm-ignored-key', 'ignored', { service: String(s.key.value), key, why: ignored });
     }
   }
