@@ -35,8 +35,9 @@ Options:
   --mtu N             overlay MTU to test (default: the MTU of its own overlay interface)
   --managers A,B      manager addresses: TCP 2377 (host kind)
   --nodes A,B,...     node addresses: TCP 7946 (host kind)
-  --node-id ID        this node's id ({{.Node.ID}})
-  --hostname H        this node's hostname ({{.Node.Hostname}})`;
+  --node-id ID        this node's id (default: $SWARMLINT_NODE_ID, e.g. {{.Node.ID}} in the task's Env)
+  --hostname H        this node's hostname (default: $SWARMLINT_NODE_HOSTNAME)
+  --run also defaults to $SWARMLINT_DEEP_RUN.`;
 
 /** The result as its one line. */
 export const resultLine = (result: DeepProbeResult): string => `${JSON.stringify(result)}\n`;
@@ -56,7 +57,7 @@ export async function runDeepProbeCli(
   if (parsed.positionals.length) throw new UsageError(`deep-probe takes no arguments ("${parsed.positionals[0] ?? ''}")`);
   let options;
   try {
-    options = deepProbeOptions(parsed.values);
+    options = deepProbeOptions(parsed.values, process.env);
   } catch (error) {
     if (error instanceof ProbeUsageError) throw new UsageError(error.message);
     throw error;

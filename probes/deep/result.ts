@@ -105,11 +105,21 @@ function integer(value: unknown, name: string, min: number, max: number): number
   return Number(text);
 }
 
+/**
+ * Where the node's identity comes from when no option gives it: swarm expands templates (`{{.Node.ID}}`) in a
+ * task's Env and Hostname, never in its Args, so the orchestrator passes them in these variables.
+ */
+export const ENV_FALLBACK = { 'node-id': 'SWARMLINT_NODE_ID', hostname: 'SWARMLINT_NODE_HOSTNAME', run: 'SWARMLINT_DEEP_RUN' } as const;
+
 /** The options of `swarmlint deep-probe`, checked. Throws {@link ProbeUsageError} naming the option. */
-export function deepProbeOptions(values: Record<string, unknown>): DeepProbeOptions {
+export function deepProbeOptions(values: Record<string, unknown>, env: Record<string, string | undefined> = {}): DeepProbeOptions {
   const text = (name: string): string | undefined => {
     const v = values[name];
-    return typeof v === 'string' && v !== '' ? v : undefined;
+    // An unexpanded template (given in Args) is no value.
+    if (typeof v === 'string' && v !== '' && !v.includes('{{')) return v;
+    const variable = ENV_FALLBACK[name as keyof typeof ENV_FALLBACK] as string | undefined;
+    const fallback = variable ? env[variable] : undefined;
+    return fallback && !fallback.includes('{{') ? fallback : undefined;
   };
   const kind = text('kind');
   if (!kind || !(DEEP_KINDS as readonly string[]).includes(kind))

@@ -56,6 +56,17 @@ t.test('options: checked, defaults, lists', (t) => {
     nodes: [],
     node: { id: '', hostname: '' },
   });
+  t.same(
+    deepProbeOptions(
+      { kind: 'host', 'node-id': '{{.Node.ID}}' },
+      { SWARMLINT_NODE_ID: 'nid', SWARMLINT_NODE_HOSTNAME: 'swl-n2', SWARMLINT_DEEP_RUN: 'run7' },
+    ).node,
+    { id: 'nid', hostname: 'swl-n2' },
+    'identity from the environment when Args carry an unexpanded template',
+  );
+  t.equal(deepProbeOptions({ kind: 'host' }, { SWARMLINT_DEEP_RUN: 'run7' }).run, 'run7');
+  t.equal(deepProbeOptions({ kind: 'host', run: 'r' }, { SWARMLINT_DEEP_RUN: 'run7' }).run, 'r', 'an option wins');
+  t.equal(deepProbeOptions({ kind: 'host' }, { SWARMLINT_NODE_ID: '{{.Node.ID}}' }).node.id, '', 'never a template');
   t.throws(() => deepProbeOptions({}), /--kind must be one of plain, encrypted, host/);
   t.throws(() => deepProbeOptions({ kind: 'udp' }), /not "udp"/);
   t.throws(() => deepProbeOptions({ kind: 'plain' }), /--service NAME is required/);
