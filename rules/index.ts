@@ -16,6 +16,7 @@ import interpolation from './interpolation.js';
 import kernelPrerequisites from './kernel-prerequisites.js';
 import missingIngress from './missing-ingress.js';
 import overlayMtu from './overlay-mtu.js';
+import overlayReachability from './overlay-reachability.js';
 import pathMtu from './path-mtu.js';
 import portInUse from './port-in-use.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
@@ -49,6 +50,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'kernel-prerequisites': kernelPrerequisites,
   'missing-ingress': missingIngress,
   'overlay-mtu': overlayMtu,
+  'overlay-reachability': overlayReachability,
   'path-mtu': pathMtu,
   'port-in-use': portInUse,
   'prefer-long-port-syntax': preferLongPortSyntax,

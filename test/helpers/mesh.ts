@@ -56,3 +56,31 @@ export function meshOf(
     control: options.control ?? [],
   };
 }
+
+/** The 1-based line of the `{` that opens a pair (or a control result: `network` undefined) in a JSON text. */
+export function pairLine(code: string, from: string, to: string, network?: 'plain' | 'encrypted'): number {
+  const re = new RegExp(`\\{\\n\\s*"from": "${from}",\\n\\s*"to": "${to}",\\n\\s*${network ? `"network": "${network}"` : '"port"'}`, 'g');
+  const m = re.exec(code);
+  if (!m) throw new Error(`no pair ${from} → ${to} ${network ?? 'control'} in the document`);
+  return code.slice(0, m.index).split('\n').length;
+}
+
+/** The 1-based line of the `{` that opens a mesh node. */
+export function meshNodeLine(code: string, id: string): number {
+  const m = new RegExp(`\\{\\n\\s*"id": "${id}",\\n\\s*"hostname"`).exec(code);
+  if (!m) throw new Error(`no mesh node ${id} in the document`);
+  return code.slice(0, m.index).split('\n').length;
+}
+
+/** A facts document (audit) holding only a mesh. */
+export function meshDoc(mesh: FactsMesh, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify(
+    { format: 'swarmlint-facts/1', kind: 'audit', nodes: [], networks: [], services: [], outcomes: [], ...extra, mesh },
+    null,
+    2,
+  );
+}
+
+/** Echoes nobody answered. */
+export const LOST = { size: 92, sent: 3, received: 0 };
+export const LOST_LARGE = { size: 1450, sent: 3, received: 0 };
