@@ -224,6 +224,8 @@ export interface FactsMeshEcho {
 /** A deep-audit task on a node: its last state and error as the swarm reported them. */
 export interface FactsMeshTask {
   state: string;
+  /** Its result line came back through the service logs. */
+  reported?: boolean;
   error?: string;
   message?: string;
 }

@@ -391,7 +391,12 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
     for (const kind of ['plain', 'encrypted', 'host'] as const) {
       const t = tasksV ? get(tasksV, kind) : undefined;
       if (t?.kind !== 'map') continue;
-      tasks[kind] = { state: s(get(t, 'state'), 'unknown'), ...opt('error', s(get(t, 'error'))), ...opt('message', s(get(t, 'message'))) };
+      tasks[kind] = {
+        state: s(get(t, 'state'), 'unknown'),
+        ...(b(get(t, 'reported')) ? { reported: true } : {}),
+        ...opt('error', s(get(t, 'error'))),
+        ...opt('message', s(get(t, 'message'))),
+      };
     }
     const notes = strings(get(x, 'notes'));
     return {
