@@ -382,15 +382,21 @@ function sshConnection(options: EngineOptions): Duplex {
   return stream;
 }
 
-/** A GET on the engine (one connection, closed after it): every status answers with the response stream. */
-function send(
+/**
+ * One call on the engine (one connection, closed after it): every status answers with the response stream. A
+ * `body` is sent as JSON. The audit's GET calls are here; `audit --deep`'s writes (docker-write.ts) too.
+ */
+export function engineRequest(
   options: EngineOptions,
-  path: string,
-  signal: AbortSignal,
+  request: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown; signal: AbortSignal },
   onResponse: (response: IncomingMessage) => void,
   onError: (error: unknown) => void,
 ): ClientRequest {
-  const common: RequestOptions = { method: 'GET', path, signal, agent: false, headers: { Accept: 'application/json' } };
+  const { method, path, signal } = request;
+  const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) });
+  const common: RequestOptions = { method, path, signal, agent: false, headers };
   let req: ClientRequest;
   if (options.protocol === 'https')
     req = httpsRequest(
@@ -411,7 +417,7 @@ function send(
   else if (options.socketPath !== undefined) req = httpRequest({ ...common, socketPath: options.socketPath }, onResponse);
   else req = httpRequest({ ...common, host: options.host, port: options.port }, onResponse);
   req.on('error', onError);
-  req.end();
+  req.end(payload);
   return req;
 }
 
@@ -469,10 +475,9 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
       signal.addEventListener('abort', onAbort, { once: true });
       quiet();
       const search = new URLSearchParams(query).toString();
-      send(
+      engineRequest(
         endpoint.options,
-        search ? `${path}?${search}` : path,
-        local.signal,
+        { method: 'GET', path: search ? `${path}?${search}` : path, signal: local.signal },
         (response) => {
           res = response;
           quiet();
