@@ -695,3 +695,41 @@ t.test('JsonArraySplitter: any list of objects, cut anywhere, gives its elements
   ]);
   t.end();
 });
+
+t.test('engineWriter: POST with a JSON body, DELETE, a query; through the same client', async (t) => {
+  const seen: { method: string; url: string; type: string | undefined; body: string }[] = [];
+  const socket = await serve(t, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', type: req.headers['content-type'], body });
+      if (req.method === 'POST') {
+        res.writeHead(201, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ Id: 'net-1' }));
+      } else if (req.method === 'DELETE') {
+        res.writeHead(404, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ message: 'no such service' }));
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('[]');
+      }
+    });
+  });
+  const { engineWriter } = await import('../../probes/adapters/docker-write.js');
+  const writer = engineWriter(resolveEndpoint(`unix://${socket}`, {}), 5_000);
+  const signal = new AbortController().signal;
+  t.equal(await writer.createNetwork({ Name: 'swl-deep', Driver: 'overlay' }, signal), 'net-1', 'the ID of the answer');
+  await writer.removeService('svc 1', signal);
+  t.same(await writer.listTasks({ label: ['swarmlint.run=1'] }, signal), []);
+  t.same(seen, [
+    { method: 'POST', url: '/networks/create', type: 'application/json', body: '{"Name":"swl-deep","Driver":"overlay"}' },
+    { method: 'DELETE', url: '/services/svc%201', type: undefined, body: '' },
+    {
+      method: 'GET',
+      url: `/tasks?filters=${encodeURIComponent(JSON.stringify({ label: ['swarmlint.run=1'] }))}`,
+      type: undefined,
+      body: '',
+    },
+  ]);
+});
