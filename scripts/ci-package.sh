@@ -14,7 +14,7 @@ repo=$PWD
 # The budget: packages installed (swarmlint and every dependency, each folder of node_modules with a package.json)
 # and MB of node_modules.
 MAX_PACKAGES=${MAX_PACKAGES:-18}
-MAX_MB=${MAX_MB:-14}
+MAX_MB=${MAX_MB:-16}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/swarmlint-package.XXXXXX")
 if [ -z "${KEEP:-}" ]; then trap 'rm -rf "$scratch"' EXIT; else echo "scratch: $scratch"; fi
