@@ -9,6 +9,13 @@ import type { PreflightFacts } from '../../language/facts-format.js';
 import { defaultLimits } from '../../language/loader/limits.js';
 import { parseYaml } from '../../language/loader/yaml.js';
 
+/**
+ * Not in the sample yet: the deep audit's `mesh` section, which comes with its own branch (and its test,
+ * test/language/facts-mesh.ts). Once it is on main, add a mesh to the sample and empty this list.
+ */
+type Unsampled = 'mesh';
+const UNSAMPLED = ['$.mesh'];
+
 /** Every property required, all the way down. */
 type Complete<T> = T extends readonly (infer U)[] ? Complete<U>[] : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
 
@@ -25,7 +32,7 @@ interface Schema {
 }
 
 /** One of everything a preflight document holds (an audit document is the same without host and peers). */
-const sample: Complete<PreflightFacts> = {
+const sample: Complete<Omit<PreflightFacts, Unsampled>> = {
   format: 'swarmlint-facts/1',
   kind: 'preflight',
   collectedAt: '2026-12-04T12:00:00.000Z',
@@ -133,7 +140,9 @@ function differences(value: unknown, node: Schema, path: string): string[] {
   const declared = Object.keys(s.properties);
   const out = [
     ...entries.filter(([k]) => !declared.includes(k)).map(([k]) => `${path}.${k}: in the types, not in the schema`),
-    ...declared.filter((k) => !(k in value)).map((k) => `${path}.${k}: in the schema, not in the types`),
+    ...declared
+      .filter((k) => !(k in value) && !UNSAMPLED.includes(`${path}.${k}`))
+      .map((k) => `${path}.${k}: in the schema, not in the types`),
   ];
   for (const [k, v] of entries) {
     const child = s.properties[k];
