@@ -9,12 +9,9 @@ import type { PreflightFacts } from '../../language/facts-format.js';
 import { defaultLimits } from '../../language/loader/limits.js';
 import { parseYaml } from '../../language/loader/yaml.js';
 
-/**
- * Not in the sample yet: the deep audit's `mesh` section, which comes with its own branch (and its test,
- * test/language/facts-mesh.ts). Once it is on main, add a mesh to the sample and empty this list.
- */
-type Unsampled = 'mesh';
-const UNSAMPLED = ['$.mesh'];
+/** Parts of the types the sample leaves out on purpose (none now: the deep audit's mesh is sampled too). */
+type Unsampled = never;
+const UNSAMPLED: string[] = [];
 
 /** Every property required, all the way down. */
 type Complete<T> = T extends readonly (infer U)[] ? Complete<U>[] : T extends object ? { [K in keyof T]-?: Complete<T[K]> } : T;
@@ -28,6 +25,7 @@ interface Schema {
   properties?: Record<string, Schema>;
   additionalProperties?: Schema | boolean;
   items?: Schema;
+  oneOf?: Schema[];
   definitions?: Record<string, Schema>;
 }
 
@@ -88,6 +86,41 @@ const sample: Complete<Omit<PreflightFacts, Unsampled>> = {
     },
   ],
   outcomes: [{ probe: 'host/routes', status: 'skipped', reason: 'no ip', subject: "this host's routes" }],
+  mesh: {
+    run: 'r1',
+    image: 'swarmlint/deep:0.1.0',
+    nodes: [
+      {
+        id: 'n1',
+        hostname: 'manager-1',
+        address: '192.0.2.10',
+        role: 'manager',
+        availability: 'active',
+        state: 'ready',
+        ran: true,
+        reason: 'drained',
+        tasks: {
+          plain: { state: 'complete', reported: true, error: 'x', message: 'finished' },
+          encrypted: { state: 'complete', reported: true, error: 'x', message: 'finished' },
+          host: { state: 'complete', reported: true, error: 'x', message: 'finished' },
+        },
+        notes: ['DF could not be set'],
+      },
+    ],
+    pairs: [
+      {
+        from: 'n1',
+        to: 'n2',
+        network: 'plain',
+        verdict: 'mtu-blackhole',
+        small: { size: 92, sent: 3, received: 3 },
+        large: { size: 1450, sent: 3, received: 0 },
+        reason: 'large echoes lost',
+      },
+    ],
+    networks: [{ key: 'plain', name: 'swarmlint-deep-r1-plain', encrypted: false, mtu: 1450 }],
+    control: [{ from: 'n1', to: 'n2', port: 7946, verdict: 'open', error: 'x' }],
+  },
   host: {
     hostname: 'worker-1',
     os: 'linux',
@@ -116,7 +149,12 @@ const sample: Complete<Omit<PreflightFacts, Unsampled>> = {
   ],
 };
 
+/** A `$ref` followed, and a `oneOf` of null and one object (an echo that may be missing) read as the object. */
 const resolve = (s: Schema): Schema => {
+  if (s.oneOf) {
+    const objects = s.oneOf.map(resolve).filter((o) => o.type !== 'null');
+    if (objects.length === 1 && objects[0]) return objects[0];
+  }
   if (!s.$ref) return s;
   const name = s.$ref.replace('#/definitions/', '');
   const found = schema.definitions?.[name];
