@@ -437,7 +437,10 @@ t.test('engineApi: a timeout of silence, not of the whole answer; and the signal
   const signal = new AbortController().signal;
   let started = Date.now();
   await t.rejects(api.info(signal), new EngineApiError('no answer for 0.25 s'));
-  t.ok(Date.now() - started < 1_000, 'given up after the timeout');
+  t.ok(
+    Date.now() - started < 5_000,
+    'given up after the timeout (the engine would never answer; 20× the 0.25 s timeout leaves room for a loaded machine)',
+  );
   await t.rejects(api.swarm(signal), new EngineApiError('no answer for 0.25 s'), 'silence in the middle of an answer');
   t.equal(hung, 1);
   t.same(await api.nodes(signal), [{ ID: 'a' }, { ID: 'b' }, { ID: 'c' }], 'a slow answer that keeps coming is read to the end');
