@@ -455,7 +455,7 @@ t.test('engineApi: a timeout of silence, not of the whole answer; and the signal
     new EngineApiError('timed out'),
     'aborted by its signal',
   );
-  t.ok(Date.now() - started < 1_000);
+  t.ok(Date.now() - started < 5_000, 'before the 10 s timeout: the signal ended it');
   await t.rejects(api.nodes(controller.signal), new EngineApiError('timed out'), 'an aborted signal: not even asked');
   const midway = new AbortController();
   const reading = api.nodes(midway.signal);
