@@ -14,7 +14,7 @@ import type { PreflightFacts } from '../../language/facts-format.js';
 import { lintDocuments } from '../../engine/lint.js';
 import { loadFacts } from '../../language/loader/facts.js';
 import { encodeProbe, parseEcho } from '../../probes/paths/echo-protocol.js';
-import { MAIN, swarmlint } from '../helpers/cli.js';
+import { assertDistFresh, childEnv, MAIN, swarmlint } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));
 t.teardown(() => {
@@ -106,7 +106,9 @@ t.test('addresses and ports', async (t) => {
 
 /** Runs `swarmlint preflight --listen …` and resolves once it says it listens (or exits). */
 function listener(args: string[]): { ready: Promise<void>; done: Promise<{ code: number | null; stderr: string }>; stop: () => void } {
-  const child = spawn(process.execPath, [...process.execArgv, '--', MAIN, 'preflight', '--listen', ...args], {
+  assertDistFresh();
+  const child = spawn(process.execPath, ['--', MAIN, 'preflight', '--listen', ...args], {
+    env: childEnv(),
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
