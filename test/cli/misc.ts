@@ -173,17 +173,24 @@ t.test('--cluster-facts: what a saved audit says reaches the rules, over the con
   t.match(missing.stderr, /^swarmlint: --cluster-facts nope\.json: ENOENT/);
 });
 
-t.test('writeReport refuses an unknown format (for commands that do not check it first)', (t) => {
-  t.throws(
-    () => {
-      writeReport(
-        { findings: [], errors: [], files: [], rulesRun: [] },
-        'xml',
-        { cwd, rules: [], color: false, command: 'audit' },
-        undefined,
-      );
-    },
+t.test('writeReport refuses an unknown format (for commands that do not check it first)', async (t) => {
+  await t.rejects(
+    writeReport(
+      { findings: [], errors: [], files: [], rulesRun: [] },
+      'xml',
+      { cwd, rules: [], color: false, command: 'audit' },
+      undefined,
+    ),
     { name: 'UsageError', message: /^unknown format "xml"/ },
   );
-  t.end();
+  await t.rejects(
+    writeReport(
+      { findings: [], errors: [], files: [], rulesRun: [] },
+      'toString',
+      { cwd, rules: [], color: false, command: 'audit' },
+      undefined,
+    ),
+    { name: 'UsageError', message: /^unknown format "toString"/ },
+    'a name every object has is not a format',
+  );
 });
