@@ -36,6 +36,8 @@ export const LINT_OPTIONS = {
   'cluster-facts': { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
+  'same-swarm': { type: 'boolean' },
+  'stack-name': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -46,6 +48,11 @@ export const AUDIT_OPTIONS = {
   'save-facts': { type: 'string' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
+  deep: { type: 'boolean' },
+  'deep-image': { type: 'string' },
+  'deep-no-encrypted': { type: 'boolean' },
+  'deep-constraint': { type: 'string', multiple: true },
+  'deep-deadline': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

@@ -38,6 +38,12 @@ export interface EngineOptions {
   unusedSuppressions?: Severity | 'off';
   /** Built-in rules (tests may pass a registry with a rule of their own). */
   builtins?: Readonly<Record<string, SwarmlintRule>>;
+  /**
+   * The stack documents of the run are deployed to one swarm (`--same-swarm`, the config's `sameSwarm`): only
+   * then do rules see the other documents (a port published by two stacks). Without it each file is its own
+   * stack, perhaps on its own swarm, as `docker stack deploy` sees it.
+   */
+  sameSwarm?: boolean;
 }
 
 /** Engine-level pseudo-rules: findings that come from directives rather than from a rule. */
@@ -139,7 +145,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   const preloaded = new Map<string, Root>();
   const plugin = createPlugin(preloaded, builtins);
   const linter = new Linter({ configType: 'flat' });
-  const run = runContextOf(documents);
+  const run = options.sameSwarm === true ? runContextOf(documents) : undefined;
   const unused = options.unusedSuppressions ?? 'warning';
   const enabled = Object.entries(options.rules).filter(([, s]) => s.severity !== 'off');
   const enabledFor = {
@@ -151,7 +157,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
 
   // One config (normalised once) per document kind and set of rules skipped after a failure: ESLint then finds
   // each document's merged config in its cache instead of validating every rule's options again.
-  const settings = { [TOOL_NAME]: { cluster: options.cluster ?? {}, run } };
+  const settings = { [TOOL_NAME]: { cluster: options.cluster ?? {}, ...(run ? { run } : {}) } };
   const configs = new Map<string, LinterTypes.Config[]>();
   const configFor = (kind: LintDocument['kind'], disabled: ReadonlySet<string>): LinterTypes.Config[] => {
     const key = `${kind}\0${[...disabled].sort().join(',')}`;
