@@ -5,7 +5,7 @@ import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import { loadFacts } from '../language/loader/facts.js';
-import { reporters } from '../reporters/index.js';
+import { FORMATS, isFormat } from '../reporters/index.js';
 import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
@@ -168,7 +168,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     throw new UsageError(`audit takes no files (got ${args.positionals.join(' ')}); lint a saved facts file with swarmlint lint`);
   // Every usage value is checked before the engine is asked anything.
   const format = (v.format as string | undefined) ?? 'stylish';
-  if (!(format in reporters)) throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
+  if (!isFormat(format)) throw new UsageError(`unknown format "${format}" (one of: ${FORMATS.join(', ')})`);
   const outputFile = v['output-file'] ? resolve(cwd, v['output-file'] as string) : undefined;
   const max = v['max-warnings'] as string | undefined;
   if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`--max-warnings ${max}: a whole number, 0 or more`);
@@ -268,7 +268,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     errors: [...shown.errors, ...failed.map((o) => ({ kind: 'probe' as const, message: `${o.probe}: ${String(o.reason)}` }))],
   };
   if (prometheusFile) writeAtomically(prometheusFile, prometheus(withErrors, context), '--output-file');
-  else writeReport(shown, format, context, outputFile);
+  else await writeReport(shown, format, context, outputFile);
 
   const maxWarnings = max !== undefined ? Number(max) : config.maxWarnings;
   const threshold = (thresholdFlag as (typeof THRESHOLDS)[number] | undefined) ?? config.failureThreshold;

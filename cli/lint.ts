@@ -16,7 +16,7 @@ import { type ParsedArgs } from './args.js';
 import { exitCode, UsageError } from './exit.js';
 import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
-import { reporters } from '../reporters/index.js';
+import { FORMATS, isFormat } from '../reporters/index.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
@@ -78,8 +78,7 @@ const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
 /** The command line's own values, checked before any work is done: a typo must not cost a lint run. */
 function checkUsage(values: ParsedArgs['values'], positionals: readonly string[]): void {
   const format = values.format as string | undefined;
-  if (format !== undefined && !(format in reporters))
-    throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
+  if (format !== undefined && !isFormat(format)) throw new UsageError(`unknown format "${format}" (one of: ${FORMATS.join(', ')})`);
   const max = values['max-warnings'] as string | undefined;
   if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`--max-warnings ${max}: a whole number, 0 or more`);
   const threshold = values['failure-threshold'] as string | undefined;
@@ -194,7 +193,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
 
   const report = pass.report;
   const outputFile = values['output-file'] as string | undefined;
-  writeReport(
+  await writeReport(
     report,
     format,
     {

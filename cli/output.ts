@@ -3,7 +3,7 @@ import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
 import { ruleFor, UNUSED_SUPPRESSION, type LintDocument } from '../engine/lint.js';
 import { HOMEPAGE } from '../language/meta.js';
-import { reporters } from '../reporters/index.js';
+import { FORMATS, loadReporter } from '../reporters/index.js';
 import type { ReportContext, ReportDocument, RuleDescriptor } from '../reporters/types.js';
 import type { ClusterProfile } from '../language/settings.js';
 import type { SwarmlintRule } from '../rules/index.js';
@@ -80,9 +80,14 @@ export function useColor(format: string, outputFile: string | undefined, flag: b
 }
 
 /** Formats the report and writes it to stdout or `--output-file`. */
-export function writeReport(report: LintReport, format: string, context: ReportContext, outputFile: string | undefined): void {
-  const reporter = reporters[format];
-  if (!reporter) throw new UsageError(`unknown format "${format}" (one of: ${Object.keys(reporters).join(', ')})`);
+export async function writeReport(
+  report: LintReport,
+  format: string,
+  context: ReportContext,
+  outputFile: string | undefined,
+): Promise<void> {
+  const reporter = await loadReporter(format);
+  if (!reporter) throw new UsageError(`unknown format "${format}" (one of: ${FORMATS.join(', ')})`);
   const text = reporter(report, context);
   if (!outputFile) {
     if (text) process.stdout.write(text);

@@ -183,7 +183,7 @@ export async function runPreflight(args: ParsedArgs, cwd: string): Promise<numbe
 /* c8 ignore stop */
 
 /** Saves the facts when asked, lints them like a saved facts file, and reports: the exit code. */
-export function reportPreflight(
+export async function reportPreflight(
   facts: PreflightFacts,
   options: {
     args: ParsedArgs;
@@ -193,7 +193,7 @@ export function reportPreflight(
     format: string;
     started: number;
   },
-): number {
+): Promise<number> {
   const { args, cwd, config } = options;
   const v = args.values;
   const text = `${JSON.stringify(facts, null, 2)}\n`;
@@ -221,7 +221,7 @@ export function reportPreflight(
     unusedSuppressions: 'off',
   });
   const outputFile = v['output-file'] ? resolve(cwd, v['output-file'] as string) : undefined;
-  writeReport(
+  await writeReport(
     report,
     options.format,
     {

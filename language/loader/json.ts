@@ -26,16 +26,21 @@ export function parseJson(text: string, file: string, limits: LoadLimits): PValu
   };
   const stringToken = (): PScalar => {
     const start = i;
+    let escaped = false;
     i++; // the opening quote
     for (;;) {
       if (i >= n) fail('unterminated string', start);
       const c = text.charCodeAt(i);
       if (c === 34) break;
-      if (c === 92) i++;
-      else if (c < 32) fail('a control character in a string');
+      if (c === 92) {
+        escaped = true;
+        i++;
+      } else if (c < 32) fail('a control character in a string');
       i++;
     }
     i++;
+    // Without a backslash the text between the quotes is the value; escapes are left to JSON.parse.
+    if (!escaped) return { kind: 'scalar', value: text.slice(start + 1, i - 1), range: [start, i], quoted: true };
     let value: unknown;
     try {
       value = JSON.parse(text.slice(start, i));
@@ -44,6 +49,7 @@ export function parseJson(text: string, file: string, limits: LoadLimits): PValu
     }
     return { kind: 'scalar', value: value as string, range: [start, i], quoted: true };
   };
+  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
   const value = (depth: number): PValue => {
     if (depth > limits.maxDepth) fail(`nesting deeper than ${String(limits.maxDepth)} levels`);
     space();
@@ -52,31 +58,39 @@ export function parseJson(text: string, file: string, limits: LoadLimits): PValu
     if (c === '{') {
       i++;
       const map: PMap = { kind: 'map', pairs: [], range: [start, start] };
-      const seen = new Map<string, number>();
+      // Keys seen, for a key given twice: looked up in the pairs while there are few, in a map beyond.
+      let seen: Map<string, number> | undefined;
       space();
-      if (text[i] === '}') i++;
+      if (text.charCodeAt(i) === 125) i++;
       else {
         for (;;) {
           space();
-          if (text[i] !== '"') fail('expected a key in double quotes');
+          if (text.charCodeAt(i) !== 34) fail('expected a key in double quotes');
           const key = stringToken();
           space();
-          if (text[i] !== ':') fail('expected `:` after a key');
+          if (text.charCodeAt(i) !== 58) fail('expected `:` after a key');
           i++;
           const v = value(depth + 1);
-          const name = String(key.value);
-          const earlier = seen.get(name);
-          if (earlier !== undefined) map.pairs[earlier] = { key, value: v };
+          const name = key.value as string;
+          const pairs = map.pairs;
+          let earlier: number | undefined;
+          if (seen) earlier = seen.get(name);
           else {
-            seen.set(name, map.pairs.length);
-            map.pairs.push({ key, value: v });
+            for (let k = 0; k < pairs.length; k++) if ((pairs[k] as PMap['pairs'][number]).key.value === name) earlier = k;
+            if (pairs.length >= 16) seen = new Map(pairs.map((p, k) => [p.key.value as string, k]));
+          }
+          if (earlier !== undefined) pairs[earlier] = { key, value: v };
+          else {
+            seen?.set(name, pairs.length);
+            pairs.push({ key, value: v });
           }
           space();
-          if (text[i] === ',') {
+          const next = text.charCodeAt(i);
+          if (next === 44) {
             i++;
             continue;
           }
-          if (text[i] === '}') {
+          if (next === 125) {
             i++;
             break;
           }
@@ -90,16 +104,17 @@ export function parseJson(text: string, file: string, limits: LoadLimits): PValu
       i++;
       const seq: PSeq = { kind: 'seq', items: [], range: [start, start] };
       space();
-      if (text[i] === ']') i++;
+      if (text.charCodeAt(i) === 93) i++;
       else {
         for (;;) {
           seq.items.push(value(depth + 1));
           space();
-          if (text[i] === ',') {
+          const next = text.charCodeAt(i);
+          if (next === 44) {
             i++;
             continue;
           }
-          if (text[i] === ']') {
+          if (next === 93) {
             i++;
             break;
           }
@@ -110,20 +125,14 @@ export function parseJson(text: string, file: string, limits: LoadLimits): PValu
       return seq;
     }
     if (c === '"') return stringToken();
-    for (const [word, v] of [
-      ['true', true],
-      ['false', false],
-      ['null', null],
-    ] as const) {
-      if (text.startsWith(word, i)) {
-        i += word.length;
-        return { kind: 'scalar', value: v, range: [start, i], quoted: false };
-      }
+    const word = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
+    if (word !== undefined && text.startsWith(word, i)) {
+      i += word.length;
+      return { kind: 'scalar', value: word === 'null' ? null : word === 'true', range: [start, i], quoted: false };
     }
-    const m = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-    m.lastIndex = i;
-    if (m.exec(text)) {
-      i = m.lastIndex;
+    number.lastIndex = i;
+    if (number.exec(text)) {
+      i = number.lastIndex;
       return { kind: 'scalar', value: Number(text.slice(start, i)), range: [start, i], quoted: false };
     }
     return fail(i >= n ? 'unexpected end of the document' : `unexpected \`${text.charAt(i)}\``);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { swarmlint } from '../helpers/cli.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// Each case starts the CLI in a child process with the TypeScript loader (the example plugin is TypeScript):
+// slow on a busy machine.
 t.setTimeout(600_000);
 
 const EXAMPLE = fileURLToPath(new URL('../../fixtures/plugins/example/index.ts', import.meta.url));
@@ -35,7 +36,7 @@ t.test('--fix rewrites the file, keeps its BOM and CRLF, and reports what is lef
     'docker-stack.yml': BOM + STACK,
     'untouched-stack.yml': 'services:\n  x:\n    image: a:1\n',
   });
-  const r = await swarmlint(['lint', '--fix', '-f', 'json', 'docker-stack.yml', 'untouched-stack.yml'], { cwd });
+  const r = await swarmlint(['lint', '--fix', '-f', 'json', 'docker-stack.yml', 'untouched-stack.yml'], { cwd, typescript: true });
   t.equal(r.stderr, 'swarmlint: fixed 2 problems in 1 file\n');
   const text = readFileSync(join(cwd, 'docker-stack.yml'), 'utf8');
   t.equal(text, BOM + STACK.replace('image: nginx', 'image: nginx:latest').replace('api # no', 'api:latest # no'), 'fixed in place');
@@ -57,24 +58,24 @@ t.test('--fix rewrites the file, keeps its BOM and CRLF, and reports what is lef
     'services:\n  x:\n    image: a:1\n',
     'a file without fixes is not rewritten',
   );
-  const again = await swarmlint(['lint', '--fix', 'docker-stack.yml'], { cwd });
+  const again = await swarmlint(['lint', '--fix', 'docker-stack.yml'], { cwd, typescript: true });
   t.equal(again.stderr, '', 'nothing left to fix: nothing said');
   t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), text, 'and nothing changed');
 });
 
 t.test('--fix-dry-run changes nothing', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': config, 'docker-stack.yml': STACK });
-  const r = await swarmlint(['lint', '--fix-dry-run', 'docker-stack.yml'], { cwd });
+  const r = await swarmlint(['lint', '--fix-dry-run', 'docker-stack.yml'], { cwd, typescript: true });
   t.equal(r.stderr, 'swarmlint: would fix 2 problems in 1 file\n');
   t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), STACK, 'the file is unchanged');
   t.notMatch(r.stdout, /3:\d+ .*explicit-image-tag/, 'the report is that of the fixed text');
   t.equal(r.code, 1);
-  const both = await swarmlint(['lint', '--fix', '--fix-dry-run', 'docker-stack.yml'], { cwd });
+  const both = await swarmlint(['lint', '--fix', '--fix-dry-run', 'docker-stack.yml'], { cwd, typescript: true });
   t.equal(both.stderr, 'swarmlint: would fix 2 problems in 1 file\n', 'with both, the dry run wins');
   t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), STACK);
-  const stdin = await swarmlint(['lint', '--fix-dry-run', '-'], { cwd, input: 'services:\n  web:\n    image: nginx\n' });
+  const stdin = await swarmlint(['lint', '--fix-dry-run', '-'], { cwd, input: 'services:\n  web:\n    image: nginx\n', typescript: true });
   t.equal(stdin.stderr, 'swarmlint: would fix 1 problem in 1 file\n', 'a dry run reads stdin');
-  const refused = await swarmlint(['lint', '--fix', '-'], { cwd, input: STACK });
+  const refused = await swarmlint(['lint', '--fix', '-'], { cwd, input: STACK, typescript: true });
   t.equal(refused.code, 2, '--fix cannot write stdin back');
   t.equal(refused.stderr, 'swarmlint: --fix cannot rewrite standard input (use --fix-dry-run to see what it would fix)\n');
 });
@@ -87,7 +88,7 @@ t.test('prefer-long-port-syntax --fix, across a merge set', async (t) => {
     'base.yml': base,
     'over.yml': over,
   });
-  const r = await swarmlint(['lint', '--fix', '-c', 'base.yml', '-c', 'over.yml'], { cwd });
+  const r = await swarmlint(['lint', '--fix', '-c', 'base.yml', '-c', 'over.yml'], { cwd, typescript: true });
   t.equal(r.stderr, 'swarmlint: fixed 2 problems in 2 files\n');
   t.equal(
     readFileSync(join(cwd, 'base.yml'), 'utf8'),

@@ -58,7 +58,7 @@ t.test('--debug: a stack trace for errors; without it, one line', async (t) => {
   const debug = await swarmlint(['lint', '--debug', '--env-file', 'missing.env', 'two.yml'], { cwd });
   t.equal(debug.code, 2);
   t.match(debug.stderr, /^swarmlint: --env-file missing\.env: ENOENT[^\n]*\nUsageError: [^\n]*\n\s+at /, 'the message, then the stack');
-  t.match(debug.stderr, /cli\/lint\.ts:\d+/, 'pointing into the source');
+  t.match(debug.stderr, /cli\/lint\.js:\d+/, 'pointing into the code that threw');
 });
 
 t.test('internal errors: said so, with the stack under --debug; anything thrown is shown', async (t) => {
@@ -173,17 +173,24 @@ t.test('--cluster-facts: what a saved audit says reaches the rules, over the con
   t.match(missing.stderr, /^swarmlint: --cluster-facts nope\.json: ENOENT/);
 });
 
-t.test('writeReport refuses an unknown format (for commands that do not check it first)', (t) => {
-  t.throws(
-    () => {
-      writeReport(
-        { findings: [], errors: [], files: [], rulesRun: [] },
-        'xml',
-        { cwd, rules: [], color: false, command: 'audit' },
-        undefined,
-      );
-    },
+t.test('writeReport refuses an unknown format (for commands that do not check it first)', async (t) => {
+  await t.rejects(
+    writeReport(
+      { findings: [], errors: [], files: [], rulesRun: [] },
+      'xml',
+      { cwd, rules: [], color: false, command: 'audit' },
+      undefined,
+    ),
     { name: 'UsageError', message: /^unknown format "xml"/ },
   );
-  t.end();
+  await t.rejects(
+    writeReport(
+      { findings: [], errors: [], files: [], rulesRun: [] },
+      'toString',
+      { cwd, rules: [], color: false, command: 'audit' },
+      undefined,
+    ),
+    { name: 'UsageError', message: /^unknown format "toString"/ },
+    'a name every object has is not a format',
+  );
 });

@@ -13,7 +13,7 @@ import { decide, prerequisites, up } from '../../lab/index.js';
 import { systemInterfaces } from '../../probes/adapters/system.js';
 import { parseAddrShow } from '../../probes/parse/ip.js';
 import { runCommand } from '../../probes/adapters/command.js';
-import { MAIN } from '../helpers/cli.js';
+import { SOURCE_MAIN as MAIN } from '../helpers/cli.js';
 
 interface Finding {
   ruleId: string;

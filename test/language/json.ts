@@ -21,6 +21,16 @@ t.test('values as JSON.parse gives them, with positions', (t) => {
 
 t.test('a key given twice keeps the later value, in the first place', (t) => {
   t.same(parse('{"a": 1, "b": 2, "a": 3}'), { a: 3, b: 2 });
+  // Past 16 keys the reader looks keys up in a map instead of the pairs: the same answer.
+  const many = `{${Array.from({ length: 20 }, (_, k) => `"k${String(k)}": ${String(k)}`).join(', ')}, "k3": "again", "k19": "last", "k20": 20}`;
+  const root = parseJson(many, 'x.json', defaultLimits);
+  if (root.kind !== 'map') throw new Error('not a map');
+  t.same(
+    root.pairs.map((p) => p.key.value),
+    Array.from({ length: 21 }, (_, k) => `k${String(k)}`),
+    'each key once, in the place it first had',
+  );
+  t.same(parse(many), JSON.parse(many));
   t.end();
 });
 

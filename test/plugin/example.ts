@@ -33,7 +33,7 @@ t.test('the example plugin: findings under example/<rule>, with its docs URL', a
     'swarmlint.config.yml': `plugins:\n  example: ${EXAMPLE}\nrules:\n  example/explicit-image-tag: warning\n`,
     'docker-stack.yml': STACK,
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml'], { cwd });
+  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml'], { cwd, typescript: true });
   t.equal(r.code, 0, 'warnings only');
   const out = JSON.parse(r.stdout) as Json;
   t.same(
@@ -48,10 +48,10 @@ t.test('the example plugin: findings under example/<rule>, with its docs URL', a
   t.match(out.findings[0]?.message, 'Service `web` runs image `nginx` without a tag');
   t.equal(out.rules['example/explicit-image-tag']?.docsUrl, DOCS, "the plugin's docs URL");
   t.equal(out.rules['example/explicit-image-tag']?.remediation, REMEDIATION);
-  const sarif = await swarmlint(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd });
+  const sarif = await swarmlint(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd, typescript: true });
   const log = JSON.parse(sarif.stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } } }[] };
   t.equal(log.runs[0]?.tool.driver.rules.find((x) => x.id === 'example/explicit-image-tag')?.helpUri, DOCS, 'SARIF helpUri');
-  const stylish = await swarmlint(['lint', 'docker-stack.yml'], { cwd });
+  const stylish = await swarmlint(['lint', 'docker-stack.yml'], { cwd, typescript: true });
   t.match(stylish.stdout, `  example/explicit-image-tag: ${REMEDIATION} ${DOCS}`, 'How to fix');
 });
 

@@ -14,7 +14,7 @@ import type { PreflightFacts } from '../../language/facts-format.js';
 import { lintDocuments } from '../../engine/lint.js';
 import { loadFacts } from '../../language/loader/facts.js';
 import { encodeProbe, parseEcho } from '../../probes/paths/echo-protocol.js';
-import { MAIN, swarmlint } from '../helpers/cli.js';
+import { assertDistFresh, childEnv, MAIN, swarmlint } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));
 t.teardown(() => {
@@ -106,7 +106,9 @@ t.test('addresses and ports', async (t) => {
 
 /** Runs `swarmlint preflight --listen …` and resolves once it says it listens (or exits). */
 function listener(args: string[]): { ready: Promise<void>; done: Promise<{ code: number | null; stderr: string }>; stop: () => void } {
-  const child = spawn(process.execPath, [...process.execArgv, '--', MAIN, 'preflight', '--listen', ...args], {
+  assertDistFresh();
+  const child = spawn(process.execPath, ['--', MAIN, 'preflight', '--listen', ...args], {
+    env: childEnv(),
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -224,7 +226,7 @@ t.test('the report of a facts document: lint, save, formats, exit codes', async 
 
   const saved = join(dir, 'facts.json');
   const out = join(dir, 'report.json');
-  t.equal(run(['--save-facts', saved, '-o', out]), 0, 'a skipped probe is a warning: exit 0 at the error threshold');
+  t.equal(await run(['--save-facts', saved, '-o', out]), 0, 'a skipped probe is a warning: exit 0 at the error threshold');
   t.same(JSON.parse(readFileSync(saved, 'utf8')), facts, 'the facts as collected');
   type Out = { command: string; findings: { ruleId: string; file?: string; message: string; logical: { kind: string; name: string }[] }[] };
   const report = JSON.parse(readFileSync(out, 'utf8')) as Out;
@@ -234,19 +236,19 @@ t.test('the report of a facts document: lint, save, formats, exit codes', async 
     [{ ruleId: 'probe-skipped', file: 'facts.json', message: /ICMP echo and the path MTU/ }],
     'findings point into the saved file',
   );
-  t.equal(run(['-o', out], 'warning'), 1, 'exit 1 at the warning threshold');
+  t.equal(await run(['-o', out], 'warning'), 1, 'exit 1 at the warning threshold');
   t.match(
     (JSON.parse(readFileSync(out, 'utf8')) as Out).findings,
     [{ ruleId: 'probe-skipped', file: undefined, logical: [{ kind: 'probe', name: 'peer/198.18.0.101/icmp' }] }],
     'not saved: logical locations only',
   );
-  t.equal(run(['-o', out, '--max-warnings', '0']), 1, 'too many warnings');
-  t.equal(run(['-o', join(dir, 'r.sarif')], 'error', 'sarif'), 0);
+  t.equal(await run(['-o', out, '--max-warnings', '0']), 1, 'too many warnings');
+  t.equal(await run(['-o', join(dir, 'r.sarif')], 'error', 'sarif'), 0);
   t.equal((JSON.parse(readFileSync(join(dir, 'r.sarif'), 'utf8')) as { version: string }).version, '2.1.0');
-  t.throws(() => run(['--save-facts', join(dir, 'no', 'such', 'dir', 'f.json')]), /--save-facts .*ENOENT/);
+  await t.rejects(run(['--save-facts', join(dir, 'no', 'such', 'dir', 'f.json')]), /--save-facts .*ENOENT/);
   const quiet = { ...facts, outcomes: [] };
   t.equal(
-    reportPreflight(quiet, {
+    await reportPreflight(quiet, {
       args: parse([], PREFLIGHT_OPTIONS),
       cwd: dir,
       config,

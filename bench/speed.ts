@@ -1,0 +1,335 @@
+// bench/speed: the speed targets of issue 12, each as a ratio measured side by side in one run, so that a busy
+// machine weighs on both sides alike. Contenders of one measurement run in rotating order, round after round;
+// the figures are medians (wall clock, and CPU time of the child from /proc). A benchmark, not a test.
+//
+//   npm run bench:speed -- [--runs N] [--corpus DIR] [--no-build]
+//
+// - one file:      `swarmlint lint examples/docker-stack.yml` and `swarmlint --help` against `node -e 0`
+// - 1000 files:    one `swarmlint lint -f json` over 1,000 stack files (the shared corpus copied into folders when
+//                  it is there, generated files otherwise), against `node -e 0`; and ms per file
+// - findings:      a facts document with 16,000 nodes, all but the leader on an older Engine (15,999 findings),
+//                  end to end (`lint -f json`); and against the same with 4,000 (linear: about 4×)
+// - JSON reader:   the positioned reader (language/loader/json.ts) against `JSON.parse` of a 6.3 MB facts text,
+//                  in this process
+import { spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(ROOT, 'bench/results');
+const MAIN = join(ROOT, 'dist/cli/main.js');
+const CLOCK_TICKS = 100;
+
+const { values: opts } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    // ../shared beside the main checkout; a worktree under ../wt/<name> finds it one level further up.
+    corpus: {
+      type: 'string',
+      default: [join(ROOT, '../shared/corpus/stacks'), join(ROOT, '../../shared/corpus/stacks')].find((d) => existsSync(d)) ?? '',
+    },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const RUNS = Number(opts.runs);
+if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be 1 or more');
+const log = (message: string): void => void process.stderr.write(`${message}\n`);
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+const sources = ['index.ts', 'cli', 'language', 'engine', 'rules', 'probes', 'reporters', 'schemas'];
+if (!opts['no-build'] && (!existsSync(MAIN) || Math.max(...sources.map((s) => newestMtime(join(ROOT, s)))) > statSync(MAIN).mtimeMs)) {
+  log('dist/ is missing or stale: npm run build');
+  if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
+}
+
+/** CPU seconds of this process's reaped children (/proc; undefined elsewhere). */
+function childrenCpu(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Contender {
+  name: string;
+  args: string[];
+  /** Exit codes that mean the work was done. */
+  ok: number[];
+}
+interface Sample {
+  wall: number;
+  cpu: number;
+}
+
+const work = mkdtempSync(join(os.tmpdir(), 'swarmlint-speed-'));
+process.on('exit', () => {
+  rmSync(work, { recursive: true, force: true });
+});
+const STDOUT = join(work, 'stdout');
+
+function timeOnce(c: Contender): Sample {
+  const fd = openSync(STDOUT, 'w');
+  const cpu0 = childrenCpu() ?? 0;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, c.args, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = (childrenCpu() ?? 0) - cpu0;
+  closeSync(fd);
+  if (r.error) throw r.error;
+  if (!c.ok.includes(r.status ?? -1)) throw new Error(`${c.name}: exit ${String(r.status)}: ${String(r.stderr).slice(0, 400)}`);
+  return { wall, cpu };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+};
+
+/** One warm-up each, then `runs` rounds in rotating order; medians of wall and CPU per contender. */
+function measure(contenders: Contender[], runs = RUNS): Record<string, { wall: number; cpu: number }> {
+  for (const c of contenders) timeOnce(c);
+  const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(round + k) % contenders.length] as Contender;
+      samples.get(c.name)?.push(timeOnce(c));
+    }
+  }
+  return Object.fromEntries(
+    [...samples].map(([name, s]) => [name, { wall: median(s.map((x) => x.wall)), cpu: median(s.map((x) => x.cpu)) }]),
+  );
+}
+
+const FLOOR: Contender = { name: 'node -e 0', args: ['-e', '0'], ok: [0] };
+const rows: { measurement: string; figure: string; wall: number; cpu: number; target: string }[] = [];
+const load0 = os.loadavg();
+
+// --- one file -----------------------------------------------------------------------------------------------
+log('one file …');
+const one = measure([
+  FLOOR,
+  { name: 'lint one file', args: [MAIN, 'lint', 'examples/docker-stack.yml'], ok: [0, 1] },
+  { name: '--help', args: [MAIN, '--help'], ok: [0] },
+]);
+const floor = one['node -e 0'] as Sample;
+const oneFile = one['lint one file'] as Sample;
+const help = one['--help'] as Sample;
+rows.push(
+  { measurement: 'node -e 0', figure: `${floor.wall.toFixed(3)} s`, wall: 1, cpu: 1, target: '' },
+  {
+    measurement: 'lint one file / node -e 0',
+    figure: `${oneFile.wall.toFixed(3)} s`,
+    wall: oneFile.wall / floor.wall,
+    cpu: oneFile.cpu / floor.cpu,
+    target: '≤ 2.5×',
+  },
+  {
+    measurement: '--help / node -e 0',
+    figure: `${help.wall.toFixed(3)} s`,
+    wall: help.wall / floor.wall,
+    cpu: help.cpu / floor.cpu,
+    target: '≤ 1.5×',
+  },
+);
+
+// --- 1000 files ---------------------------------------------------------------------------------------------
+const many = join(work, 'many');
+let origin: string;
+if (opts.corpus && existsSync(opts.corpus) && statSync(opts.corpus).isDirectory()) {
+  const files = readdirSync(opts.corpus).filter((f) => /\.ya?ml$/.test(f));
+  origin = `${opts.corpus} (${String(files.length)} files, copied into folders)`;
+  let count = 0;
+  for (let copy = 0; count < 1000; copy++) {
+    mkdirSync(join(many, String(copy)), { recursive: true });
+    for (const f of files) {
+      if (count === 1000) break;
+      cpSync(join(opts.corpus, f), join(many, String(copy), f));
+      count++;
+    }
+  }
+} else {
+  origin = 'generated (no shared corpus)';
+  mkdirSync(many, { recursive: true });
+  for (let i = 0; i < 1000; i++) {
+    writeFileSync(
+      join(many, `stack-${String(i)}.yml`),
+      `version: "3.8"\nservices:\n  web:\n    image: nginx:1.27\n    ports:\n      - "${String(8000 + (i % 100))}:80"\n    networks: [front]\n    deploy:\n      replicas: 2\n  api:\n    image: example/api:${String(i)}\n    networks: [front, back]\nnetworks:\n  front:\n    driver: overlay\n  back:\n    driver: overlay\n    driver_opts:\n      encrypted: ""\n`,
+    );
+  }
+}
+log(`1000 files (${origin}) …`);
+const thousand = measure(
+  [FLOOR, { name: 'lint 1000 files', args: [MAIN, 'lint', '-f', 'json', many], ok: [0, 1, 2] }],
+  Math.max(3, Math.ceil(RUNS / 2)),
+);
+const t1000 = thousand['lint 1000 files'] as Sample;
+const f1000 = thousand['node -e 0'] as Sample;
+rows.push({
+  measurement: 'lint 1000 files / node -e 0',
+  figure: `${t1000.wall.toFixed(3)} s, ${((t1000.wall * 1000) / 1000).toFixed(2)} ms/file`,
+  wall: t1000.wall / f1000.wall,
+  cpu: t1000.cpu / f1000.cpu,
+  target: '',
+});
+
+// --- many findings ------------------------------------------------------------------------------------------
+function factsWithNodes(count: number): string {
+  const nodes = Array.from({ length: count }, (_, i) => ({
+    id: `n${String(i)}`,
+    hostname: `node-${String(i)}`,
+    role: i < 3 ? 'manager' : 'worker',
+    engineVersion: i === 0 ? '28.2.2' : '26.1.5',
+    ...(i === 0 ? { leader: true } : {}),
+  }));
+  return JSON.stringify({ format: 'swarmlint-facts/1', kind: 'audit', nodes }, null, 2);
+}
+writeFileSync(join(work, 'facts-16000.json'), factsWithNodes(16_000));
+writeFileSync(join(work, 'facts-4000.json'), factsWithNodes(4_000));
+log('16,000 findings …');
+const findings = measure(
+  [
+    { name: '16k', args: [MAIN, 'lint', '-f', 'json', join(work, 'facts-16000.json')], ok: [1] },
+    { name: '4k', args: [MAIN, 'lint', '-f', 'json', join(work, 'facts-4000.json')], ok: [1] },
+  ],
+  Math.max(3, Math.ceil(RUNS / 2)),
+);
+const f16 = findings['16k'] as Sample;
+const f4 = findings['4k'] as Sample;
+rows.push(
+  {
+    measurement: '15,999 findings, end to end',
+    figure: `${f16.wall.toFixed(3)} s wall, ${f16.cpu.toFixed(2)} s CPU`,
+    wall: Number.NaN,
+    cpu: Number.NaN,
+    target: '≤ 2 s',
+  },
+  {
+    measurement: '16k / 4k findings',
+    figure: `4k: ${f4.wall.toFixed(3)} s`,
+    wall: f16.wall / f4.wall,
+    cpu: f16.cpu / f4.cpu,
+    target: 'linear: ≈ 4×',
+  },
+);
+
+// --- the JSON reader ----------------------------------------------------------------------------------------
+log('JSON reader …');
+const { parseJson } = (await import(
+  pathToFileURL(join(ROOT, 'dist/language/loader/json.js')).href
+)) as typeof import('../language/loader/json.js');
+const { defaultLimits } = (await import(
+  pathToFileURL(join(ROOT, 'dist/language/loader/limits.js')).href
+)) as typeof import('../language/loader/limits.js');
+// A saved audit's shape: nodes, networks with their addresses, services; about 6.3 MB.
+const big = JSON.stringify(
+  {
+    format: 'swarmlint-facts/1',
+    kind: 'audit',
+    nodes: Array.from({ length: 3000 }, (_, i) => ({
+      id: `node${String(i).padStart(21, '0')}`,
+      hostname: `node-${String(i)}`,
+      role: 'worker',
+      engineVersion: '28.2.2',
+      addr: `10.0.${String(i >> 8)}.${String(i & 255)}`,
+      availability: 'active',
+      state: 'ready',
+    })),
+    networks: Array.from({ length: 3000 }, (_, i) => ({
+      id: `net${String(i).padStart(22, '0')}`,
+      name: `stack${String(i)}_default`,
+      driver: 'overlay',
+      scope: 'swarm',
+      subnets: [`10.${String(1 + (i >> 8))}.${String(i & 255)}.0/24`],
+      mtu: 1450,
+      encrypted: i % 2 === 0,
+      peers: Array.from({ length: 5 }, (_, p) => `10.0.0.${String(p)}`),
+    })),
+    services: Array.from({ length: 21_000 }, (_, i) => ({
+      id: `svc${String(i).padStart(22, '0')}`,
+      name: `stack${String(i % 1000)}_svc${String(i)}`,
+      mode: 'replicated',
+      replicas: 3,
+      networks: [`stack${String(i % 1000)}_default`],
+      ports: i % 10 === 0 ? [{ published: 8000 + i, target: 80, protocol: 'tcp', mode: 'ingress' }] : [],
+      tasks: 3,
+    })),
+  },
+  null,
+  2,
+);
+const text = big;
+const reader: number[] = [];
+const native: number[] = [];
+for (let i = 0; i < Math.max(5, RUNS); i++) {
+  let t0 = process.hrtime.bigint();
+  JSON.parse(text);
+  native.push(Number(process.hrtime.bigint() - t0) / 1e9);
+  t0 = process.hrtime.bigint();
+  parseJson(text, 'facts.json', defaultLimits);
+  reader.push(Number(process.hrtime.bigint() - t0) / 1e9);
+}
+const mr = median(reader);
+const mn = median(native);
+rows.push({
+  measurement: 'JSON reader / JSON.parse',
+  figure: `${(text.length / 1e6).toFixed(1)} MB: ${(mr * 1000).toFixed(0)} ms against ${(mn * 1000).toFixed(0)} ms`,
+  wall: mr / mn,
+  cpu: Number.NaN,
+  target: '≤ 3×',
+});
+
+// --- report -------------------------------------------------------------------------------------------------
+const load1 = os.loadavg();
+const when = new Date();
+const result = {
+  benchmark: 'speed',
+  date: when.toISOString(),
+  runs: RUNS,
+  machine: {
+    node: process.version,
+    nproc: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    loadavgBefore: load0,
+    loadavgAfter: load1,
+  },
+  manyFiles: origin,
+  rows,
+};
+mkdirSync(RESULTS, { recursive: true });
+writeFileSync(join(RESULTS, `speed-${when.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+const ratio = (x: number): string => (Number.isNaN(x) ? '' : x.toFixed(2));
+process.stdout.write(
+  [
+    `bench/speed ${when.toISOString()}, node ${process.version}, ${String(os.availableParallelism())} CPUs, load ${load0.map((l) => l.toFixed(1)).join(' ')} -> ${load1.map((l) => l.toFixed(1)).join(' ')}, ${String(RUNS)} rounds`,
+    `| measurement | figure (median) | ratio wall | ratio CPU | target |`,
+    `| --- | --- | ---: | ---: | --- |`,
+    ...rows.map((r) => `| ${r.measurement} | ${r.figure} | ${ratio(r.wall)} | ${ratio(r.cpu)} | ${r.target} |`),
+    '',
+  ].join('\n'),
+);
