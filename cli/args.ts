@@ -36,6 +36,8 @@ export const LINT_OPTIONS = {
   'cluster-facts': { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
+  'same-swarm': { type: 'boolean' },
+  'stack-name': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

@@ -160,6 +160,12 @@ export interface Network extends BaseNode {
   encrypted: boolean;
   /** `com.docker.network.driver.mtu` when set. */
   mtu?: number;
+  /**
+   * Stack files: the values of the `encrypted` and `com.docker.network.driver.mtu` driver options as the loader
+   * read them (quotes gone, YAML scalars as text), when set to a plain value; one that comes from a variable is
+   * left out, so that no message echoes an environment value.
+   */
+  driverOpts?: { encrypted?: string; mtu?: string };
   subnets: Subnet[];
   /** True for the implicit `default` network a stack creates for services that name none. */
   implicit: boolean;
