@@ -12,6 +12,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { Ajv } from 'ajv';
 import { decide, prerequisites, up, waitFor, type Lab } from '../../lab/index.js';
 import { DEEP_IMAGE } from '../../probes/deep/image.js';
 import type { Finding } from '../../engine/findings.js';
@@ -19,6 +20,9 @@ import type { FactsDocument } from '../../language/facts-format.js';
 import { ROOT } from '../helpers/cli.js';
 
 const DIST = join(ROOT, 'dist/cli/main.js');
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schemas/facts.schema.json'), 'utf8')) as object,
+);
 
 const decision = decide(prerequisites());
 if (!decision.run) {
@@ -222,6 +226,7 @@ async function main(): Promise<void> {
     const { run, facts, findings, requests } = await deep(['--deep-no-encrypted']);
     t.equal(run.code, 0, run.stderr);
     t.same(serious(findings), [], 'no error');
+    t.ok(validate(facts), `the saved facts (with the mesh) are valid: ${JSON.stringify(validate.errors)}`);
     const plain = pairsOf(facts, 'plain');
     t.same(
       ALL.map((k) => [k, plain.get(k)]),
