@@ -1,4 +1,5 @@
 import { SEVERITIES } from '../language/meta.js';
+import { meshesOf, meshGauges } from './mesh-text.js';
 import type { Reporter } from './types.js';
 
 const escape = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -33,6 +34,7 @@ export const prometheus: Reporter = (report, context) => {
   metric('swarmlint_not_checked', 'gauge', 'Documents, rules or probes that could not be checked in the last run.', [
     [{ command: context.command }, report.errors.length],
   ]);
+  for (const gauge of meshGauges(meshesOf(context))) metric(gauge.name, 'gauge', gauge.help, gauge.samples);
   if (context.durationMs !== undefined)
     metric('swarmlint_duration_seconds', 'gauge', 'How long the last run took.', [
       [{ command: context.command }, context.durationMs / 1000],

@@ -1,5 +1,6 @@
 import type { FatalError, Finding } from '../engine/findings.js';
 import { SEVERITIES, type Severity } from '../language/meta.js';
+import { meshesOf, meshLines, meshTroubled } from './mesh-text.js';
 import { displayPath } from './paths.js';
 import type { Reporter, ReportContext } from './types.js';
 
@@ -54,6 +55,13 @@ export const stylish: Reporter = (report, context) => {
       );
     }
     out.push('');
+  }
+
+  // The deep audit's matrix, when a pair fails or a node was not tested (a clean run stays quiet).
+  const CELL_STYLE: Record<string, Style> = { fail: 'red', mtu: 'yellow', esp: 'yellow', untested: 'gray', self: 'dim' };
+  for (const mesh of meshesOf(context)) {
+    if (!meshTroubled(mesh)) continue;
+    out.push(...meshLines(mesh, (kind, text) => (CELL_STYLE[kind] ? paint(context, CELL_STYLE[kind], text) : text)), '');
   }
 
   const reported = [...new Set(report.findings.map((f) => f.ruleId))].sort();

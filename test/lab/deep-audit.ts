@@ -1,0 +1,435 @@
+// `swarmlint audit --deep` on a real 3-node swarm (1 manager, 2 workers) with the real probe image (the archive of
+// `npm run image:offline`, docker-loaded on every node): the built CLI in a child process, DOCKER_HOST at the
+// manager's socket through a proxy that logs every request line. Healthy: every pair ✓, no error, and the requests
+// are the GETs and the labelled creates and removes --help lists. The encrypted overlay: what this kernel really
+// does (without ESP, as here: esp-blocked, once). 4789/udp dropped on node 3: overlay-reachability names node 3,
+// exit 1. Underlay MTU 1300 on node 3: path-mtu with the sizes. Node 3 drained: probe-skipped with the reason.
+// SIGINT in the middle: exit 130 and nothing left; SIGKILL in the middle: the next run removes the leftovers first.
+// After every run nothing labelled io.swarmlint.deep remains on any node (services, networks, containers).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { Ajv } from 'ajv';
+import { decide, prerequisites, up, waitFor, type Lab } from '../../lab/index.js';
+import { DEEP_IMAGE } from '../../probes/deep/image.js';
+import type { Finding } from '../../engine/findings.js';
+import type { FactsDocument } from '../../language/facts-format.js';
+import { ROOT } from '../helpers/cli.js';
+
+const DIST = join(ROOT, 'dist/cli/main.js');
+const validate = new Ajv({ allErrors: true, strict: false }).compile(
+  JSON.parse(readFileSync(join(ROOT, 'schemas/facts.schema.json'), 'utf8')) as object,
+);
+
+const decision = decide(prerequisites());
+if (!decision.run) {
+  if ('fail' in decision) t.fail(decision.fail);
+  else t.plan(0, decision.skip);
+} else {
+  await main();
+}
+
+interface Proxy {
+  path: string;
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/** A unix socket in front of another, logging every request line the client sends (as test/lab/audit.ts). */
+function recordingProxy(path: string, target: string): Promise<Proxy> {
+  const requests: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(target);
+    sockets.add(client).add(upstream);
+    let pending = '';
+    client.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('latin1');
+      // A request line starts the stream, follows a blank line, or follows a JSON body (the creates).
+      let consumed = 0;
+      for (const m of pending.matchAll(/(?:^|\r\n\r\n|\})([A-Z]+ \S+ HTTP\/1\.[01])\r\n/g)) {
+        if (m[1]) requests.push(m[1]);
+        consumed = m.index + m[0].length;
+      }
+      pending = pending.slice(Math.max(consumed, pending.length - 200));
+    });
+    client.pipe(upstream).pipe(client);
+    const drop = (): void => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+  });
+  return new Promise((resolve) => {
+    server.listen(path, () => {
+      resolve({
+        path,
+        requests,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => {
+              done();
+            });
+          }),
+      });
+    });
+  });
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** The built CLI (no tap loaders: it is the user's process), optionally signalled once `when` resolves. */
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+  kill?: { when: () => Promise<void>; signal: NodeJS.Signals },
+): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DIST, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    });
+    if (kill)
+      kill.when().then(
+        () => child.kill(kill.signal),
+        (error: unknown) => {
+          child.kill('SIGKILL');
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+  });
+}
+
+/** What of the deep audit is on the nodes: services and networks (manager), containers and networks (each node). */
+async function deepObjects(lab: Lab): Promise<string[]> {
+  const label = { label: ['io.swarmlint.deep'] };
+  const manager = lab.node(1).docker;
+  const found: string[] = [];
+  for (const s of await manager.listServices({ filters: label })) found.push(`service ${String(s.Spec?.Name)}`);
+  for (const n of lab.nodes) {
+    for (const c of await n.docker.listContainers({ all: true, filters: label }))
+      found.push(`node ${n.index}: container ${c.Names.join(',')}`);
+    for (const net of await n.docker.listNetworks({ filters: label })) found.push(`node ${n.index}: network ${net.Name}`);
+  }
+  return found;
+}
+
+/** Waits until nothing of the deep audit is left (workers remove a removed service's containers on their own). */
+async function nothingLeft(t: Test, lab: Lab): Promise<void> {
+  const started = Date.now();
+  await waitFor(
+    'nothing labelled io.swarmlint.deep on any node',
+    async () => {
+      const left = await deepObjects(lab);
+      return left.length === 0 ? { done: true, value: true } : { done: false, seen: left.join('; ') };
+    },
+    { timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  t.pass(`nothing labelled io.swarmlint.deep left on any node (${String(Date.now() - started)} ms after the run)`);
+}
+
+async function main(): Promise<void> {
+  const began = Date.now();
+  if (
+    statSync(DIST, { throwIfNoEntry: false }) === undefined ||
+    statSync(DIST).mtimeMs < statSync(join(ROOT, 'probes/audit/deep.ts')).mtimeMs
+  ) {
+    t.fail('dist/ is missing or older than probes/audit/deep.ts: run npm run build first');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'swarmlint-deep-audit-'));
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const archive = join(dir, 'deep.tar');
+  const [lab] = await Promise.all([
+    up({
+      nodes: 3,
+      managers: 1,
+      log: (line) => {
+        t.comment(line);
+      },
+    }),
+    new Promise<void>((resolve, reject) => {
+      const built = spawnSync(
+        'env',
+        ['-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, process.execPath, 'scripts/image-offline.mjs', '-o', archive],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 180_000,
+        },
+      );
+      if (built.status === 0) resolve();
+      else reject(new Error(`image-offline: ${built.stderr}`));
+    }),
+  ]);
+  t.teardown(() => lab.down());
+  await lab.loadImage(archive, DEEP_IMAGE);
+  t.comment(`lab up and ${DEEP_IMAGE} loaded on 3 nodes after ${String(Date.now() - began)} ms`);
+  const proxy = await recordingProxy(join(dir, 'manager.sock'), lab.node(1).socketPath);
+  t.teardown(() => proxy.close());
+  const hostname = (n: number): string => lab.node(n).hostname;
+  const idOf = new Map(lab.nodes.map((n) => [n.nodeId, n.index]));
+
+  const env = { DOCKER_HOST: `unix://${proxy.path}`, DOCKER_CONFIG: join(dir, 'no-docker-config') };
+  let runs = 0;
+  const deep = async (
+    extra: string[] = [],
+    kill?: { when: () => Promise<void>; signal: NodeJS.Signals },
+  ): Promise<{ run: Run; facts?: FactsDocument; findings: Finding[]; requests: string[] }> => {
+    const facts = join(dir, `deep-${String(++runs)}.json`);
+    const before = proxy.requests.length;
+    const run = await cli(['audit', '--deep', '--deep-deadline', '30', '-f', 'json', '--save-facts', facts, ...extra], env, dir, kill);
+    t.comment(`deep audit ${String(runs)} ${extra.join(' ')}: exit ${String(run.code ?? run.signal)} after ${String(run.ms)} ms`);
+    const requests = proxy.requests.slice(before).map((l) => l.replace(/ HTTP\/1\.[01]$/, ''));
+    if (run.code !== 0 && run.code !== 1) return { run, findings: [], requests };
+    return {
+      run,
+      facts: JSON.parse(readFileSync(facts, 'utf8')) as FactsDocument,
+      findings: (JSON.parse(run.stdout) as { findings: Finding[] }).findings,
+      requests,
+    };
+  };
+  const pairsOf = (facts: FactsDocument | undefined, network: 'plain' | 'encrypted'): Map<string, string> =>
+    new Map(
+      (facts?.mesh?.pairs ?? [])
+        .filter((p) => p.network === network)
+        .map((p) => [`${String(idOf.get(p.from))}>${String(idOf.get(p.to))}`, p.verdict]),
+    );
+  const ALL = ['1>2', '1>3', '2>1', '2>3', '3>1', '3>2'];
+  const serious = (findings: Finding[]): string[] => findings.filter((f) => f.severity === 'error').map((f) => `${f.ruleId}: ${f.message}`);
+
+  await t.test('healthy, plain overlay only: every pair ✓, no error, exit 0; the requests are those --help lists', async (t) => {
+    const { run, facts, findings, requests } = await deep(['--deep-no-encrypted']);
+    t.equal(run.code, 0, run.stderr);
+    t.same(serious(findings), [], 'no error');
+    t.ok(validate(facts), `the saved facts (with the mesh) are valid: ${JSON.stringify(validate.errors)}`);
+    const plain = pairsOf(facts, 'plain');
+    t.same(
+      ALL.map((k) => [k, plain.get(k)]),
+      ALL.map((k) => [k, 'ok']),
+      'every ordered pair answered small and overlay-MTU echoes',
+    );
+    t.ok(
+      facts?.mesh?.pairs.every((p) => p.large && p.large.size >= 1400 && p.large.received > 0),
+      'large echoes at the overlay MTU answered',
+    );
+    t.same(
+      facts?.mesh?.nodes.map((n) => [n.hostname, n.ran]).sort(),
+      [1, 2, 3].map((n) => [hostname(n), true]),
+      'every node ran',
+    );
+    const control = facts?.mesh?.control ?? [];
+    t.ok(
+      control.some((c) => c.port === 2377) && control.every((c) => c.verdict === 'open'),
+      `control ports open: ${JSON.stringify(control)}`,
+    );
+    const writes = requests.filter((r) => !r.startsWith('GET '));
+    const shapes = [...new Set(writes.map((r) => r.replace(/\/(services|networks)\/[a-z0-9]{20,}$/, '/$1/ID')))].sort();
+    t.same(
+      shapes,
+      ['DELETE /networks/ID', 'DELETE /services/ID', 'POST /networks/create', 'POST /services/create'],
+      `writes: ${writes.join(', ')}`,
+    );
+    t.equal(writes.filter((r) => r === 'POST /networks/create').length, 1, 'one network (no encrypted one)');
+    t.equal(writes.filter((r) => r === 'POST /services/create').length, 2, 'two services (plain, host)');
+    await nothingLeft(t, lab);
+  });
+
+  await t.test('the encrypted overlay: what this kernel really does', async (t) => {
+    const esp = await espSupported(lab);
+    t.comment(`this kernel ${esp ? 'supports' : 'lacks'} IPsec ESP (ip xfrm state add with rfc4106(gcm(aes)))`);
+    const { run, facts, findings } = await deep();
+    const plain = pairsOf(facts, 'plain');
+    const secure = pairsOf(facts, 'encrypted');
+    t.same(
+      ALL.map((k) => plain.get(k)),
+      ALL.map(() => 'ok'),
+      'plain overlay: every pair ✓',
+    );
+    if (esp) {
+      t.equal(run.code, 0, run.stderr);
+      t.same(
+        ALL.map((k) => secure.get(k)),
+        ALL.map(() => 'ok'),
+        'encrypted overlay: every pair ✓',
+      );
+    } else {
+      t.equal(run.code, 1, 'exit 1: the encrypted overlay carries nothing');
+      t.same(
+        ALL.map((k) => secure.get(k)),
+        ALL.map(() => 'unreachable'),
+        'encrypted overlay: no cross-node echo passes',
+      );
+      const espFindings = findings.filter((f) => f.ruleId === 'esp-blocked');
+      t.equal(espFindings.length, 1, 'one esp-blocked finding, not one per pair');
+      t.match(espFindings[0]?.message ?? '', /carries nothing between any two nodes.*lack IPsec ESP support/);
+      t.same(
+        findings.filter((f) => f.severity === 'error' && f.ruleId !== 'esp-blocked').map((f) => f.ruleId),
+        [],
+        'nothing else',
+      );
+    }
+    await nothingLeft(t, lab);
+  });
+
+  await t.test('4789/udp dropped on node 3: overlay-reachability names node 3, exit 1', async (t) => {
+    const fault = await lab.fault('drop-vxlan', 3);
+    try {
+      const { run, facts, findings } = await deep(['--deep-no-encrypted']);
+      t.equal(run.code, 1, run.stderr);
+      const plain = pairsOf(facts, 'plain');
+      t.same(
+        ALL.map((k) => [k, plain.get(k)]),
+        ALL.map((k) => [k, k.includes('3') ? 'unreachable' : 'ok']),
+        'pairs with node 3 unreachable, 1 ↔ 2 ✓',
+      );
+      const reach = findings.filter((f) => f.ruleId === 'overlay-reachability');
+      t.equal(reach.length, 1, 'node 3 named once');
+      t.match(reach[0]?.message ?? '', new RegExp(`Node \`${hostname(3)}\` cannot exchange overlay traffic.*4789/udp`));
+      t.notOk(
+        reach.some((f) => f.message.includes(hostname(1)) && f.message.includes(hostname(2)) && !f.message.includes(hostname(3))),
+        'no finding about 1 ↔ 2',
+      );
+    } finally {
+      await fault.undo();
+    }
+    await nothingLeft(t, lab);
+  });
+
+  await t.test('underlay MTU 1300 on node 3: path-mtu with the sizes, small echoes ✓', async (t) => {
+    const fault = await lab.fault('underlay-mtu', 3);
+    try {
+      const { run, facts, findings } = await deep(['--deep-no-encrypted']);
+      t.equal(run.code, 1, run.stderr);
+      const plain = pairsOf(facts, 'plain');
+      t.same(
+        ALL.map((k) => [k, plain.get(k)]),
+        ALL.map((k) => [k, k.includes('3') ? 'mtu-blackhole' : 'ok']),
+        'pairs with node 3 are MTU black holes, 1 ↔ 2 ✓',
+      );
+      t.ok(
+        facts?.mesh?.pairs.every((p) => p.small && p.small.received > 0),
+        'small echoes answered everywhere',
+      );
+      const mtu = findings.filter((f) => f.ruleId === 'path-mtu');
+      t.equal(mtu.length, 1, 'node 3 named once');
+      t.match(
+        mtu[0]?.message ?? '',
+        new RegExp(`(\\d{4})-byte packets with DF set get no answer between node \`${hostname(3)}\`.*92-byte ones do`),
+      );
+      t.same(
+        findings.filter((f) => f.ruleId === 'overlay-reachability'),
+        [],
+        'not reported as unreachable',
+      );
+    } finally {
+      await fault.undo();
+    }
+    await nothingLeft(t, lab);
+  });
+
+  await t.test('node 3 drained: probe-skipped with the reason, the others tested', async (t) => {
+    const node3 = lab.node(1).docker.getNode(lab.node(3).nodeId);
+    const setAvailability = async (availability: 'drain' | 'active'): Promise<void> => {
+      const info = (await node3.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+      await node3.update({ version: info.Version.Index, ...info.Spec, Availability: availability });
+    };
+    await setAvailability('drain');
+    try {
+      const { run, facts, findings } = await deep(['--deep-no-encrypted']);
+      t.equal(run.code, 0, `a skipped node is a warning: ${run.stderr}`);
+      const skipped = findings.filter((f) => f.ruleId === 'probe-skipped');
+      t.same(
+        skipped.map((f) => [f.severity, f.message]),
+        [
+          [
+            'warning',
+            `Node \`${hostname(3)}\` was not tested by the deep audit: drained (availability drain): swarm starts no tasks on it. Its pairs with the other nodes are not checked.`,
+          ],
+        ],
+      );
+      const plain = pairsOf(facts, 'plain');
+      t.same([...plain.entries()].sort(), [
+        ['1>2', 'ok'],
+        ['2>1', 'ok'],
+      ]);
+    } finally {
+      await setAvailability('active');
+    }
+    await nothingLeft(t, lab);
+  });
+
+  const servicesUp = async (): Promise<void> => {
+    await waitFor(
+      'the deep audit services exist',
+      async () => {
+        const services = await lab.node(1).docker.listServices({ filters: { label: ['io.swarmlint.deep'] } });
+        return services.length >= 2 ? { done: true, value: true } : { done: false, seen: `${String(services.length)} services` };
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+  };
+
+  await t.test('SIGINT in the middle of a run: exit 130, everything removed', async (t) => {
+    const { run } = await deep(['--deep-no-encrypted'], { when: servicesUp, signal: 'SIGINT' });
+    t.equal(run.code, 130, run.stderr);
+    t.match(run.stderr, /SIGINT: removing what the deep audit made/);
+    await nothingLeft(t, lab);
+  });
+
+  await t.test('SIGKILL in the middle of a run: the next run removes what it left first', async (t) => {
+    const { run } = await deep(['--deep-no-encrypted'], { when: servicesUp, signal: 'SIGKILL' });
+    t.equal(run.signal, 'SIGKILL');
+    const left = await deepObjects(lab);
+    t.ok(
+      left.some((l) => l.startsWith('service ')),
+      `the killed run left its services: ${left.join('; ')}`,
+    );
+    const killed = (await lab.node(1).docker.listServices({ filters: { label: ['io.swarmlint.deep'] } })).map((s) => s.ID);
+    const next = await deep(['--deep-no-encrypted']);
+    t.equal(next.run.code, 0, next.run.stderr);
+    const firstCreate = next.requests.findIndex((r) => r.startsWith('POST '));
+    t.same(
+      killed.filter((id) => !next.requests.slice(0, firstCreate).includes(`DELETE /services/${id}`)),
+      [],
+      `the next run removed the killed run's services before creating anything: ${next.requests.filter((r) => r.startsWith('DELETE ')).join(', ')}`,
+    );
+    await nothingLeft(t, lab);
+  });
+
+  t.comment(`whole file ${String(Date.now() - began)} ms`);
+}
+
+async function espSupported(lab: Lab): Promise<boolean> {
+  const spec = ['src', '198.18.0.250', 'dst', '198.18.0.251', 'proto', 'esp', 'spi', '0x5358'];
+  const key = '0x0102030405060708090a0b0c0d0e0f1011121314';
+  const added = await lab.exec(2, ['ip', 'xfrm', 'state', 'add', ...spec, 'mode', 'transport', 'aead', 'rfc4106(gcm(aes))', key, '128'], {
+    timeoutMs: 10_000,
+  });
+  if (added.ok) await lab.exec(2, ['ip', 'xfrm', 'state', 'delete', ...spec]);
+  return added.ok;
+}
