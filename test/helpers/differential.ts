@@ -2,15 +2,16 @@
 // cases (fixtures plus generated edges), a runner for each side, and the comparison. Used by
 // test/cli/differential.ts; not a test file itself.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYamlText } from 'yaml';
 import { LoadError } from '../../language/loader/errors.js';
 import { defaultLimits } from '../../language/loader/limits.js';
 import { loadStack } from '../../language/loader/stack.js';
 import { decodeText } from '../../language/loader/text.js';
+import type { YamlDialect } from '../../language/loader/yaml.js';
 import type { Stack } from '../../language/model.js';
 
 export interface Case {
@@ -670,7 +671,11 @@ export function projectStack(stack: Stack): Projection {
 /** The docker client to compare with, or why there is none: it must have `stack config` (docker/cli ≥ 20.10.?). */
 export async function findDocker(candidates: string[]): Promise<{ path: string; version: string } | { reason: string }> {
   const reasons: string[] = [];
-  for (const path of candidates) {
+  const onPath = (name: string): string[] =>
+    name.includes('/')
+      ? [name]
+      : (process.env.PATH ?? '').split(delimiter).flatMap((d) => (d && existsSync(join(d, name)) ? [join(d, name)] : []));
+  for (const path of [...new Set(candidates.flatMap(onPath))]) {
     const version = await new Promise<string | undefined>((resolve) => {
       execFile(path, ['version', '--format', '{{.Client.Version}}'], { timeout: 10_000 }, (_e, stdout) => {
         resolve(stdout.trim().split('\n')[0] || undefined);
@@ -729,7 +734,7 @@ export function refusal(stack: Stack): string | undefined {
   return undefined;
 }
 
-export function runSwarmlint(c: Case, dir: string): Outcome {
+export function runSwarmlint(c: Case, dir: string, dialect: YamlDialect = 'v3'): Outcome {
   const paths = writeCase(c, dir);
   try {
     // As the CLI reads files: bytes checked and decoded (UTF-8, no binary), a byte-order mark removed.
@@ -737,7 +742,7 @@ export function runSwarmlint(c: Case, dir: string): Outcome {
       path: paths[i] ?? f.name,
       text: decodeText(readFileSync(paths[i] ?? ''), f.name, defaultLimits).text,
     }));
-    const { stack } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})) });
+    const { stack } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})), dialect });
     const why = refusal(stack);
     return why ? { ok: false, why } : { ok: true, model: projectStack(stack) };
   } catch (error) {
@@ -755,7 +760,7 @@ export interface Comparison {
   modelDiffers: boolean;
 }
 
-export async function compareAll(docker: string, cases: Case[], jobs = 2): Promise<Comparison[]> {
+export async function compareAll(docker: string, cases: Case[], jobs = 2, dialect: YamlDialect = 'v3'): Promise<Comparison[]> {
   const base = mkdtempSync(join(tmpdir(), 'swarmlint-diff-'));
   const out: Comparison[] = new Array<Comparison>(cases.length);
   let next = 0;
@@ -766,7 +771,7 @@ export async function compareAll(docker: string, cases: Case[], jobs = 2): Promi
       if (!c) continue;
       const dir = join(base, String(i));
       const d = await runDocker(docker, c, join(dir, 'd'));
-      const s = runSwarmlint(c, join(dir, 's'));
+      const s = runSwarmlint(c, join(dir, 's'), dialect);
       const modelDiffers = d.ok && s.ok && canonical(d.model) !== canonical(s.model);
       out[i] = { case: c, docker: d, swarmlint: s, agree: d.ok === s.ok && !modelDiffers, modelDiffers };
     }
