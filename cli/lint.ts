@@ -10,6 +10,7 @@ import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
 import { loadFacts } from '../language/loader/facts.js';
 import { defaultLimits } from '../language/loader/limits.js';
+import { dialectOf } from '../language/loader/yaml.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
@@ -132,7 +133,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
       const doc = prepareDocument(
         sources.map((f) => ({ path: f.path, text: f.text })),
-        { env },
+        { env, dialect: dialectOf(config.docker.cliVersion) },
       );
       if (isDocument(doc))
         documents.push({

@@ -48,6 +48,13 @@ export interface UserConfig {
   unusedSuppressions?: Setting;
   ignores?: string[];
   stackName?: string;
+  docker?: DockerSettings;
+}
+
+/** The docker CLI the stacks are deployed with: its version picks how the files are read (YAML dialect). */
+export interface DockerSettings {
+  /** `28.2.2`, `27.5`, …: yaml.v3 from 28.0, yaml.v2 before. Default: the current release (28.x). */
+  cliVersion?: string;
 }
 
 export interface ResolvedConfig {
@@ -61,6 +68,7 @@ export interface ResolvedConfig {
   unusedSuppressions: Setting;
   ignores: string[];
   stackName?: string;
+  docker: DockerSettings;
 }
 
 export interface ConfigOptions {
@@ -364,6 +372,7 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
     unusedSuppressions: unused,
     ignores: user.ignores ?? [],
     ...(user.stackName ? { stackName: user.stackName } : {}),
+    docker: user.docker ?? {},
   };
 }
 
