@@ -55,7 +55,7 @@ t.test('discovery: the working folder, then the folders above; none gives the de
   );
   t.same(
     { ...defaults, rules: undefined },
-    { rules: undefined, plugins: {}, cluster: {}, failureThreshold: 'error', unusedSuppressions: 'warning', ignores: [] },
+    { rules: undefined, plugins: {}, cluster: {}, failureThreshold: 'error', unusedSuppressions: 'warning', ignores: [], docker: {} },
   );
 });
 
