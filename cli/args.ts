@@ -36,6 +36,7 @@ export const LINT_OPTIONS = {
   'cluster-facts': { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
+  'print-stack': { type: 'boolean' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

@@ -10,7 +10,10 @@ import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
 import { loadFacts } from '../language/loader/facts.js';
 import { defaultLimits } from '../language/loader/limits.js';
-import { dialectOf } from '../language/loader/yaml.js';
+import { dialectOf, type YamlDialect } from '../language/loader/yaml.js';
+import { LoadError as LoadErrorClass } from '../language/loader/errors.js';
+import { printStack } from '../language/loader/print.js';
+import { loadStack } from '../language/loader/stack.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
@@ -39,6 +42,8 @@ Options:
       --cluster-facts FILE   check against a saved audit (real subnets, nodes, MTU)
       --fix                  apply fixes to the files
       --fix-dry-run          show what --fix would do, change nothing
+      --print-stack          print each stack merged and interpolated, as \`docker stack config\` does
+                             (to compare with it), instead of linting
       --color, --no-color    force colour on or off
       --debug                stack traces for internal errors
   -h, --help
@@ -70,6 +75,38 @@ function clusterFacts(path: string, cwd: string): ClusterProfile {
     const e = error as LoadError;
     throw new ConfigError(`--cluster-facts: ${e.message}`, e.file, e.line, e.column);
   }
+}
+
+/**
+ * `--print-stack`: each merge set merged and interpolated as `docker stack config` prints it, on standard output
+ * (a `# files` comment before each when there are several). Files that cannot be read or parsed: exit 2.
+ */
+function printStacks(
+  sets: string[][],
+  files: ReadonlyMap<string, ReadFile>,
+  errors: readonly FatalError[],
+  env: ReadonlyMap<string, string>,
+  dialect: YamlDialect,
+): number {
+  let failed = errors.length > 0;
+  for (const e of errors) process.stderr.write(`swarmlint: ${e.file ?? ''}: ${e.message}\n`);
+  for (const set of sets) {
+    const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
+    if (sources.length !== set.length) continue;
+    try {
+      const loaded = loadStack(
+        sources.map((f) => ({ path: f.path, text: f.text })),
+        { env, dialect },
+      );
+      if (sets.length > 1) process.stdout.write(`# ${set.join(' + ')}\n`);
+      process.stdout.write(printStack(loaded.interpolated));
+    } catch (error) {
+      if (!(error instanceof LoadErrorClass)) throw error;
+      failed = true;
+      process.stderr.write(`swarmlint: ${error.toString()}\n`);
+    }
+  }
+  return failed ? 2 : 0;
 }
 
 const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
@@ -123,6 +160,9 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     if ('text' in read) files.set(path, read);
     else readErrors.push(read);
   }
+
+  if (values['print-stack'] === true)
+    return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
 
   const fix = values.fix === true || values['fix-dry-run'] === true;
   const lintOnce = (): Pass => {

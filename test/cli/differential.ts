@@ -75,6 +75,18 @@ if ('reason' in docker) {
     t.end();
   });
 
+  t.test('--print-stack prints what docker stack config prints, on the fields rules read', (t) => {
+    let compared = 0;
+    for (const r of results) {
+      if (!r.docker.ok || !r.swarmlint.ok || !r.swarmlint.printed || EXCEPTIONS[r.case.name]) continue;
+      compared++;
+      if (canonical(r.docker.model) !== canonical(r.swarmlint.printed))
+        t.fail(`${r.case.name}\ndocker    ${canonical(r.docker.model)}\nprinted   ${canonical(r.swarmlint.printed)}`);
+    }
+    t.ok(compared > 100, `${String(compared)} accepted cases compared`);
+    t.end();
+  });
+
   t.test('the differential can fail: a loader that accepts everything disagrees with docker', (t) => {
     const refused = results.filter((r) => !r.docker.ok).length;
     t.ok(refused > 100, `docker refuses ${String(refused)} of the cases, so an accept-all loader would not pass`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYamlText } from 'yaml';
 import { LoadError } from '../../language/loader/errors.js';
 import { defaultLimits } from '../../language/loader/limits.js';
+import { printStack } from '../../language/loader/print.js';
 import { loadStack } from '../../language/loader/stack.js';
 import { decodeText } from '../../language/loader/text.js';
 import type { YamlDialect } from '../../language/loader/yaml.js';
@@ -25,7 +26,7 @@ export interface Case {
 }
 
 /** What one side made of a case: refused (with why) or the projection of the model rules read. */
-export type Outcome = { ok: false; why: string } | { ok: true; model: Projection; warnings?: string };
+export type Outcome = { ok: false; why: string } | { ok: true; model: Projection; warnings?: string; printed?: Projection };
 
 export interface Projection {
   services: Record<string, unknown>;
@@ -589,7 +590,7 @@ export function allCases(): Case[] {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 
-function projectDocker(out: unknown): Projection {
+export function projectDocker(out: unknown): Projection {
   const services: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(obj(obj(out).services))) {
     const s = obj(raw);
@@ -742,9 +743,11 @@ export function runSwarmlint(c: Case, dir: string, dialect: YamlDialect = 'v3'):
       path: paths[i] ?? f.name,
       text: decodeText(readFileSync(paths[i] ?? ''), f.name, defaultLimits).text,
     }));
-    const { stack } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})), dialect });
+    const { stack, interpolated } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})), dialect });
     const why = refusal(stack);
-    return why ? { ok: false, why } : { ok: true, model: projectStack(stack) };
+    return why
+      ? { ok: false, why }
+      : { ok: true, model: projectStack(stack), printed: projectDocker(parseYamlText(printStack(interpolated))) };
   } catch (error) {
     if (error instanceof LoadError) return { ok: false, why: `LoadError: ${error.message}` };
     return { ok: false, why: `crash: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
