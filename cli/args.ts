@@ -37,6 +37,8 @@ export const LINT_OPTIONS = {
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
   'print-stack': { type: 'boolean' },
+  'same-swarm': { type: 'boolean' },
+  'stack-name': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -47,6 +49,11 @@ export const AUDIT_OPTIONS = {
   'save-facts': { type: 'string' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
+  deep: { type: 'boolean' },
+  'deep-image': { type: 'string' },
+  'deep-no-encrypted': { type: 'boolean' },
+  'deep-constraint': { type: 'string', multiple: true },
+  'deep-deadline': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

@@ -40,6 +40,8 @@ Options:
       --max-warnings N       exit 1 with more than N warnings
       --env-file FILE        variables for interpolation, over the environment
       --cluster-facts FILE   check against a saved audit (real subnets, nodes, MTU)
+      --same-swarm           the stacks of this run go to one swarm: a port two of them publish conflicts
+      --stack-name NAME      the name docker stack deploy gives the stack (over the config's stackName)
       --fix                  apply fixes to the files
       --fix-dry-run          show what --fix would do, change nothing
       --print-stack          print each stack merged and interpolated, as \`docker stack config\` does
@@ -121,6 +123,10 @@ function checkUsage(values: ParsedArgs['values'], positionals: readonly string[]
   const threshold = values['failure-threshold'] as string | undefined;
   if (threshold !== undefined && !(THRESHOLDS as readonly string[]).includes(threshold))
     throw new UsageError(`--failure-threshold ${threshold}: one of ${THRESHOLDS.join(', ')}`);
+  const stackName = values['stack-name'] as string | undefined;
+  // docker/cli refuses an empty name and one with spaces around it (validateStackName); swarmkit checks the rest.
+  if (stackName !== undefined && !/^\S+$/.test(stackName))
+    throw new UsageError(`--stack-name ${JSON.stringify(stackName)}: a name without spaces`);
   if (values.fix === true && values['fix-dry-run'] !== true && positionals.includes(STDIN))
     throw new UsageError('--fix cannot rewrite standard input (use --fix-dry-run to see what it would fix)');
 }
@@ -165,6 +171,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
 
   const fix = values.fix === true || values['fix-dry-run'] === true;
+  const stackName = (values['stack-name'] as string | undefined) ?? config.stackName;
   const lintOnce = (): Pass => {
     const documents: LintDocument[] = [];
     const errors: FatalError[] = [...inputErrors, ...readErrors];
@@ -181,9 +188,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
           // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
           root: {
             ...doc.root,
-            ...(doc.root.type === 'Stack' && config.stackName
-              ? { name: config.stackName, ref: { kind: 'stack' as const, name: config.stackName } }
-              : {}),
+            ...(doc.root.type === 'Stack' && stackName ? { name: stackName, ref: { kind: 'stack' as const, name: stackName } } : {}),
           },
         });
       else errors.push(doc);
@@ -193,6 +198,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       plugins: config.plugins,
       cluster,
       unusedSuppressions: config.unusedSuppressions,
+      sameSwarm: values['same-swarm'] === true || config.sameSwarm,
     });
     return { report: { ...report, errors: [...errors, ...report.errors] }, documents };
   };

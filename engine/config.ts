@@ -49,6 +49,7 @@ export interface UserConfig {
   ignores?: string[];
   stackName?: string;
   docker?: DockerSettings;
+  sameSwarm?: boolean;
 }
 
 /** The docker CLI the stacks are deployed with: its version picks how the files are read (YAML dialect). */
@@ -69,6 +70,8 @@ export interface ResolvedConfig {
   ignores: string[];
   stackName?: string;
   docker: DockerSettings;
+  /** The stacks of one run go to one swarm: their published ports can conflict. */
+  sameSwarm: boolean;
 }
 
 export interface ConfigOptions {
@@ -373,6 +376,7 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
     ignores: user.ignores ?? [],
     ...(user.stackName ? { stackName: user.stackName } : {}),
     docker: user.docker ?? {},
+    sameSwarm: user.sameSwarm === true,
   };
 }
 

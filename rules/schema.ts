@@ -1,7 +1,17 @@
 import { createRule, visit } from './utils/create-rule.js';
 import { reportDiagnostics } from './utils/diagnostics.js';
 
-const ids = ['violation', 'forbidden', 'deploy', 'nonStringKey', 'duplicateKey'] as const;
+const ids = [
+  'violation',
+  'forbidden',
+  'noImage',
+  'unknownMode',
+  'replicasNotReplicated',
+  'unknownEndpointMode',
+  'undeclaredNetwork',
+  'nonStringKey',
+  'duplicateKey',
+] as const;
 
 export default createRule({
   name: 'schema',
@@ -19,9 +29,17 @@ export default createRule({
     schema: [],
     defaultOptions: [],
     messages: {
+      noImage: 'Service `{{service}}` has no `image`; docker stack deploy fails with "no image specified" (it never builds images).',
+      unknownMode:
+        'Service `{{service}}` `deploy.mode` {{mode}} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode".',
+      replicasNotReplicated:
+        'Service `{{service}}` `replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it.',
+      unknownEndpointMode:
+        'Service `{{service}}` `endpoint_mode` {{endpointMode}} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode").',
+      undeclaredNetwork:
+        'Service `{{service}}` uses network `{{network}}`, which is not declared under top-level `networks`; docker stack deploy fails with "undefined network".',
       violation: '`{{path}}` {{problem}}.',
       forbidden: '`{{path}}`: docker stack deploy refuses files with `{{key}}` ({{why}}).',
-      deploy: 'Service `{{service}}` {{problem}}.',
       duplicateKey:
         'Key `{{key}}` is set twice in this mapping (first on line {{line}}): docker stack deploy 28 and later refuse the file ("mapping key already defined"); older versions silently kept the later value.',
       nonStringKey:

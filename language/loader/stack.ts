@@ -65,7 +65,7 @@ export const IGNORED_KEYS: Record<string, string> = {
   network_mode: 'services use the networks listed under `networks`',
   pid: 'not supported for services',
   privileged: 'not supported for services',
-  restart: 'use `deploy.restart_policy` (`restart` is only a fallback)',
+  restart: '`deploy.restart_policy` is set and wins',
   security_opt: 'not supported for services',
   shm_size: 'not supported for services',
   userns_mode: 'not supported for services',
@@ -134,6 +134,8 @@ interface NNetwork {
   attachable: boolean;
   internal: boolean;
   encrypted?: Val<string>;
+  /** The value of `encrypted`, when it is a scalar. */
+  encryptedValue?: Val<string>;
   mtu?: Val<number>;
   mtuRaw?: Val<string>;
   subnets: Val<string>[];
@@ -313,6 +315,9 @@ function normaliseNetwork(name: string, keyRange: Range, v: PValue): NNetwork {
     // libnetwork encrypts when the option is present at all, whatever its value.
     ...(encrypted
       ? { encrypted: { value: encrypted.value.kind === 'scalar' ? String(encrypted.value.value ?? '') : '', range: encrypted.key.range } }
+      : {}),
+    ...(encrypted?.value.kind === 'scalar'
+      ? { encryptedValue: { value: String(encrypted.value.value ?? ''), range: encrypted.value.range } }
       : {}),
     ...(mtuPair && mtuText !== undefined ? { mtuRaw: { value: mtuText, range: mtuPair.value.range } } : {}),
     ...(mtuPair && mtuText !== undefined && /^\d+$/.test(mtuText.trim())
@@ -511,6 +516,18 @@ function checkVersion(
   return true;
 }
 
+/**
+ * `restart` is docker/cli's fallback restart policy (convertRestartPolicy): used when `deploy.restart_policy` is
+ * absent, so it is ignored only when that is set, or when `"no"` silently becomes swarm's default (restart on any
+ * exit). `always`, `unless-stopped` and `on-failure[:N]` do what they say.
+ */
+function restartIgnored(service: PValue, value: PValue): string | undefined {
+  if (get(get(service, 'deploy'), 'restart_policy') !== undefined) return IGNORED_KEYS.restart;
+  if (value.kind === 'scalar' && (value.value === 'no' || value.value === false))
+    return '`"no"` is read as no policy, so swarm applies its default and restarts tasks on any exit; set `deploy.restart_policy.condition: none`';
+  return undefined;
+}
+
 /** Reports forbidden and ignored service keys; returns the start offsets of the forbidden ones. */
 function checkForbidden(
   root: PMap,
@@ -528,7 +545,7 @@ function checkForbidden(
         found.add(p.key.range[0]);
         diag(p.key.range, 'schema', 'forbidden', { path: `services.${String(s.key.value)}.${key}`, key, why });
       }
-      const ignored = IGNORED_KEYS[key];
+      const ignored = key === 'restart' ? restartIgnored(s.value, p.value) : IGNORED_KEYS[key];
       if (ignored) diag(p.key.range, 'swarm-ignored-key', 'ignored', { service: String(s.key.value), key, why: ignored });
     }
   }
@@ -586,11 +603,20 @@ function buildModel(
   const serviceNames = new Set(services.map((s) => s.name));
   const declared = new Set(networks.map((n) => n.name));
   const usesDefault = services.some((s) => !s.networks || s.networks.size === 0);
+  /** A value as read, unless it came from a variable (its text holds `$`). */
+  const plain = (v: Val<string> | undefined): string | undefined =>
+    v && !text.slice(v.range[0], v.range[1]).includes('$') ? v.value : undefined;
   const modelNetworks: Network[] = networks.map((n) => {
     const at: Network['at'] = { name: span(n.keyRange) };
     if (n.driver) at.driver = span(n.driver.range);
     if (n.encrypted) at.encrypted = span(n.encrypted.range);
     if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
+    const encryptedOption = plain(n.encryptedValue);
+    const mtuOption = plain(n.mtuRaw);
+    const driverOpts = {
+      ...(encryptedOption !== undefined ? { encrypted: encryptedOption } : {}),
+      ...(mtuOption !== undefined ? { mtu: mtuOption } : {}),
+    };
     return {
       type: 'Network',
       ...span(n.range),
@@ -604,6 +630,7 @@ function buildModel(
       ingress: false,
       encrypted: n.encrypted !== undefined,
       ...(n.mtu ? { mtu: n.mtu.value } : {}),
+      ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
       subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
       implicit: false,
     };
@@ -633,45 +660,31 @@ function buildModel(
     if (s.mode) {
       at.mode = span(s.mode.range);
       if (!MODES.has(modeText))
-        diag(s.mode.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `\`deploy.mode\` ${echoNearMiss(modeText, [...MODES], 'here')} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
-        });
+        diag(s.mode.range, 'schema', 'unknownMode', { service: s.name, mode: echoNearMiss(modeText, [...MODES], 'here') });
     }
     const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
     if (s.replicas) {
       at.replicas = span(s.replicas.range);
-      if (mode === 'global' || mode === 'global-job')
-        diag(s.replicas.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: '`replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it',
-        });
+      if (mode === 'global' || mode === 'global-job') diag(s.replicas.range, 'schema', 'replicasNotReplicated', { service: s.name });
     }
     const endpointText = s.endpointMode?.value.toLowerCase() ?? 'vip';
     if (s.endpointMode) {
       at.endpointMode = span(s.endpointMode.range);
       if (endpointText !== 'vip' && endpointText !== 'dnsrr')
-        diag(s.endpointMode.range, 'schema', 'deploy', {
+        diag(s.endpointMode.range, 'schema', 'unknownEndpointMode', {
           service: s.name,
-          problem: `\`endpoint_mode\` ${echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here')} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
+          endpointMode: echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here'),
         });
     }
     if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
     if (s.image) at.image = span(s.image.range);
-    else
-      diag(s.keyRange, 'schema', 'deploy', {
-        service: s.name,
-        problem: 'has no `image`; docker stack deploy fails with "no image specified" (it never builds images)',
-      });
+    else diag(s.keyRange, 'schema', 'noImage', { service: s.name });
 
     const serviceNetworks: ServiceNetwork[] = [];
     for (const [netName, n] of s.networks ?? []) {
       serviceNetworks.push({ type: 'ServiceNetwork', ...span(n.range), at: {}, name: netName, aliases: n.aliases });
       if (!declared.has(netName) && netName !== 'default') {
-        diag(n.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `uses network \`${netName}\`, which is not declared under top-level \`networks\`; docker stack deploy fails with "undefined network"`,
-        });
+        diag(n.range, 'schema', 'undeclaredNetwork', { service: s.name, network: netName });
       }
     }
     const references: ServiceReference[] = [];

@@ -55,7 +55,16 @@ t.test('discovery: the working folder, then the folders above; none gives the de
   );
   t.same(
     { ...defaults, rules: undefined },
-    { rules: undefined, plugins: {}, cluster: {}, failureThreshold: 'error', unusedSuppressions: 'warning', ignores: [], docker: {} },
+    {
+      rules: undefined,
+      plugins: {},
+      cluster: {},
+      failureThreshold: 'error',
+      unusedSuppressions: 'warning',
+      ignores: [],
+      sameSwarm: false,
+      docker: {},
+    },
   );
 });
 
@@ -235,7 +244,7 @@ t.test("YAML 1.1's off is the severity off", async (t) => {
   t.equal(c.rules['swarm-ignored-key']?.severity, 'info');
 });
 
-t.test('cluster, ignores, stackName, unusedSuppressions pass through', async (t) => {
+t.test('cluster, ignores, stackName, sameSwarm, unusedSuppressions pass through', async (t) => {
   const dir = t.testdir({
     'swarmlint.config.yaml': [
       'cluster:',
@@ -245,6 +254,7 @@ t.test('cluster, ignores, stackName, unusedSuppressions pass through', async (t)
       '  siteCidrs: [{cidr: 10.10.0.0/16, name: office LAN}]',
       'ignores: ["legacy/**"]',
       'stackName: shop',
+      'sameSwarm: true',
       'unusedSuppressions: info',
       '',
     ].join('\n'),
@@ -253,6 +263,7 @@ t.test('cluster, ignores, stackName, unusedSuppressions pass through', async (t)
   t.same(c.cluster, { nodes: 5, windowsNodes: 1, underlayMtu: 1450, siteCidrs: [{ cidr: '10.10.0.0/16', name: 'office LAN' }] });
   t.same(c.ignores, ['legacy/**']);
   t.equal(c.stackName, 'shop');
+  t.equal(c.sameSwarm, true);
   t.equal(c.unusedSuppressions, 'info');
 });
 
