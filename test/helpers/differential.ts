@@ -726,10 +726,25 @@ export function runDocker(docker: string, c: Case, dir: string): Promise<Outcome
   });
 }
 
+/**
+ * `schema` findings for checks that only the deploy makes, not docker/cli's loader (`docker stack config` accepts
+ * these files): no image ("no image specified", the daemon's service create), `deploy.mode` and `replicas` with a
+ * global mode (cli/compose/convert/service.go convertDeployMode), `endpoint_mode` (convertEndpointSpec, then the
+ * daemon's "invalid resolution mode"), an undeclared network (convert.Networks: "undefined network").
+ */
+export const DEPLOY_TIME = new Set([
+  'deploy',
+  'noImage',
+  'unknownMode',
+  'replicasNotReplicated',
+  'unknownEndpointMode',
+  'undeclaredNetwork',
+]);
+
 /** Diagnostics that mean docker/cli's loader refuses the file (the rest are deploy-time or advice). */
 export function refusal(stack: Stack): string | undefined {
   for (const d of stack.diagnostics) {
-    if (d.rule === 'schema' && d.messageId !== 'deploy') return `${d.messageId}: ${JSON.stringify(d.data)}`;
+    if (d.rule === 'schema' && !DEPLOY_TIME.has(d.messageId)) return `${d.messageId}: ${JSON.stringify(d.data)}`;
     if (d.rule === 'interpolation' && d.messageId !== 'unset') return `interpolation ${d.messageId}: ${JSON.stringify(d.data)}`;
   }
   return undefined;
