@@ -36,6 +36,7 @@ export const LINT_OPTIONS = {
   'cluster-facts': { type: 'string' },
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
+  'print-stack': { type: 'boolean' },
   'same-swarm': { type: 'boolean' },
   'stack-name': { type: 'string' },
   ...REPORT_OPTIONS,

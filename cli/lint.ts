@@ -10,6 +10,10 @@ import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
 import { loadFacts } from '../language/loader/facts.js';
 import { defaultLimits } from '../language/loader/limits.js';
+import { dialectOf, type YamlDialect } from '../language/loader/yaml.js';
+import { LoadError as LoadErrorClass } from '../language/loader/errors.js';
+import { printStack } from '../language/loader/print.js';
+import { loadStack } from '../language/loader/stack.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
@@ -40,6 +44,8 @@ Options:
       --stack-name NAME      the name docker stack deploy gives the stack (over the config's stackName)
       --fix                  apply fixes to the files
       --fix-dry-run          show what --fix would do, change nothing
+      --print-stack          print each stack merged and interpolated, as \`docker stack config\` does
+                             (to compare with it), instead of linting
       --color, --no-color    force colour on or off
       --debug                stack traces for internal errors
   -h, --help
@@ -71,6 +77,38 @@ function clusterFacts(path: string, cwd: string): ClusterProfile {
     const e = error as LoadError;
     throw new ConfigError(`--cluster-facts: ${e.message}`, e.file, e.line, e.column);
   }
+}
+
+/**
+ * `--print-stack`: each merge set merged and interpolated as `docker stack config` prints it, on standard output
+ * (a `# files` comment before each when there are several). Files that cannot be read or parsed: exit 2.
+ */
+function printStacks(
+  sets: string[][],
+  files: ReadonlyMap<string, ReadFile>,
+  errors: readonly FatalError[],
+  env: ReadonlyMap<string, string>,
+  dialect: YamlDialect,
+): number {
+  let failed = errors.length > 0;
+  for (const e of errors) process.stderr.write(`swarmlint: ${e.file ?? ''}: ${e.message}\n`);
+  for (const set of sets) {
+    const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
+    if (sources.length !== set.length) continue;
+    try {
+      const loaded = loadStack(
+        sources.map((f) => ({ path: f.path, text: f.text })),
+        { env, dialect },
+      );
+      if (sets.length > 1) process.stdout.write(`# ${set.join(' + ')}\n`);
+      process.stdout.write(printStack(loaded.interpolated));
+    } catch (error) {
+      if (!(error instanceof LoadErrorClass)) throw error;
+      failed = true;
+      process.stderr.write(`swarmlint: ${error.toString()}\n`);
+    }
+  }
+  return failed ? 2 : 0;
 }
 
 const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
@@ -128,6 +166,9 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     else readErrors.push(read);
   }
 
+  if (values['print-stack'] === true)
+    return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
+
   const fix = values.fix === true || values['fix-dry-run'] === true;
   const stackName = (values['stack-name'] as string | undefined) ?? config.stackName;
   const lintOnce = (): Pass => {
@@ -138,7 +179,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
       const doc = prepareDocument(
         sources.map((f) => ({ path: f.path, text: f.text })),
-        { env },
+        { env, dialect: dialectOf(config.docker.cliVersion) },
       );
       if (isDocument(doc))
         documents.push({

@@ -48,7 +48,14 @@ export interface UserConfig {
   unusedSuppressions?: Setting;
   ignores?: string[];
   stackName?: string;
+  docker?: DockerSettings;
   sameSwarm?: boolean;
+}
+
+/** The docker CLI the stacks are deployed with: its version picks how the files are read (YAML dialect). */
+export interface DockerSettings {
+  /** `28.2.2`, `27.5`, …: yaml.v3 from 28.0, yaml.v2 before. Default: the current release (28.x). */
+  cliVersion?: string;
 }
 
 export interface ResolvedConfig {
@@ -62,6 +69,7 @@ export interface ResolvedConfig {
   unusedSuppressions: Setting;
   ignores: string[];
   stackName?: string;
+  docker: DockerSettings;
   /** The stacks of one run go to one swarm: their published ports can conflict. */
   sameSwarm: boolean;
 }
@@ -367,6 +375,7 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
     unusedSuppressions: unused,
     ignores: user.ignores ?? [],
     ...(user.stackName ? { stackName: user.stackName } : {}),
+    docker: user.docker ?? {},
     sameSwarm: user.sameSwarm === true,
   };
 }

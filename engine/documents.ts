@@ -4,11 +4,14 @@ import { loadFacts, looksLikeFacts } from '../language/loader/facts.js';
 import type { Environment } from '../language/loader/interpolate.js';
 import { defaultLimits, type LoadLimits } from '../language/loader/limits.js';
 import { loadStack, type StackSource } from '../language/loader/stack.js';
+import type { YamlDialect } from '../language/loader/yaml.js';
 import type { LintDocument } from './lint.js';
 
 export interface PrepareOptions {
   env?: Environment;
   limits?: LoadLimits;
+  /** docker/cli's YAML library (from the config's `docker.cliVersion`). */
+  dialect?: YamlDialect;
 }
 
 function fatal(error: unknown, file: string): FatalError {
@@ -38,6 +41,7 @@ export function prepareDocument(sources: readonly StackSource[], options: Prepar
     const { text, stack } = loadStack(sources, {
       ...(options.env ? { env: options.env } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.dialect ? { dialect: options.dialect } : {}),
     });
     return { name: first.path, kind: 'stack', text, root: stack, files: stack.files };
   } catch (error) {

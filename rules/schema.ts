@@ -19,12 +19,12 @@ export default createRule({
     type: 'problem',
     docs: {
       description:
-        'The stack file must be one `docker stack deploy` accepts: the v3.13 stack schema, and the checks the CLI and the daemon make before creating anything.',
+        'The stack file must be one `docker stack deploy` accepts: the stack schema of its version, and the checks the CLI and the daemon make before creating anything.',
       severity: 'error',
       recommended: true,
       checks: ['stack'],
       remediation:
-        'Change the value as the message says. The stack schema (v3.13) is stricter than Compose: for example `ipam.config` takes only `subnet`, and `deploy.replicas` must be a number.',
+        'Change the value as the message says. The stack schema (v3.0 … v3.13) is stricter than Compose: for example `ipam.config` takes only `subnet`, and `deploy.replicas` must be a number.',
     },
     schema: [],
     defaultOptions: [],

@@ -7,7 +7,7 @@ import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
 import { DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS, validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
-import { get, getPair, parseYaml, type PMap, type PValue, type YamlDialect } from './yaml.js';
+import { get, getPair, parseYaml, toJS, type PMap, type PValue, type YamlDialect } from './yaml.js';
 import type {
   Comment,
   Constraint,
@@ -47,6 +47,8 @@ export interface LoadedStack {
   /** The text ESLint lints: the files joined, each starting on a new line. */
   text: string;
   stack: Stack;
+  /** Each file's interpolated contents as plain values, in order (for `--print-stack`: print.ts merges them). */
+  interpolated: unknown[];
 }
 
 /** Keys docker/cli ignores with a warning in swarm mode (cli/compose/types UnsupportedProperties, DeprecatedProperties). */
@@ -405,6 +407,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   };
   const comments: Comment[] = [];
   const configs: FileConfig[] = [];
+  const interpolated: unknown[] = [];
   let version: string | undefined;
 
   files.forEach((file, i) => {
@@ -452,6 +455,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       for (const problem of dockerLoadProblems(tree, { workingDir, env }))
         diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
+    interpolated.push(toJS(tree));
   });
 
   // Merge in order.
@@ -469,7 +473,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   stack.diagnostics = diagnostics;
   stack.comments = comments;
   if (version !== undefined) stack.version = version;
-  return { text, stack };
+  return { text, stack, interpolated };
 }
 
 /**

@@ -92,6 +92,26 @@ t.test('stackName names the stack; unused suppressions are reported with their h
   );
 });
 
+t.test('docker.cliVersion picks how the files are read: yaml.v2 before docker 28, yaml.v3 since', async (t) => {
+  const stack = 'services:\n  web:\n    image: nginx:1.27\n    read_only: yes\n    environment:\n      on: "1"\n';
+  const cwd = t.testdir({
+    'docker-stack.yml': stack,
+    old: { 'swarmlint.config.yml': 'docker:\n  cliVersion: "27.5.1"\nextends: none\nrules:\n  schema: error\n', 'docker-stack.yml': stack },
+    bad: { 'swarmlint.config.yml': 'docker:\n  cliVersion: latest\n' },
+  });
+  const current = await swarmlint(['lint', '-f', 'json', '--rule', 'schema:error', 'docker-stack.yml'], { cwd });
+  const found = (r: { stdout: string }): string[] =>
+    (JSON.parse(r.stdout) as { findings: { ruleId: string; messageId?: string; line: number }[] }).findings
+      .filter((f) => f.ruleId === 'schema')
+      .map((f) => `${f.messageId ?? ''}:${String(f.line)}`);
+  t.same(found(current), ['violation:4'], 'docker 28 (default): `yes` is text, so read_only is refused; `on` is a text key');
+  const old = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml'], { cwd: join(cwd, 'old') });
+  t.same(found(old), ['nonStringKey:6'], 'docker 27: `yes` is true, and `on:` is a boolean key docker refuses');
+  const bad = await swarmlint(['lint', 'x.yml'], { cwd: join(cwd, 'bad') });
+  t.equal(bad.code, 2, 'a version that is not one is a config error');
+  t.match(bad.stderr, /docker\.cliVersion|cliVersion/);
+});
+
 t.test('stacks of one run are on separate swarms unless --same-swarm or sameSwarm says otherwise', async (t) => {
   const stack = (service: string): string => `services:\n  ${service}:\n    image: nginx:1.27\n    ports: ["80:80"]\n`;
   const cwd = t.testdir({

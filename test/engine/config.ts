@@ -63,6 +63,7 @@ t.test('discovery: the working folder, then the folders above; none gives the de
       unusedSuppressions: 'warning',
       ignores: [],
       sameSwarm: false,
+      docker: {},
     },
   );
 });

@@ -17,3 +17,12 @@ if (process.env.V)
       console.log('  docker:', r.docker.ok ? (r.modelDiffers ? canonical(r.docker.model) : 'ok') : r.docker.why.slice(0, 300));
       console.log('  swarml:', r.swarmlint.ok ? (r.modelDiffers ? canonical(r.swarmlint.model) : 'ok') : r.swarmlint.why.slice(0, 300));
     }
+
+let printedDiffers = 0;
+for (const r of res)
+  if (r.docker.ok && r.swarmlint.ok && r.swarmlint.printed && canonical(r.docker.model) !== canonical(r.swarmlint.printed)) {
+    printedDiffers++;
+    if (process.env.P)
+      console.log('PRINT', r.case.name, '\n  docker:', canonical(r.docker.model), '\n  printd:', canonical(r.swarmlint.printed));
+  }
+console.log('print-stack differs', printedDiffers);

@@ -2,15 +2,17 @@
 // cases (fixtures plus generated edges), a runner for each side, and the comparison. Used by
 // test/cli/differential.ts; not a test file itself.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYamlText } from 'yaml';
 import { LoadError } from '../../language/loader/errors.js';
 import { defaultLimits } from '../../language/loader/limits.js';
+import { printStack } from '../../language/loader/print.js';
 import { loadStack } from '../../language/loader/stack.js';
 import { decodeText } from '../../language/loader/text.js';
+import type { YamlDialect } from '../../language/loader/yaml.js';
 import type { Stack } from '../../language/model.js';
 
 export interface Case {
@@ -24,7 +26,7 @@ export interface Case {
 }
 
 /** What one side made of a case: refused (with why) or the projection of the model rules read. */
-export type Outcome = { ok: false; why: string } | { ok: true; model: Projection; warnings?: string };
+export type Outcome = { ok: false; why: string } | { ok: true; model: Projection; warnings?: string; printed?: Projection };
 
 export interface Projection {
   services: Record<string, unknown>;
@@ -588,7 +590,7 @@ export function allCases(): Case[] {
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 
-function projectDocker(out: unknown): Projection {
+export function projectDocker(out: unknown): Projection {
   const services: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(obj(obj(out).services))) {
     const s = obj(raw);
@@ -670,7 +672,11 @@ export function projectStack(stack: Stack): Projection {
 /** The docker client to compare with, or why there is none: it must have `stack config` (docker/cli ≥ 20.10.?). */
 export async function findDocker(candidates: string[]): Promise<{ path: string; version: string } | { reason: string }> {
   const reasons: string[] = [];
-  for (const path of candidates) {
+  const onPath = (name: string): string[] =>
+    name.includes('/')
+      ? [name]
+      : (process.env.PATH ?? '').split(delimiter).flatMap((d) => (d && existsSync(join(d, name)) ? [join(d, name)] : []));
+  for (const path of [...new Set(candidates.flatMap(onPath))]) {
     const version = await new Promise<string | undefined>((resolve) => {
       execFile(path, ['version', '--format', '{{.Client.Version}}'], { timeout: 10_000 }, (_e, stdout) => {
         resolve(stdout.trim().split('\n')[0] || undefined);
@@ -720,16 +726,31 @@ export function runDocker(docker: string, c: Case, dir: string): Promise<Outcome
   });
 }
 
+/**
+ * `schema` findings for checks that only the deploy makes, not docker/cli's loader (`docker stack config` accepts
+ * these files): no image ("no image specified", the daemon's service create), `deploy.mode` and `replicas` with a
+ * global mode (cli/compose/convert/service.go convertDeployMode), `endpoint_mode` (convertEndpointSpec, then the
+ * daemon's "invalid resolution mode"), an undeclared network (convert.Networks: "undefined network").
+ */
+export const DEPLOY_TIME = new Set([
+  'deploy',
+  'noImage',
+  'unknownMode',
+  'replicasNotReplicated',
+  'unknownEndpointMode',
+  'undeclaredNetwork',
+]);
+
 /** Diagnostics that mean docker/cli's loader refuses the file (the rest are deploy-time or advice). */
 export function refusal(stack: Stack): string | undefined {
   for (const d of stack.diagnostics) {
-    if (d.rule === 'schema' && d.messageId !== 'deploy') return `${d.messageId}: ${JSON.stringify(d.data)}`;
+    if (d.rule === 'schema' && !DEPLOY_TIME.has(d.messageId)) return `${d.messageId}: ${JSON.stringify(d.data)}`;
     if (d.rule === 'interpolation' && d.messageId !== 'unset') return `interpolation ${d.messageId}: ${JSON.stringify(d.data)}`;
   }
   return undefined;
 }
 
-export function runSwarmlint(c: Case, dir: string): Outcome {
+export function runSwarmlint(c: Case, dir: string, dialect: YamlDialect = 'v3'): Outcome {
   const paths = writeCase(c, dir);
   try {
     // As the CLI reads files: bytes checked and decoded (UTF-8, no binary), a byte-order mark removed.
@@ -737,9 +758,11 @@ export function runSwarmlint(c: Case, dir: string): Outcome {
       path: paths[i] ?? f.name,
       text: decodeText(readFileSync(paths[i] ?? ''), f.name, defaultLimits).text,
     }));
-    const { stack } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})) });
+    const { stack, interpolated } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})), dialect });
     const why = refusal(stack);
-    return why ? { ok: false, why } : { ok: true, model: projectStack(stack) };
+    return why
+      ? { ok: false, why }
+      : { ok: true, model: projectStack(stack), printed: projectDocker(parseYamlText(printStack(interpolated))) };
   } catch (error) {
     if (error instanceof LoadError) return { ok: false, why: `LoadError: ${error.message}` };
     return { ok: false, why: `crash: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}` };
@@ -755,7 +778,7 @@ export interface Comparison {
   modelDiffers: boolean;
 }
 
-export async function compareAll(docker: string, cases: Case[], jobs = 2): Promise<Comparison[]> {
+export async function compareAll(docker: string, cases: Case[], jobs = 2, dialect: YamlDialect = 'v3'): Promise<Comparison[]> {
   const base = mkdtempSync(join(tmpdir(), 'swarmlint-diff-'));
   const out: Comparison[] = new Array<Comparison>(cases.length);
   let next = 0;
@@ -766,7 +789,7 @@ export async function compareAll(docker: string, cases: Case[], jobs = 2): Promi
       if (!c) continue;
       const dir = join(base, String(i));
       const d = await runDocker(docker, c, join(dir, 'd'));
-      const s = runSwarmlint(c, join(dir, 's'));
+      const s = runSwarmlint(c, join(dir, 's'), dialect);
       const modelDiffers = d.ok && s.ok && canonical(d.model) !== canonical(s.model);
       out[i] = { case: c, docker: d, swarmlint: s, agree: d.ok === s.ok && !modelDiffers, modelDiffers };
     }
