@@ -19,6 +19,7 @@ import missingIngress from './missing-ingress.js';
 import nonSwarmNetworkDriver from './non-swarm-network-driver.js';
 import overlayMtu from './overlay-mtu.js';
 import pathMtu from './path-mtu.js';
+import placementConstraint from './placement-constraint.js';
 import portHostIpIgnored from './port-host-ip-ignored.js';
 import portInUse from './port-in-use.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
@@ -55,6 +56,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'non-swarm-network-driver': nonSwarmNetworkDriver,
   'overlay-mtu': overlayMtu,
   'path-mtu': pathMtu,
+  'placement-constraint': placementConstraint,
   'port-host-ip-ignored': portHostIpIgnored,
   'port-in-use': portInUse,
   'prefer-long-port-syntax': preferLongPortSyntax,
