@@ -32,6 +32,7 @@ import subnetCapacity from './subnet-capacity.js';
 import subnetOverlap from './subnet-overlap.js';
 import swarmIgnoredKey from './swarm-ignored-key.js';
 import swarmPortReachable from './swarm-port-reachable.js';
+import undefinedReference from './undefined-reference.js';
 import unreachableService from './unreachable-service.js';
 import unusedNetwork from './unused-network.js';
 import vxlanChecksumOffload from './vxlan-checksum-offload.js';
@@ -69,6 +70,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'subnet-overlap': subnetOverlap,
   'swarm-ignored-key': swarmIgnoredKey,
   'swarm-port-reachable': swarmPortReachable,
+  'undefined-reference': undefinedReference,
   'unreachable-service': unreachableService,
   'unused-network': unusedNetwork,
   'vxlan-checksum-offload': vxlanChecksumOffload,

@@ -3,6 +3,7 @@ import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
+import { fileDefinitions, serviceUses, type Definitions, type Use } from './resources.js';
 import { validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
 import { get, getPair, parseYaml, type PMap, type PValue } from './yaml.js';
@@ -117,6 +118,7 @@ interface NService {
   links: Val<string>[];
   environment: Map<string, Val<string | null>>;
   keys: Map<string, Range>;
+  uses: Use[];
 }
 
 interface NNetwork {
@@ -137,6 +139,7 @@ interface FileConfig {
   services: NService[];
   networks: NNetwork[];
   servicesRange?: Range;
+  definitions: Definitions;
 }
 
 function str(v: PValue | undefined): Val<string> | undefined {
@@ -273,6 +276,7 @@ function normaliseService(name: string, keyRange: Range, v: PValue, diagnostics:
     links: strings(get(v, 'links')),
     environment: environment(get(v, 'environment')),
     keys,
+    uses: serviceUses(v),
   };
 }
 
@@ -328,6 +332,7 @@ function mergeService(base: NService, over: NService): NService {
     links: [...base.links, ...over.links],
     environment: new Map([...base.environment, ...over.environment]),
     keys: new Map([...base.keys, ...over.keys]),
+    uses: [...base.uses, ...over.uses],
   };
   // Scalars: the override wins when it is not empty (mergo WithOverride); optional integers whenever set.
   if (over.image?.value) merged.image = over.image;
@@ -446,6 +451,15 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   }
   const stackName = options.name ?? 'stack';
   const stack = buildModel(stackName, text, infos, [...services.values()], [...networks.values()], configs[0]?.servicesRange, span, diag);
+  // Secrets, configs and named volumes: defined in any file of the set, used by the merged services.
+  stack.definitions = {
+    secret: [...new Set(configs.flatMap((c) => c.definitions.secret))],
+    config: [...new Set(configs.flatMap((c) => c.definitions.config))],
+    volume: [...new Set(configs.flatMap((c) => c.definitions.volume))],
+  };
+  const merged = new Map([...services.values()].map((s) => [s.name, s]));
+  for (const service of stack.services)
+    service.uses = (merged.get(service.name)?.uses ?? []).map((u) => ({ kind: u.kind, name: u.name, ...span(u.range) }));
   stack.diagnostics = diagnostics;
   stack.comments = comments;
   if (version !== undefined) stack.version = version;
@@ -514,7 +528,7 @@ function checkForbidden(
 }
 
 function normaliseFile(root: PMap, diagnostics: LoadDiagnostic[], span: (r: Range) => Span): FileConfig {
-  const out: FileConfig = { services: [], networks: [] };
+  const out: FileConfig = { services: [], networks: [], definitions: fileDefinitions(root) };
   const servicesPair = getPair(root, 'services');
   if (servicesPair) out.servicesRange = servicesPair.key.range;
   if (servicesPair?.value.kind === 'map') {
