@@ -48,6 +48,11 @@ export const AUDIT_OPTIONS = {
   'save-facts': { type: 'string' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
+  deep: { type: 'boolean' },
+  'deep-image': { type: 'string' },
+  'deep-no-encrypted': { type: 'boolean' },
+  'deep-constraint': { type: 'string', multiple: true },
+  'deep-deadline': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

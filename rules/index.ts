@@ -18,6 +18,7 @@ import kernelPrerequisites from './kernel-prerequisites.js';
 import missingIngress from './missing-ingress.js';
 import nonSwarmNetworkDriver from './non-swarm-network-driver.js';
 import overlayMtu from './overlay-mtu.js';
+import overlayReachability from './overlay-reachability.js';
 import pathMtu from './path-mtu.js';
 import placementConstraint from './placement-constraint.js';
 import portHostIpIgnored from './port-host-ip-ignored.js';
@@ -56,6 +57,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'missing-ingress': missingIngress,
   'non-swarm-network-driver': nonSwarmNetworkDriver,
   'overlay-mtu': overlayMtu,
+  'overlay-reachability': overlayReachability,
   'path-mtu': pathMtu,
   'placement-constraint': placementConstraint,
   'port-host-ip-ignored': portHostIpIgnored,

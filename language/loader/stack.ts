@@ -1,12 +1,14 @@
+import { dirname, resolve } from 'node:path';
 import { echoNearMiss } from '../quote.js';
+import { dockerLoadProblems } from './docker-checks.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
 import { fileDefinitions, serviceUses, type Definitions, type Use } from './resources.js';
-import { validateStack } from './schema.js';
+import { DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS, validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
-import { get, getPair, parseYaml, type PMap, type PValue } from './yaml.js';
+import { get, getPair, parseYaml, type PMap, type PValue, type YamlDialect } from './yaml.js';
 import type {
   Comment,
   Constraint,
@@ -36,6 +38,10 @@ export interface LoadStackOptions {
   /** The stack name, for messages (`<stack>_default`). */
   name?: string;
   limits?: LoadLimits;
+  /** docker/cli's YAML library: yaml.v3 from docker 28 (the default), yaml.v2 before (see dialectOf). */
+  dialect?: YamlDialect;
+  /** docker's working directory (env files are read from it): by default the first file's folder. */
+  workingDir?: string;
 }
 
 export interface LoadedStack {
@@ -77,8 +83,6 @@ export const FORBIDDEN_KEYS: Record<string, string> = {
   mem_limit: 'set resource limits under `deploy.resources`',
   memswap_limit: 'set resource limits under `deploy.resources`',
 };
-
-const SUPPORTED_VERSIONS = new Set(['', '3', ...Array.from({ length: 14 }, (_, i) => `3.${String(i)}`)]);
 
 // ------------------------------------------------------------------------------------------------------------
 // Normalised, per-file service and network records (positions kept), merged the way docker/cli merges.
@@ -130,6 +134,8 @@ interface NNetwork {
   attachable: boolean;
   internal: boolean;
   encrypted?: Val<string>;
+  /** The value of `encrypted`, when it is a scalar. */
+  encryptedValue?: Val<string>;
   mtu?: Val<number>;
   mtuRaw?: Val<string>;
   subnets: Val<string>[];
@@ -312,6 +318,9 @@ function normaliseNetwork(name: string, keyRange: Range, v: PValue): NNetwork {
     ...(encrypted
       ? { encrypted: { value: encrypted.value.kind === 'scalar' ? String(encrypted.value.value ?? '') : '', range: encrypted.key.range } }
       : {}),
+    ...(encrypted?.value.kind === 'scalar'
+      ? { encryptedValue: { value: String(encrypted.value.value ?? ''), range: encrypted.value.range } }
+      : {}),
     ...(mtuPair && mtuText !== undefined ? { mtuRaw: { value: mtuText, range: mtuPair.value.range } } : {}),
     ...(mtuPair && mtuText !== undefined && /^\d+$/.test(mtuText.trim())
       ? { mtu: { value: Number(mtuText), range: mtuPair.value.range } }
@@ -349,8 +358,15 @@ function mergeService(base: NService, over: NService): NService {
       merged.ports = [...byPublished.values()].sort((a, b) => a.published - b.published);
     }
   }
-  // Networks: a union by name; the override's aliases replace the base's.
-  if (over.networks) merged.networks = new Map([...(base.networks ?? []), ...over.networks]);
+  // Networks: a union by name; the override's aliases replace the base's when it has some.
+  // mergo WithOverride: an entry without aliases (list syntax, null) keeps the base's aliases.
+  if (over.networks) {
+    merged.networks = new Map(base.networks ?? []);
+    for (const [name, n] of over.networks) {
+      const before = merged.networks.get(name);
+      merged.networks.set(name, n.aliases.length === 0 && before ? { ...n, aliases: before.aliases } : n);
+    }
+  }
   return merged;
 }
 
@@ -383,6 +399,8 @@ export function joinFiles(files: readonly StackSource[]): { text: string; infos:
 export function loadStack(files: readonly StackSource[], options: LoadStackOptions = {}): LoadedStack {
   const limits = options.limits ?? defaultLimits;
   const env = options.env ?? new Map<string, string>();
+  const dialect = options.dialect ?? 'v3';
+  const workingDir = options.workingDir ?? (files[0] ? dirname(resolve(files[0].path)) : undefined);
   const { text, infos } = joinFiles(files);
   const lines = new LineIndex(text);
   const span = (range: Range): Span => ({ range, loc: lines.loc(range[0], range[1]) });
@@ -397,7 +415,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   files.forEach((file, i) => {
     const info = infos[i];
     if (!info) return;
-    const parsed = parseYaml(file.text, file.path, info.offset, limits);
+    const parsed = parseYaml(file.text, file.path, info.offset, limits, dialect);
     for (const c of parsed.comments) comments.push({ ...c, ...span(c.range) });
     const root = parsed.root;
     if (!root || (root.kind === 'scalar' && root.value === null)) {
@@ -413,29 +431,31 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       );
     }
     if (parsed.extraDocuments > 0) {
-      diag([info.offset, info.offset], 'schema', 'violation', {
-        path: '(file)',
-        problem: `holds ${String(parsed.extraDocuments + 1)} YAML documents; docker stack deploy reads only the first`,
-      });
+      // docker/cli reads the first document and never parses the rest: not an error, but nothing after it counts.
+      diag([info.offset, info.offset], 'swarm-ignored-key', 'document', { documents: String(parsed.extraDocuments + 1) });
     }
     for (const key of parsed.nonStringKeys) diag(key.range, 'schema', 'nonStringKey', { key: String(key.value) });
     for (const { key, first } of parsed.duplicateKeys) {
-      diag(key.range, 'schema', 'duplicateKey', {
+      // yaml.v3 (docker ≥ 28) refuses the file; yaml.v2 (docker < 28) silently keeps the later value.
+      diag(key.range, dialect === 'v3' ? 'schema' : 'swarm-ignored-key', dialect === 'v3' ? 'duplicateKey' : 'duplicateKeyKept', {
         key: String(key.value),
         line: String(lines.position(first.range[0]).line - info.line + 1),
       });
     }
-    checkVersion(root, i === 0, version, diag, (v) => (version = v));
+    const versionOk = checkVersion(root, i === 0, version, diag, (v) => (version = v));
     const forbidden = checkForbidden(root, diag);
     const { tree, problems } = interpolateTree(root, env);
     for (const p of problems) {
       const data: Record<string, string> = { path: p.path, variable: p.variable ?? '', detail: p.detail ?? '' };
       diag(p.scalar.range, 'interpolation', p.kind, data);
     }
-    for (const problem of validateStack(tree)) {
+    for (const problem of versionOk ? validateStack(tree, schemaVersionOf(root)) : []) {
       // docker/cli refuses forbidden keys before it validates, so they are reported once, as forbidden.
       if (!forbidden.has(problem.range[0])) diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     }
+    if (tree.kind === 'map')
+      for (const problem of dockerLoadProblems(tree, { workingDir, env }))
+        diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
   });
 
@@ -466,29 +486,44 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   return { text, stack };
 }
 
+/**
+ * The schema version of one file as docker/cli's schema.Version reads it: the raw `version` value (before
+ * interpolation) printed with Go's `%v` (so `3.10` unquoted is "3.1", null is "<nil>"), "" and "3" meaning 3.13.
+ */
+export function schemaVersionOf(root: PMap): string {
+  const v = get(root, 'version');
+  if (v === undefined) return DEFAULT_SCHEMA_VERSION;
+  let text: string;
+  if (v.kind === 'scalar') text = v.value === null ? '<nil>' : String(v.value);
+  else text = v.kind === 'seq' ? '[…]' : 'map[…]';
+  return text === '' || text === '3' ? DEFAULT_SCHEMA_VERSION : text;
+}
+
 function checkVersion(
   root: PMap,
   first: boolean,
   seen: string | undefined,
   diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
   set: (v: string) => void,
-): void {
+): boolean {
   const pair = getPair(root, 'version');
-  const raw = pair?.value.kind === 'scalar' ? String(pair.value.value ?? '') : undefined;
-  const normalised = raw === undefined || raw === '' || raw === '3' ? '3.13' : raw;
-  if (pair && raw !== undefined && !SUPPORTED_VERSIONS.has(raw)) {
-    diag(pair.value.range, 'schema', 'violation', {
-      path: 'version',
-      problem: `"${raw}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses the latest 3.x)`,
-    });
-  }
-  if (first) set(normalised);
-  else if (seen !== undefined && seen !== normalised) {
+  const version = schemaVersionOf(root);
+  if (first) set(version);
+  else if (seen !== undefined && seen !== version) {
     diag(pair?.value.range ?? root.range, 'schema', 'violation', {
       path: 'version',
-      problem: `is ${normalised} here but ${seen} in the first file; docker stack deploy refuses files of different versions`,
+      problem: `is ${version} here but ${seen} in the first file; docker stack deploy refuses files of different versions ("version mismatched")`,
     });
+    return false;
   }
+  if (!SCHEMA_VERSIONS.includes(version)) {
+    diag(pair?.value.range ?? root.range, 'schema', 'violation', {
+      path: 'version',
+      problem: `"${version}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses 3.13): "unsupported Compose file version"`,
+    });
+    return false;
+  }
+  return true;
 }
 
 /**
@@ -573,156 +608,20 @@ function buildModel(
   networks: NNetwork[],
   servicesRange: Range | undefined,
   span: (r: Range) => Span,
-  diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
+  diag: Diag,
 ): Stack {
   const serviceNames = new Set(services.map((s) => s.name));
   const declared = new Set(networks.map((n) => n.name));
   const usesDefault = services.some((s) => !s.networks || s.networks.size === 0);
-  const modelNetworks: Network[] = networks.map((n) => {
-    const at: Network['at'] = { name: span(n.keyRange) };
-    if (n.driver) at.driver = span(n.driver.range);
-    if (n.encrypted) at.encrypted = span(n.encrypted.range);
-    if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
-    return {
-      type: 'Network',
-      ...span(n.range),
-      at,
-      ref: { kind: 'network', name: n.name },
-      name: n.name,
-      driver: n.external ? (n.driver?.value ?? '') : (n.driver?.value ?? 'overlay'),
-      external: n.external,
-      attachable: n.attachable,
-      internal: n.internal,
-      ingress: false,
-      encrypted: n.encrypted !== undefined,
-      ...(n.mtu ? { mtu: n.mtu.value } : {}),
-      subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
-      implicit: false,
-    };
+  /** A value as read, unless it came from a variable (its text holds `$`). */
+  const plain = (v: Val<string> | undefined): string | undefined =>
+    v && !text.slice(v.range[0], v.range[1]).includes('$') ? v.value : undefined;
+  const modelNetworks = networks.map((n) => modelNetwork(n, span, plain));
+  if (usesDefault && !declared.has('default')) modelNetworks.push(implicitDefaultNetwork(name, servicesRange ?? [0, 0], span));
+  const modelServices = services.map((s) => {
+    checkService(s, declared, diag);
+    return modelService(s, serviceNames, span);
   });
-  if (usesDefault && !declared.has('default')) {
-    const range: Range = servicesRange ?? [0, 0];
-    modelNetworks.push({
-      type: 'Network',
-      ...span(range),
-      at: {},
-      ref: { kind: 'network', name: `${name}_default` },
-      name: 'default',
-      driver: 'overlay',
-      external: false,
-      attachable: false,
-      internal: false,
-      ingress: false,
-      encrypted: false,
-      subnets: [],
-      implicit: true,
-    });
-  }
-
-  const modelServices: Service[] = services.map((s) => {
-    const at: Service['at'] = { name: span(s.keyRange) };
-    const modeText = s.mode?.value ?? 'replicated';
-    if (s.mode) {
-      at.mode = span(s.mode.range);
-      if (!MODES.has(modeText))
-        diag(s.mode.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `\`deploy.mode\` ${echoNearMiss(modeText, [...MODES], 'here')} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
-        });
-    }
-    const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
-    if (s.replicas) {
-      at.replicas = span(s.replicas.range);
-      if (mode === 'global' || mode === 'global-job')
-        diag(s.replicas.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: '`replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it',
-        });
-    }
-    const endpointText = s.endpointMode?.value.toLowerCase() ?? 'vip';
-    if (s.endpointMode) {
-      at.endpointMode = span(s.endpointMode.range);
-      if (endpointText !== 'vip' && endpointText !== 'dnsrr')
-        diag(s.endpointMode.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `\`endpoint_mode\` ${echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here')} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
-        });
-    }
-    if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
-    if (s.image) at.image = span(s.image.range);
-    else
-      diag(s.keyRange, 'schema', 'deploy', {
-        service: s.name,
-        problem: 'has no `image`; docker stack deploy fails with "no image specified" (it never builds images)',
-      });
-
-    const serviceNetworks: ServiceNetwork[] = [];
-    for (const [netName, n] of s.networks ?? []) {
-      serviceNetworks.push({ type: 'ServiceNetwork', ...span(n.range), at: {}, name: netName, aliases: n.aliases });
-      if (!declared.has(netName) && netName !== 'default') {
-        diag(n.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `uses network \`${netName}\`, which is not declared under top-level \`networks\`; docker stack deploy fails with "undefined network"`,
-        });
-      }
-    }
-    const references: ServiceReference[] = [];
-    for (const d of s.dependsOn)
-      references.push({ type: 'ServiceReference', ...span(d.range), at: {}, via: 'depends_on', target: d.value });
-    for (const l of s.links)
-      references.push({ type: 'ServiceReference', ...span(l.range), at: {}, via: 'links', target: l.value.split(':')[0] ?? l.value });
-    for (const [variable, v] of s.environment) {
-      if (v.value === null) continue;
-      for (const host of new Set(referencedHosts(variable, v.value))) {
-        if (serviceNames.has(host) && host !== s.name)
-          references.push({ type: 'ServiceReference', ...span(v.range), at: {}, via: 'environment', target: host, variable });
-      }
-    }
-    const constraints: Constraint[] = s.constraints.map((c) => {
-      const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(c.value);
-      return {
-        type: 'Constraint',
-        ...span(c.range),
-        at: {},
-        expression: c.value,
-        key: m?.[1] ?? c.value,
-        operator: (m?.[2] ?? '==') as '==' | '!=',
-        value: m?.[3] ?? '',
-      };
-    });
-    const portBindings: PortBinding[] = (s.ports ?? []).map((p) => ({
-      type: 'PortBinding',
-      ...span(p.range),
-      at: {},
-      target: p.target,
-      ...(p.published ? { published: p.published } : {}),
-      protocol: p.protocol,
-      mode: p.mode,
-      syntax: p.syntax,
-      ...(p.hostIp ? { hostIp: p.hostIp } : {}),
-      specIndex: p.index,
-      specCount: p.count,
-    }));
-    return {
-      type: 'Service',
-      ...span(s.range),
-      at,
-      ref: { kind: 'service', name: s.name },
-      name: s.name,
-      ...(s.image ? { image: s.image.value } : {}),
-      mode,
-      replicas: mode === 'replicated' || mode === 'replicated-job' ? (s.replicas?.value ?? 1) : 0,
-      endpointMode: endpointText === 'dnsrr' ? 'dnsrr' : 'vip',
-      ports: portBindings,
-      networks: serviceNetworks,
-      defaultNetwork: !s.networks || s.networks.size === 0,
-      constraints,
-      ...(s.maxReplicasPerNode ? { maxReplicasPerNode: s.maxReplicasPerNode.value } : {}),
-      references,
-      keys: [...s.keys.keys()],
-    };
-  });
-
   return {
     type: 'Stack',
     ...span([0, text.length]),
@@ -735,6 +634,154 @@ function buildModel(
     diagnostics: [],
     comments: [],
   };
+}
+
+type Diag = (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void;
+
+function modelNetwork(n: NNetwork, span: (r: Range) => Span, plain: (v: Val<string> | undefined) => string | undefined): Network {
+  const at: Network['at'] = { name: span(n.keyRange) };
+  if (n.driver) at.driver = span(n.driver.range);
+  if (n.encrypted) at.encrypted = span(n.encrypted.range);
+  if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
+  const encryptedOption = plain(n.encryptedValue);
+  const mtuOption = plain(n.mtuRaw);
+  const driverOpts = {
+    ...(encryptedOption !== undefined ? { encrypted: encryptedOption } : {}),
+    ...(mtuOption !== undefined ? { mtu: mtuOption } : {}),
+  };
+  return {
+    type: 'Network',
+    ...span(n.range),
+    at,
+    ref: { kind: 'network', name: n.name },
+    name: n.name,
+    driver: n.external ? (n.driver?.value ?? '') : (n.driver?.value ?? 'overlay'),
+    external: n.external,
+    attachable: n.attachable,
+    internal: n.internal,
+    ingress: false,
+    encrypted: n.encrypted !== undefined,
+    ...(n.mtu ? { mtu: n.mtu.value } : {}),
+    ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
+    subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
+    implicit: false,
+  };
+}
+
+/** The `<stack>_default` network a stack creates for services that name none. */
+function implicitDefaultNetwork(stack: string, range: Range, span: (r: Range) => Span): Network {
+  return {
+    type: 'Network',
+    ...span(range),
+    at: {},
+    ref: { kind: 'network', name: `${stack}_default` },
+    name: 'default',
+    driver: 'overlay',
+    external: false,
+    attachable: false,
+    internal: false,
+    ingress: false,
+    encrypted: false,
+    subnets: [],
+    implicit: true,
+  };
+}
+
+/** What docker stack deploy (and the daemon) refuse in a service beyond the schema: ids and data for the `schema` rule. */
+function checkService(s: NService, declared: ReadonlySet<string>, diag: Diag): void {
+  if (s.mode && !MODES.has(s.mode.value))
+    diag(s.mode.range, 'schema', 'unknownMode', { service: s.name, mode: echoNearMiss(s.mode.value, [...MODES], 'here') });
+  const mode = s.mode?.value;
+  if (s.replicas && (mode === 'global' || mode === 'global-job'))
+    diag(s.replicas.range, 'schema', 'replicasNotReplicated', { service: s.name });
+  const endpointText = s.endpointMode?.value.toLowerCase();
+  if (s.endpointMode && endpointText !== 'vip' && endpointText !== 'dnsrr')
+    diag(s.endpointMode.range, 'schema', 'unknownEndpointMode', {
+      service: s.name,
+      endpointMode: echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here'),
+    });
+  if (!s.image) diag(s.keyRange, 'schema', 'noImage', { service: s.name });
+  for (const [netName, n] of s.networks ?? []) {
+    if (!declared.has(netName) && netName !== 'default')
+      diag(n.range, 'schema', 'undeclaredNetwork', { service: s.name, network: netName });
+  }
+}
+
+function modelService(s: NService, serviceNames: ReadonlySet<string>, span: (r: Range) => Span): Service {
+  const at: Service['at'] = { name: span(s.keyRange) };
+  if (s.mode) at.mode = span(s.mode.range);
+  if (s.replicas) at.replicas = span(s.replicas.range);
+  if (s.endpointMode) at.endpointMode = span(s.endpointMode.range);
+  if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
+  if (s.image) at.image = span(s.image.range);
+  const modeText = s.mode?.value ?? 'replicated';
+  const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
+  const serviceNetworks = [...(s.networks ?? [])].map(([netName, n]): ServiceNetwork => ({
+    type: 'ServiceNetwork',
+    ...span(n.range),
+    at: {},
+    name: netName,
+    aliases: n.aliases,
+  }));
+  const constraints: Constraint[] = s.constraints.map((c) => {
+    const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(c.value);
+    return {
+      type: 'Constraint',
+      ...span(c.range),
+      at: {},
+      expression: c.value,
+      key: m?.[1] ?? c.value,
+      operator: (m?.[2] ?? '==') as '==' | '!=',
+      value: m?.[3] ?? '',
+    };
+  });
+  const portBindings: PortBinding[] = (s.ports ?? []).map((p) => ({
+    type: 'PortBinding',
+    ...span(p.range),
+    at: {},
+    target: p.target,
+    ...(p.published ? { published: p.published } : {}),
+    protocol: p.protocol,
+    mode: p.mode,
+    syntax: p.syntax,
+    ...(p.hostIp ? { hostIp: p.hostIp } : {}),
+    specIndex: p.index,
+    specCount: p.count,
+  }));
+  return {
+    type: 'Service',
+    ...span(s.range),
+    at,
+    ref: { kind: 'service', name: s.name },
+    name: s.name,
+    ...(s.image ? { image: s.image.value } : {}),
+    mode,
+    replicas: mode === 'replicated' || mode === 'replicated-job' ? (s.replicas?.value ?? 1) : 0,
+    endpointMode: s.endpointMode?.value.toLowerCase() === 'dnsrr' ? 'dnsrr' : 'vip',
+    ports: portBindings,
+    networks: serviceNetworks,
+    defaultNetwork: !s.networks || s.networks.size === 0,
+    constraints,
+    ...(s.maxReplicasPerNode ? { maxReplicasPerNode: s.maxReplicasPerNode.value } : {}),
+    references: serviceReferences(s, serviceNames, span),
+    keys: [...s.keys.keys()],
+  };
+}
+
+/** Where a service names another: `depends_on`, `links`, and host names in its environment values. */
+function serviceReferences(s: NService, serviceNames: ReadonlySet<string>, span: (r: Range) => Span): ServiceReference[] {
+  const references: ServiceReference[] = [];
+  for (const d of s.dependsOn) references.push({ type: 'ServiceReference', ...span(d.range), at: {}, via: 'depends_on', target: d.value });
+  for (const l of s.links)
+    references.push({ type: 'ServiceReference', ...span(l.range), at: {}, via: 'links', target: l.value.split(':')[0] ?? l.value });
+  for (const [variable, v] of s.environment) {
+    if (v.value === null) continue;
+    for (const host of new Set(referencedHosts(variable, v.value))) {
+      if (serviceNames.has(host) && host !== s.name)
+        references.push({ type: 'ServiceReference', ...span(v.range), at: {}, via: 'environment', target: host, variable });
+    }
+  }
+  return references;
 }
 
 /** For ESLint users: one file's text to a model (no merge, environment from the process). */

@@ -516,7 +516,9 @@ t.test('an engine that hangs: the deadline ends the audit, what answered is chec
   const replay = await engine(t, scenario('overlapping-overlay'), { failures: { tasks: { hang: true } } });
   const started = Date.now();
   const r = await audit(['--deadline', '1', '-f', 'json'], cwd, replay);
-  t.ok(Date.now() - started < 10_000, `the CLI is done in ${String(Date.now() - started)} ms`);
+  // The engine never answers /tasks, so without the deadline the CLI would wait forever; the bound only proves it
+  // ends, with room for a loaded machine (seen: 16.8 s to start and finish under a load average of 28).
+  t.ok(Date.now() - started < 60_000, `the CLI is done in ${String(Date.now() - started)} ms`);
   t.equal(r.code, 2);
   t.same(
     summary(json(r).findings).map((f) => f.slice(0, 2)),

@@ -30,7 +30,7 @@ async function lint(cwd: string, config: Linter.Config[] = [recommended]): Promi
 t.test('recommended config over a docker-stack.yml', async (t) => {
   const cwd = t.testdir({
     'docker-stack.yml': STACK,
-    deploy: { 'api-stack.yaml': 'services:\n  x:\n    image: a:1\n    restart: \"no\"\n' },
+    deploy: { 'api-stack.yaml': 'services:\n  x:\n    image: a:1\n    restart: "no"\n' },
     'notes.yml': 'not: a stack\n',
   });
   const results = await lint(cwd);
