@@ -22,6 +22,8 @@ import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { FORMATS, isFormat } from '../reporters/index.js';
 import { writeFileAtomically } from '../engine/write-file.js';
+import { unifiedDiff } from '../engine/diff.js';
+import { displayPath } from '../reporters/paths.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
 
@@ -43,7 +45,7 @@ Options:
       --same-swarm           the stacks of this run go to one swarm: a port two of them publish conflicts
       --stack-name NAME      the name docker stack deploy gives the stack (over the config's stackName)
       --fix                  apply fixes to the files
-      --fix-dry-run          show what --fix would do, change nothing
+      --fix-dry-run          report the files as they are, print the diff --fix would apply (stderr)
       --print-stack          print each stack merged and interpolated, as \`docker stack config\` does
                              (to compare with it), instead of linting
       --color, --no-color    force colour on or off
@@ -202,7 +204,11 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     return { report: { ...report, errors: [...errors, ...report.errors] }, documents };
   };
 
+  const dryRun = values['fix-dry-run'] === true;
   let pass = lintOnce();
+  // A dry run reports the files as they are on disk; the fixes are shown as a diff.
+  const onDisk = pass;
+  const originals = new Map([...files.values()].map((f) => [f.path, f.text]));
   let fixed = 0;
   const changed = new Set<string>();
   for (let i = 0; fix && i < 10; i++) {
@@ -223,14 +229,19 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     pass = lintOnce();
   }
   if (fix && changed.size > 0) {
-    if (values.fix === true && values['fix-dry-run'] !== true) {
+    if (!dryRun) {
       for (const file of files.values()) if (changed.has(file.path)) writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
     }
-    const verb = values['fix-dry-run'] === true ? 'would fix' : 'fixed';
+    const verb = dryRun ? 'would fix' : 'fixed';
     process.stderr.write(
       `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
     );
+    if (dryRun)
+      for (const file of files.values())
+        if (changed.has(file.path))
+          process.stderr.write(unifiedDiff(displayPath(cwd, file.path), originals.get(file.path) ?? '', file.text));
   }
+  if (dryRun) pass = onDisk;
 
   const report = pass.report;
   const outputFile = values['output-file'] as string | undefined;

@@ -139,6 +139,14 @@ export interface Service extends BaseNode {
   keys: string[];
   /** Audit only: tasks that are running or meant to run, by node ID. */
   tasksByNode?: Record<string, number>;
+  /** Stack files only: the secrets, configs and named volumes the service refers to, where each is named. */
+  uses?: ResourceUse[];
+}
+
+/** A service's reference to a top-level secret, config or named volume (`secrets: [db_password]`). */
+export interface ResourceUse extends Span {
+  kind: 'secret' | 'config' | 'volume';
+  name: string;
 }
 
 export interface Subnet extends BaseNode {
@@ -209,6 +217,8 @@ export interface Stack extends BaseNode {
   networks: Network[];
   diagnostics: LoadDiagnostic[];
   comments: Comment[];
+  /** The top-level `secrets`, `configs` and `volumes` keys of all the files (absent in models not read from files). */
+  definitions?: Record<ResourceUse['kind'], string[]>;
 }
 
 export interface Comment extends Span {

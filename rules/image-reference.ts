@@ -1,6 +1,7 @@
 import type { Span } from '../language/model.js';
 import { createRule, report, textOf, visit } from './utils/create-rule.js';
 import { nameList } from './utils/networks.js';
+import { failedInterpolation } from './utils/diagnostics.js';
 import { imageProblem } from './utils/image-reference.js';
 
 export default createRule({
@@ -29,7 +30,7 @@ export default createRule({
     return visit({
       Stack(stack) {
         // An interpolation that fails (`${VAR?…}` unset, bad syntax) stops the deploy first: `interpolation` says so.
-        const failed = stack.diagnostics.filter((d) => d.rule === 'interpolation' && d.messageId !== 'unset');
+        const failed = failedInterpolation(stack);
         // An image in an anchor merged into several services: one finding at the anchor, naming them all.
         const byValue = new Map<number, { at: Span; services: string[]; why: string }>();
         for (const service of stack.services) {
@@ -37,7 +38,7 @@ export default createRule({
           const why = imageProblem(service.image);
           if (why === undefined) continue;
           const at = service.at.image ?? service.at.name ?? service;
-          if (failed.some((d) => d.range[0] < at.range[1] && at.range[0] < d.range[1])) continue;
+          if (failed(at)) continue;
           const found = byValue.get(at.range[0]);
           if (found) found.services.push(service.name);
           else byValue.set(at.range[0], { at, services: [service.name], why });

@@ -20,6 +20,7 @@ import nonSwarmNetworkDriver from './non-swarm-network-driver.js';
 import overlayMtu from './overlay-mtu.js';
 import overlayReachability from './overlay-reachability.js';
 import pathMtu from './path-mtu.js';
+import placementConstraint from './placement-constraint.js';
 import portHostIpIgnored from './port-host-ip-ignored.js';
 import portInUse from './port-in-use.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
@@ -32,6 +33,7 @@ import subnetCapacity from './subnet-capacity.js';
 import subnetOverlap from './subnet-overlap.js';
 import swarmIgnoredKey from './swarm-ignored-key.js';
 import swarmPortReachable from './swarm-port-reachable.js';
+import undefinedReference from './undefined-reference.js';
 import unreachableService from './unreachable-service.js';
 import unusedNetwork from './unused-network.js';
 import vxlanChecksumOffload from './vxlan-checksum-offload.js';
@@ -57,6 +59,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'overlay-mtu': overlayMtu,
   'overlay-reachability': overlayReachability,
   'path-mtu': pathMtu,
+  'placement-constraint': placementConstraint,
   'port-host-ip-ignored': portHostIpIgnored,
   'port-in-use': portInUse,
   'prefer-long-port-syntax': preferLongPortSyntax,
@@ -69,6 +72,7 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'subnet-overlap': subnetOverlap,
   'swarm-ignored-key': swarmIgnoredKey,
   'swarm-port-reachable': swarmPortReachable,
+  'undefined-reference': undefinedReference,
   'unreachable-service': unreachableService,
   'unused-network': unusedNetwork,
   'vxlan-checksum-offload': vxlanChecksumOffload,

@@ -1,5 +1,5 @@
 import { createRule, visit } from './utils/create-rule.js';
-import { reportDiagnostics } from './utils/diagnostics.js';
+import { failedInterpolation, reportDiagnostics } from './utils/diagnostics.js';
 
 const ids = [
   'violation',
@@ -49,7 +49,8 @@ export default createRule({
   create(context) {
     return visit({
       Stack(node) {
-        reportDiagnostics(context, node, 'schema', ids);
+        // A value whose interpolation failed is reported once, by `interpolation`.
+        reportDiagnostics(context, node, 'schema', ids, failedInterpolation(node));
       },
     });
   },

@@ -5,6 +5,7 @@ import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
+import { fileDefinitions, serviceUses, type Definitions, type Use } from './resources.js';
 import { DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS, validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
 import { get, getPair, parseYaml, toJS, type PMap, type PValue, type YamlDialect } from './yaml.js';
@@ -123,6 +124,7 @@ interface NService {
   links: Val<string>[];
   environment: Map<string, Val<string | null>>;
   keys: Map<string, Range>;
+  uses: Use[];
 }
 
 interface NNetwork {
@@ -145,6 +147,7 @@ interface FileConfig {
   services: NService[];
   networks: NNetwork[];
   servicesRange?: Range;
+  definitions: Definitions;
 }
 
 function str(v: PValue | undefined): Val<string> | undefined {
@@ -281,6 +284,7 @@ function normaliseService(name: string, keyRange: Range, v: PValue, diagnostics:
     links: strings(get(v, 'links')),
     environment: environment(get(v, 'environment')),
     keys,
+    uses: serviceUses(v),
   };
 }
 
@@ -339,6 +343,7 @@ function mergeService(base: NService, over: NService): NService {
     links: [...base.links, ...over.links],
     environment: new Map([...base.environment, ...over.environment]),
     keys: new Map([...base.keys, ...over.keys]),
+    uses: [...base.uses, ...over.uses],
   };
   // Scalars: the override wins when it is not empty (mergo WithOverride); optional integers whenever set.
   if (over.image?.value) merged.image = over.image;
@@ -470,6 +475,15 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   }
   const stackName = options.name ?? 'stack';
   const stack = buildModel(stackName, text, infos, [...services.values()], [...networks.values()], configs[0]?.servicesRange, span, diag);
+  // Secrets, configs and named volumes: defined in any file of the set, used by the merged services.
+  stack.definitions = {
+    secret: [...new Set(configs.flatMap((c) => c.definitions.secret))],
+    config: [...new Set(configs.flatMap((c) => c.definitions.config))],
+    volume: [...new Set(configs.flatMap((c) => c.definitions.volume))],
+  };
+  const merged = new Map([...services.values()].map((s) => [s.name, s]));
+  for (const service of stack.services)
+    service.uses = (merged.get(service.name)?.uses ?? []).map((u) => ({ kind: u.kind, name: u.name, ...span(u.range) }));
   stack.diagnostics = diagnostics;
   stack.comments = comments;
   if (version !== undefined) stack.version = version;
@@ -553,7 +567,7 @@ function checkForbidden(
 }
 
 function normaliseFile(root: PMap, diagnostics: LoadDiagnostic[], span: (r: Range) => Span): FileConfig {
-  const out: FileConfig = { services: [], networks: [] };
+  const out: FileConfig = { services: [], networks: [], definitions: fileDefinitions(root) };
   const servicesPair = getPair(root, 'services');
   if (servicesPair) out.servicesRange = servicesPair.key.range;
   if (servicesPair?.value.kind === 'map') {

@@ -63,18 +63,43 @@ t.test('--fix rewrites the file, keeps its BOM and CRLF, and reports what is lef
   t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), text, 'and nothing changed');
 });
 
-t.test('--fix-dry-run changes nothing', async (t) => {
+t.test('--fix-dry-run changes nothing: it reports the file on disk and prints the diff --fix would apply', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': config, 'docker-stack.yml': STACK });
   const r = await swarmlint(['lint', '--fix-dry-run', 'docker-stack.yml'], { cwd, typescript: true });
-  t.equal(r.stderr, 'swarmlint: would fix 2 problems in 1 file\n');
+  t.equal(
+    r.stderr,
+    [
+      'swarmlint: would fix 2 problems in 1 file',
+      '--- a/docker-stack.yml',
+      '+++ b/docker-stack.yml',
+      '@@ -1,8 +1,8 @@',
+      ' services:',
+      '   web:',
+      '-    image: nginx',
+      '+    image: nginx:latest',
+      '   api:',
+      '-    image: registry.example/api # no tag yet',
+      '+    image: registry.example/api:latest # no tag yet',
+      '   db:',
+      '     image: "postgres"',
+      '     ports: ["5432:5432"]',
+      '',
+    ].join('\n'),
+  );
   t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), STACK, 'the file is unchanged');
-  t.notMatch(r.stdout, /3:\d+ .*explicit-image-tag/, 'the report is that of the fixed text');
+  t.match(r.stdout, /3:\d+ .*explicit-image-tag/, 'the report is that of the file on disk');
   t.equal(r.code, 1);
   const both = await swarmlint(['lint', '--fix', '--fix-dry-run', 'docker-stack.yml'], { cwd, typescript: true });
-  t.equal(both.stderr, 'swarmlint: would fix 2 problems in 1 file\n', 'with both, the dry run wins');
+  t.match(both.stderr, /^swarmlint: would fix 2 problems in 1 file\n--- a\/docker-stack.yml\n/, 'with both, the dry run wins');
   t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), STACK);
+  const json = await swarmlint(['lint', '--fix-dry-run', '-f', 'json', 'docker-stack.yml'], { cwd, typescript: true });
+  t.equal(
+    (JSON.parse(json.stdout) as { findings: { fix?: unknown }[] }).findings.filter((f) => f.fix).length,
+    2,
+    'JSON on stdout stays whole, with the fixes it would apply',
+  );
   const stdin = await swarmlint(['lint', '--fix-dry-run', '-'], { cwd, input: 'services:\n  web:\n    image: nginx\n', typescript: true });
-  t.equal(stdin.stderr, 'swarmlint: would fix 1 problem in 1 file\n', 'a dry run reads stdin');
+  t.match(stdin.stderr, /^swarmlint: would fix 1 problem in 1 file\n--- a\/\S+\n/, 'a dry run reads stdin');
   const refused = await swarmlint(['lint', '--fix', '-'], { cwd, input: STACK, typescript: true });
   t.equal(refused.code, 2, '--fix cannot write stdin back');
   t.equal(refused.stderr, 'swarmlint: --fix cannot rewrite standard input (use --fix-dry-run to see what it would fix)\n');

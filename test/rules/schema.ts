@@ -6,6 +6,10 @@ testRule('schema', rule, {
   valid: [
     'services:\n  web:\n    image: nginx\n',
     {
+      name: 'a required variable that is unset: reported once, by interpolation, not again as an undeclared network',
+      code: 'services:\n  web:\n    image: nginx\n    networks:\n      - ${SWARMLINT_TEST_UNSET_NET?set it}\nnetworks:\n  public:\n    external: true\n',
+    },
+    {
       name: 'long port syntax and a subnet',
       code: 'version: "3.8"\nservices:\n  web:\n    image: nginx\n    ports:\n      - target: 80\n        published: 8080\nnetworks:\n  back:\n    ipam:\n      config:\n        - subnet: 10.20.0.0/24\n',
     },

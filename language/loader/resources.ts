@@ -1,0 +1,62 @@
+// Secrets, configs and named volumes: what each service refers to and what the files define, as docker/cli's
+// convert step reads them ("undefined secret", "undefined config", "undefined volume" at deploy).
+import type { Range, ResourceUse } from '../model.js';
+import { get, type PValue } from './yaml.js';
+
+export type Kind = ResourceUse['kind'];
+export interface Use {
+  kind: Kind;
+  name: string;
+  range: Range;
+}
+export type Definitions = Record<Kind, string[]>;
+
+/** The source of a short volume spec (`name:/path:ro`) when it is a named volume (not a path, not anonymous). */
+function volumeSource(spec: string): string | undefined {
+  // A Windows drive (`C:\\data:C:\\app`) or a path is a bind mount; one part alone is an anonymous volume.
+  if (/^[a-zA-Z]:[\\/]/.test(spec)) return undefined;
+  const parts = spec.split(':');
+  if (parts.length < 2) return undefined;
+  const source = parts[0] ?? '';
+  if (source === '' || /^[./~\\]/.test(source)) return undefined;
+  return source;
+}
+
+/** Every `secrets`, `configs` and named `volumes` item of a service, short or long form, with its position. */
+export function serviceUses(service: PValue): Use[] {
+  const uses: Use[] = [];
+  for (const kind of ['secret', 'config'] as const) {
+    const list = get(service, `${kind}s`);
+    if (list?.kind !== 'seq') continue;
+    for (const item of list.items) {
+      if (item.kind === 'scalar' && item.value !== null) uses.push({ kind, name: String(item.value), range: item.range });
+      const source = item.kind === 'map' ? get(item, 'source') : undefined;
+      if (source?.kind === 'scalar' && source.value !== null) uses.push({ kind, name: String(source.value), range: source.range });
+    }
+  }
+  const volumes = get(service, 'volumes');
+  if (volumes?.kind === 'seq') {
+    for (const item of volumes.items) {
+      if (item.kind === 'scalar' && typeof item.value === 'string') {
+        const name = volumeSource(item.value);
+        if (name !== undefined) uses.push({ kind: 'volume', name, range: item.range });
+      } else if (item.kind === 'map') {
+        const type = get(item, 'type');
+        const source = get(item, 'source');
+        const isVolume = type === undefined || (type.kind === 'scalar' && type.value === 'volume');
+        if (isVolume && source?.kind === 'scalar' && source.value !== null && String(source.value) !== '')
+          uses.push({ kind: 'volume', name: String(source.value), range: source.range });
+      }
+    }
+  }
+  return uses;
+}
+
+/** The names under the top-level `secrets`, `configs` and `volumes` of one file. */
+export function fileDefinitions(root: PValue): Definitions {
+  const names = (key: string): string[] => {
+    const v = get(root, key);
+    return v?.kind === 'map' ? v.pairs.map((p) => String(p.key.value)) : [];
+  };
+  return { secret: names('secrets'), config: names('configs'), volume: names('volumes') };
+}
