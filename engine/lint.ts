@@ -37,6 +37,11 @@ export interface EngineOptions {
   unusedSuppressions?: Severity | 'off';
   /** Built-in rules (tests may pass a registry with a rule of their own). */
   builtins?: Readonly<Record<string, SwarmlintRule>>;
+  /**
+   * The repository root: fingerprints name files relative to it, so they are the same in every checkout (the
+   * CLI passes the git top level or `--sarif-root`). Without it, files are named as given.
+   */
+  root?: string;
 }
 
 /** Engine-level pseudo-rules: findings that come from directives rather than from a rule. */
@@ -312,5 +317,5 @@ function toFinding(
     }
   }
   const anchor = file ? doc.text.slice(start, Math.max(start, end)) : '';
-  return { ...base, fingerprint: fingerprintOf(base, anchor) };
+  return { ...base, fingerprint: fingerprintOf(base, anchor, options.root) };
 }

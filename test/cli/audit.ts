@@ -574,6 +574,7 @@ t.test('usage errors: exit 2 before the engine is asked anything', async (t) => 
     [['-f', 'xml'], /unknown format "xml"/],
     [['--failure-threshold', 'fatal'], /--failure-threshold fatal: one of error, warning, info, suggestion, none/],
     [['--max-warnings', 'x'], /--max-warnings x: a whole number/],
+    [['--max-warnings', 'O'], /--max-warnings O: a whole number/],
     [['--baseline', 'broken.json'], /cannot read the baseline/],
     [['--config', 'missing.yml'], /the config file does not exist/],
     [['--docker-host', 'ftp://h'], /unsupported Docker host scheme ftp:/],
@@ -582,8 +583,8 @@ t.test('usage errors: exit 2 before the engine is asked anything', async (t) => 
   }
   t.equal(replay.requests.length, 0, 'no request was made');
   await t.rejects(
-    auditHere(['--save-facts', 'nodir/f.json'], cwd, replay),
-    { name: 'UsageError', message: /^--save-facts .*nodir\/f\.json: ENOENT/ },
-    'facts that cannot be saved',
+    auditHere(['--save-facts', 'broken.json/f.json'], cwd, replay),
+    { name: 'UsageError', message: /^--save-facts .*broken\.json\/f\.json: (EEXIST|ENOTDIR)/ },
+    'facts that cannot be saved (a file where its folder should be)',
   );
 });
