@@ -74,7 +74,7 @@ function newestMtime(path: string): number {
 /** Builds dist/ when it is missing or older than anything the build reads. */
 function ensureBuilt(): void {
   const main = join(ROOT, 'dist/cli/main.js');
-  const assets = join(ROOT, 'dist/language/generated/stack-schema.cjs');
+  const assets = join(ROOT, 'dist/language/generated/stack-schema-v3.13.cjs');
   const inputs = [
     'index.ts',
     'cli',

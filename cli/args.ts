@@ -64,6 +64,8 @@ export const LINT_OPTIONS = {
   stdin: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   'print-config': { type: 'string' },
+  'same-swarm': { type: 'boolean' },
+  'stack-name': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -74,6 +76,11 @@ export const AUDIT_OPTIONS = {
   'save-facts': { type: 'string' },
   baseline: { type: 'string' },
   'update-baseline': { type: 'boolean' },
+  deep: { type: 'boolean' },
+  'deep-image': { type: 'string' },
+  'deep-no-encrypted': { type: 'boolean' },
+  'deep-constraint': { type: 'string', multiple: true },
+  'deep-deadline': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

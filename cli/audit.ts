@@ -12,6 +12,10 @@ import { UsageError } from './exit.js';
 import { finish, formatsFor, limits, readReportOptions, shown as quietly } from './report-options.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
+import { DEEP_IMAGE } from '../probes/deep/image.js';
+import { DEEP_WRITES } from '../probes/audit/deep.js';
+import { parseConstraint } from '../probes/audit/mesh.js';
+import type { FactsDocument } from '../language/facts-format.js';
 
 export const AUDIT_HELP = `Usage: swarmlint audit [options]
 
@@ -32,6 +36,23 @@ Options:
   -q, --quiet                report errors only
       --color, --no-color, --debug
   -h, --help
+
+Deep audit (writes to the cluster; the audit without --deep only reads):
+      --deep                 also prove the data plane from every node: runs swarmlint's probe image on each
+                             node that can run it, over overlay networks made for the run, and checks every
+                             pair of nodes (overlay reachability, path MTU, the encrypted overlay, 2377/7946)
+      --deep-image IMAGE     the probe image, present on every node (default ${DEEP_IMAGE};
+                             npm run image:offline -- -o FILE.tar, then docker load on each node)
+      --deep-no-encrypted    no encrypted overlay (and no ESP check)
+      --deep-constraint EXPR
+                             only nodes that meet this placement constraint (repeatable, swarm syntax:
+                             node.labels.zone==a, node.role!=manager); the others are reported as skipped
+      --deep-deadline SECONDS
+                             the probes' deadline (default 90); tasks may take 60 s more to start
+  What --deep writes, and nothing else, each labelled io.swarmlint.deep=1 and io.swarmlint.run=<run>:
+${DEEP_WRITES.map((w) => `    - ${w}`).join('\n')}
+  All of it is removed when the run ends (success, error, timeout, SIGINT or SIGTERM); what an earlier run left
+  (label io.swarmlint.deep) is removed first. Stylish output adds a node × node matrix when a pair fails.
 
 Exit: 0 clean, 1 findings at or over the threshold, 2 when facts are missing (the engine is unreachable,
 a call failed, or this node is not a manager) or for usage and configuration errors.`;
@@ -64,6 +85,82 @@ function previousSuccess(path: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+interface DeepFlags {
+  image: string;
+  encrypted: boolean;
+  constraints: string[];
+  deadlineS: number;
+}
+
+/** The --deep options, checked before the engine is asked anything; undefined without --deep. */
+function deepOptions(v: ParsedArgs['values']): DeepFlags | undefined {
+  const given = ['deep-image', 'deep-no-encrypted', 'deep-constraint', 'deep-deadline'].filter((k) => v[k] !== undefined);
+  if (!v.deep) {
+    if (given.length > 0) throw new UsageError(`--${given[0] ?? ''} needs --deep`);
+    return undefined;
+  }
+  const deadlineS = seconds(v['deep-deadline'], 'deep-deadline', 90);
+  if (deadlineS < 5 || deadlineS > 3600) throw new UsageError('--deep-deadline takes 5 to 3600 seconds');
+  const constraints = (v['deep-constraint'] as string[] | undefined) ?? [];
+  for (const c of constraints) parseConstraint(c);
+  const image = (v['deep-image'] as string | undefined) ?? DEEP_IMAGE;
+  if (!/^[\w][\w.:/@-]*$/.test(image)) throw new UsageError(`--deep-image ${image}: not an image reference`);
+  return { image, encrypted: !v['deep-no-encrypted'], constraints, deadlineS };
+}
+
+/**
+ * Runs the deep audit into `facts` (its mesh and outcomes). SIGINT and SIGTERM stop it, and what it made is removed
+ * before the process ends; a second signal ends the process at once. Returns an exit code when interrupted.
+ */
+async function runDeepAudit(
+  deep: DeepFlags,
+  facts: FactsDocument,
+  host: string | undefined,
+  timeout: number,
+  debug: boolean,
+): Promise<number | undefined> {
+  const { resolveEndpoint } = await import('../probes/adapters/docker.js');
+  const { engineWriter } = await import('../probes/adapters/docker-write.js');
+  const { runDeep } = await import('../probes/audit/deep.js');
+  const controller = new AbortController();
+  let got: NodeJS.Signals | undefined;
+  const codeOf = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (got) process.exit(codeOf(signal));
+    got = signal;
+    process.stderr.write(`swarmlint: ${signal}: removing what the deep audit made (again to quit at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const writer = engineWriter(resolveEndpoint(host), timeout * 1000);
+    const result = await runDeep(writer, {
+      ...deep,
+      signal: controller.signal,
+      ...(debug ? { log: (line: string) => process.stderr.write(`deep: ${line}\n`) } : {}),
+    });
+    if (result.mesh) facts.mesh = result.mesh;
+    facts.outcomes.push(...result.outcomes);
+  } catch (error) {
+    if (got) {
+      process.stderr.write(`swarmlint: the deep audit was interrupted (${got}); what it made was removed\n`);
+      return codeOf(got);
+    }
+    // What could not be tested is a finding (probe-skipped), like any other call that failed.
+    facts.outcomes.push({
+      probe: 'deep/mesh',
+      status: 'error',
+      reason: (error as Error).message,
+      subject: 'the data plane between nodes (audit --deep)',
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return undefined;
+}
+
 export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   const v = args.values;
   if (args.positionals.length > 0)
@@ -83,6 +180,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     ruleOverrides: (v.rule as string[] | undefined) ?? [],
   });
   const prometheusFile = format === 'prometheus' ? outputFile : undefined;
+  const deep = deepOptions(v);
 
   const { resolveEndpoint, engineApi } = await import('../probes/adapters/docker.js');
   const { collectAudit } = await import('../probes/audit/collect.js');
@@ -109,6 +207,10 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
       writeAtomically(prometheusFile, text, '--output-file');
     }
     throw error;
+  }
+  if (deep) {
+    const interrupted = await runDeepAudit(deep, facts, v['docker-host'] as string | undefined, timeout, Boolean(v.debug));
+    if (interrupted !== undefined) return interrupted;
   }
   const text = `${JSON.stringify(facts, null, 2)}\n`;
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;

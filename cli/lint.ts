@@ -43,6 +43,9 @@ Options:
       --sarif-root DIR       paths and fingerprints relative to DIR (default: the git top level)
       --env-file FILE        variables for interpolation, over the environment
       --cluster-facts FILE   check against a saved audit (real subnets, nodes, MTU)
+      --same-swarm           the stacks of this run go to one swarm: a port two of them publish conflicts
+                             (they are linted together, by the config above the working folder)
+      --stack-name NAME      the name docker stack deploy gives the stack (over the config's stackName)
       --fix                  apply fixes to the files
       --fix-dry-run          show what --fix would do, change nothing
       --color, --no-color    force colour on or off
@@ -85,6 +88,10 @@ function checkUsage(values: ParsedArgs['values'], given: readonly string[]): voi
   const positionals = values.stdin === true ? [STDIN] : given;
   if (values['stdin-filename'] !== undefined && values.stdin !== true && !positionals.includes(STDIN))
     throw new UsageError('--stdin-filename names standard input: use it with --stdin (or -)');
+  const stackName = values['stack-name'] as string | undefined;
+  // docker/cli refuses an empty name and one with spaces around it (validateStackName); swarmkit checks the rest.
+  if (stackName !== undefined && !/^\S+$/.test(stackName))
+    throw new UsageError(`--stack-name ${JSON.stringify(stackName)}: a name without spaces`);
   if (values.fix === true && values['fix-dry-run'] !== true && positionals.includes(STDIN))
     throw new UsageError('--fix cannot rewrite standard input (use --fix-dry-run to see what it would fix)');
 }
@@ -142,21 +149,25 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     if ('text' in read) files.set(path, path === STDIN && stdinName ? { ...read, path: stdinName } : read);
     else readErrors.push(read);
   }
-  // Sets by the config that applies to their first file, in order of first appearance.
+  // Sets by the config that applies to their first file, in order of first appearance. Stacks that go to one
+  // swarm are linted together (rules compare them), so by the run's config.
+  const sameSwarm = values['same-swarm'] === true || config.sameSwarm;
   const groups = new Map<ResolvedConfig, string[][]>();
   for (const set of sets) {
     const first = set[0] === STDIN && stdinName ? stdinName : (set[0] ?? STDIN);
-    const c = await configFor(first);
+    const c = sameSwarm ? config : await configFor(first);
     groups.set(c, [...(groups.get(c) ?? []), set]);
   }
 
   const fix = values.fix === true || values['fix-dry-run'] === true;
+  const stackNameFlag = values['stack-name'] as string | undefined;
   const lintOnce = (): Pass => {
     const documents: LintDocument[] = [];
     const errors: FatalError[] = [...inputErrors, ...readErrors];
     const reports: LintReport[] = [];
     for (const [c, group] of groups) {
       const docs: LintDocument[] = [];
+      const stackName = stackNameFlag ?? c.stackName;
       for (const set of group) {
         const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
         if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
@@ -170,9 +181,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
             // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
             root: {
               ...doc.root,
-              ...(doc.root.type === 'Stack' && c.stackName
-                ? { name: c.stackName, ref: { kind: 'stack' as const, name: c.stackName } }
-                : {}),
+              ...(doc.root.type === 'Stack' && stackName ? { name: stackName, ref: { kind: 'stack' as const, name: stackName } } : {}),
             },
           });
         else errors.push(doc);
@@ -185,6 +194,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
           plugins: c.plugins,
           cluster: clusterOf(c),
           unusedSuppressions: c.unusedSuppressions,
+          sameSwarm,
         }),
       );
     }
@@ -272,6 +282,7 @@ async function printConfig(values: ParsedArgs['values'], cwd: string): Promise<n
     unusedSuppressions: config.unusedSuppressions,
     ignores: config.ignores,
     ...(config.stackName ? { stackName: config.stackName } : {}),
+    sameSwarm: config.sameSwarm,
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;

@@ -78,6 +78,11 @@ async function main(argv: string[]): Promise<number> {
         }
         return await runAudit(args, process.cwd());
       }
+      case 'deep-probe': {
+        // The agent of `audit --deep` (docs/deep-audit.md); not in the command list above.
+        const { runDeepProbeCli } = await import('./deep-probe.js');
+        return await runDeepProbeCli(rest);
+      }
       case 'rules':
         return await rules(rest);
       case 'help': {

@@ -89,6 +89,8 @@ export function drawing(
   documents: readonly LintDocument[],
   cluster: ClusterProfile | undefined,
 ): Pick<ReportContext, 'documents' | 'cluster'> {
+  // Stylish draws the deep audit's matrix and prometheus its pairs: the models suffice.
+  if (format === 'stylish' || format === 'prometheus') return { documents: documents.map((d) => ({ name: d.name, root: d.root })) };
   if (format !== 'html') return {};
   const docs: ReportDocument[] = documents.map((d) => ({
     name: d.name,

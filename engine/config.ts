@@ -48,6 +48,7 @@ export interface UserConfig {
   unusedSuppressions?: Setting | 'warn' | 0 | 1 | 2;
   ignores?: string[];
   stackName?: string;
+  sameSwarm?: boolean;
 }
 
 export interface ResolvedConfig {
@@ -61,6 +62,8 @@ export interface ResolvedConfig {
   unusedSuppressions: Setting;
   ignores: string[];
   stackName?: string;
+  /** The stacks of one run go to one swarm: their published ports can conflict. */
+  sameSwarm: boolean;
 }
 
 export interface ConfigOptions {
@@ -378,6 +381,7 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
     unusedSuppressions: unused,
     ignores: user.ignores ?? [],
     ...(user.stackName ? { stackName: user.stackName } : {}),
+    sameSwarm: user.sameSwarm === true,
   };
 }
 

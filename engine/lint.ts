@@ -8,7 +8,8 @@ import { compareFindings, type FatalError, type Finding, type LintReport } from 
 import { disambiguate, fingerprintOf } from './fingerprint.js';
 import { LineIndex } from '../language/loader/text.js';
 import { severityRank, TOOL_NAME, type Severity } from '../language/meta.js';
-import { visitorKeys, type BaseNode, type LogicalRef, type Root, type StackFileInfo } from '../language/model.js';
+import type { Root, StackFileInfo } from '../language/model.js';
+import { innermost, refNodes, type RefEntry, type Span } from './ref-index.js';
 import { createPlugin, servesKind } from './plugin.js';
 
 /** A document ready to lint: its text, its model, and where its files start in the text. */
@@ -42,6 +43,12 @@ export interface EngineOptions {
    * CLI passes the git top level or `--sarif-root`). Without it, files are named as given.
    */
   root?: string;
+  /**
+   * The stack documents of the run are deployed to one swarm (`--same-swarm`, the config's `sameSwarm`): only
+   * then do rules see the other documents (a port published by two stacks). Without it each file is its own
+   * stack, perhaps on its own swarm, as `docker stack deploy` sees it.
+   */
+  sameSwarm?: boolean;
 }
 
 /** Engine-level pseudo-rules: findings that come from directives rather than from a rule. */
@@ -132,22 +139,6 @@ function locate(files: readonly StackFileInfo[], line: number): StackFileInfo | 
   return found;
 }
 
-/** Nodes with a logical location, for finding the one a message is about. */
-function refNodes(root: Root): { node: BaseNode; chain: LogicalRef[] }[] {
-  const out: { node: BaseNode; chain: LogicalRef[] }[] = [];
-  const walk = (node: BaseNode, chain: LogicalRef[]): void => {
-    const here = node.ref ? [...chain, node.ref] : chain;
-    if (node.ref) out.push({ node, chain: here });
-    for (const key of visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) for (const c of child as BaseNode[]) walk(c, here);
-      else if (child && typeof child === 'object') walk(child as BaseNode, here);
-    }
-  };
-  walk(root, []);
-  return out;
-}
-
 /**
  * Lints documents with ESLint's Linter and our language: one place where documents become findings. A rule
  * that throws is reported as an error for that document (and the other rules still run on it); it never
@@ -159,7 +150,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   const preloaded = new Map<string, Root>();
   const plugin = createPlugin(preloaded, builtins);
   const linter = new Linter({ configType: 'flat' });
-  const run = runContextOf(documents);
+  const run = options.sameSwarm === true ? runContextOf(documents) : undefined;
   const unused = options.unusedSuppressions ?? 'warning';
   const enabled = Object.entries(options.rules).filter(([, s]) => s.severity !== 'off');
   const enabledFor = {
@@ -171,7 +162,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
 
   // One config (normalised once) per document kind and set of rules skipped after a failure: ESLint then finds
   // each document's merged config in its cache instead of validating every rule's options again.
-  const settings = { [TOOL_NAME]: { cluster: options.cluster ?? {}, run } };
+  const settings = { [TOOL_NAME]: { cluster: options.cluster ?? {}, ...(run ? { run } : {}) } };
   const configs = new Map<string, LinterTypes.Config[]>();
   const configFor = (kind: LintDocument['kind'], disabled: ReadonlySet<string>): LinterTypes.Config[] => {
     const key = `${kind}\0${[...disabled].sort().join(',')}`;
@@ -237,8 +228,10 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
         });
         continue;
       }
-      for (const m of messages) {
-        const finding = toFinding(m, doc, lines, refs, options, builtins, plugins, unused);
+      const spans = messages.map((m) => spanOf(m, lines));
+      const about = innermost(refs, spans);
+      for (const [i, m] of messages.entries()) {
+        const finding = toFinding(m, doc, spans[i] as Span, about[i], options, builtins, plugins, unused);
         if ('kind' in finding) errors.push(finding);
         else findings.push(finding);
       }
@@ -256,11 +249,18 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   };
 }
 
+/** Offsets of a message's reported span in the linted text. */
+function spanOf(m: LinterTypes.LintMessage, lines: LineIndex): Span {
+  const start = (lines.starts[m.line - 1] ?? 0) + m.column - 1;
+  const end = m.endLine !== undefined ? (lines.starts[m.endLine - 1] ?? 0) + (m.endColumn ?? 1) - 1 : start;
+  return { start, end };
+}
+
 function toFinding(
   m: LinterTypes.LintMessage,
   doc: LintDocument,
-  lines: LineIndex,
-  refs: { node: BaseNode; chain: LogicalRef[] }[],
+  { start, end }: Span,
+  best: RefEntry | undefined,
   options: EngineOptions,
   builtins: Readonly<Record<string, SwarmlintRule>>,
   plugins: Readonly<Record<string, ESLint.Plugin>>,
@@ -288,18 +288,7 @@ function toFinding(
     if (cap && severityRank(cap) < severityRank(severity)) severity = cap;
   }
 
-  // Offsets of the reported span in the linted text.
-  const start = (lines.starts[m.line - 1] ?? 0) + m.column - 1;
-  const end = m.endLine !== undefined ? (lines.starts[m.endLine - 1] ?? 0) + (m.endColumn ?? 1) - 1 : start;
-  let best: { node: BaseNode; chain: LogicalRef[] } | undefined;
-  for (const r of refs) {
-    if (
-      r.node.range[0] <= start &&
-      end <= r.node.range[1] &&
-      (!best || r.node.range[1] - r.node.range[0] <= best.node.range[1] - best.node.range[0])
-    )
-      best = r;
-  }
+  // The smallest node with a logical location around the reported span.
   const logical = best?.chain ?? [];
 
   const base: Omit<Finding, 'fingerprint'> = {

@@ -97,6 +97,14 @@ export interface ServiceOptions {
   readonly labels?: Record<string, string>;
   /** Lift swarm's default limit on replicas per node (none) — used by the density fault to pack one node. */
   readonly maxReplicasPerNode?: number;
+  /** Another image than the lab's busybox (one loaded with {@link Lab.loadImage}). */
+  readonly image?: string;
+  /** `none`: a task that exits is not restarted (what `audit --deep` uses); default on-failure, 3 attempts. */
+  readonly restart?: 'none' | 'on-failure';
+  /** Run the tasks on the host network (`networks` must then be empty). */
+  readonly hostNetwork?: boolean;
+  /** The task's hostname (swarm templates such as `{{.Node.Hostname}}` work here). */
+  readonly hostname?: string;
 }
 
 const liveLabs = new Set<Lab>();
@@ -241,9 +249,10 @@ export class Lab {
       Labels: { 'swarmlint.lab': this.runName, ...options.labels },
       TaskTemplate: {
         ContainerSpec: {
-          Image: this.image,
+          Image: options.image ?? this.image,
           Command: [...(options.command ?? IDLE)],
           Env: [...(options.env ?? [])],
+          ...(options.hostname !== undefined ? { Hostname: options.hostname } : {}),
           // busybox sleep as pid 1 ignores SIGTERM: stop tasks at once so removals do not wait 10 s each.
           StopSignal: 'SIGKILL',
           StopGracePeriod: 1_000_000_000,
@@ -252,8 +261,8 @@ export class Lab {
           Constraints: constraints,
           ...(options.maxReplicasPerNode !== undefined ? { MaxReplicas: options.maxReplicasPerNode } : {}),
         },
-        RestartPolicy: { Condition: 'on-failure', MaxAttempts: 3 },
-        Networks: (options.networks ?? []).map((target) => ({ Target: target })),
+        RestartPolicy: options.restart === 'none' ? { Condition: 'none' } : { Condition: 'on-failure', MaxAttempts: 3 },
+        Networks: (options.hostNetwork ? ['host'] : (options.networks ?? [])).map((target) => ({ Target: target })),
       },
       Mode: mode === 'global' ? { Global: {} } : { Replicated: { Replicas: mode } },
       ...(options.publish
@@ -271,6 +280,47 @@ export class Lab {
     };
     const service = await this.manager.createService(spec);
     return (await service.inspect()) as ServiceInfo;
+  }
+
+  /**
+   * `docker load` of an image archive (`npm run image:offline -- -o FILE.tar`) into every node's dockerd, in
+   * parallel; resolves once every node lists `tag` when one is given.
+   */
+  async loadImage(tarPath: string, tag?: string, timeoutMs = 180_000): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        const stream = await node.docker.loadImage(tarPath, { quiet: true });
+        await withTimeout(
+          `docker load on node ${node.index}`,
+          new Promise<void>((resolve, reject) => {
+            node.docker.modem.followProgress(stream, (error: Error | null, output: { error?: string }[] | undefined) => {
+              const failed = output?.find((o) => o.error);
+              if (error) reject(error);
+              else if (failed) reject(new Error(`docker load on node ${node.index}: ${failed.error ?? ''}`));
+              else resolve();
+            });
+          }),
+          timeoutMs,
+        );
+        if (tag) await node.docker.getImage(tag).inspect();
+      }),
+    );
+    this.log(`loaded ${tarPath}${tag ? ` (${tag})` : ''} on ${this.nodes.length} node(s)`);
+  }
+
+  /** The stdout of a service's tasks, through the manager (`/services/{id}/logs`), line by line. */
+  async serviceLogs(name: string): Promise<string[]> {
+    const raw = (await this.manager.getService(name).logs({ stdout: true, stderr: false, follow: false })) as unknown;
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+    // Multiplexed frames (no TTY): 1 byte stream, 3 zero bytes, 4 bytes length, then the payload.
+    let out = '';
+    let offset = 0;
+    while (offset + 8 <= bytes.length) {
+      const length = bytes.readUInt32BE(offset + 4);
+      if (bytes[offset] === 1) out += bytes.toString('utf8', offset + 8, offset + 8 + length);
+      offset += 8 + length;
+    }
+    return out.split('\n').filter((line) => line.trim() !== '');
   }
 
   async removeService(name: string, timeoutMs = 60_000): Promise<void> {

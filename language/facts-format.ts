@@ -94,6 +94,8 @@ export interface FactsDocument {
   networks: FactsNetwork[];
   services: FactsService[];
   outcomes: FactsOutcome[];
+  /** `audit --deep`: what each node's task saw of every other node over the overlay. */
+  mesh?: FactsMesh;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -203,4 +205,82 @@ export interface PreflightFacts extends FactsDocument {
   kind: 'preflight';
   host?: FactsHost;
   peers: FactsPeer[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Deep audit (`audit --deep`): the mesh of node-to-node results, drawn by reporters/html/mesh.ts.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Which of the deep audit's services: the plain overlay, the encrypted overlay, the host network. */
+export type FactsMeshKind = 'plain' | 'encrypted' | 'host';
+
+/** DF-set ICMP echoes of one size: `size` is the IP packet's size in bytes. */
+export interface FactsMeshEcho {
+  size: number;
+  sent: number;
+  received: number;
+}
+
+/** A deep-audit task on a node: its last state and error as the swarm reported them. */
+export interface FactsMeshTask {
+  state: string;
+  /** Its result line came back through the service logs. */
+  reported?: boolean;
+  error?: string;
+  message?: string;
+}
+
+export interface FactsMeshNode {
+  id: string;
+  hostname: string;
+  address: string;
+  role: 'manager' | 'worker';
+  availability: string;
+  state: string;
+  /** A task of the deep audit ran here and reported a result. */
+  ran: boolean;
+  /** Why no task was started here, when known beforehand: drained, down, outside `--deep-constraint`. */
+  reason?: string;
+  tasks: Partial<Record<FactsMeshKind, FactsMeshTask>>;
+  /** What the node's tasks said they could not do (from their result's `notes`). */
+  notes?: string[];
+}
+
+/** One ordered pair over one overlay. `from`/`to` are node IDs. */
+export interface FactsMeshPair {
+  from: string;
+  to: string;
+  network: 'plain' | 'encrypted';
+  /** `ok`: small and large echoes answered; `mtu-blackhole`: small ones answered, large ones not. */
+  verdict: 'ok' | 'unreachable' | 'mtu-blackhole' | 'untested';
+  small: FactsMeshEcho | null;
+  large: FactsMeshEcho | null;
+  reason?: string;
+}
+
+export interface FactsMeshNetwork {
+  key: 'plain' | 'encrypted';
+  name: string;
+  encrypted: boolean;
+  /** The MTU of the task's interface on the overlay (the large echo's size), when a task reported it. */
+  mtu?: number;
+}
+
+/** A TCP connect from a node's host network to a swarm port of another node (2377 to managers, 7946 to all). */
+export interface FactsMeshControl {
+  from: string;
+  to: string;
+  port: number;
+  verdict: 'open' | 'closed' | 'filtered';
+  error?: string;
+}
+
+export interface FactsMesh {
+  /** The run id its objects were labelled with (`io.swarmlint.run`). */
+  run: string;
+  image: string;
+  nodes: FactsMeshNode[];
+  pairs: FactsMeshPair[];
+  networks: FactsMeshNetwork[];
+  control: FactsMeshControl[];
 }

@@ -15,6 +15,11 @@ import type {
   FactsInterface,
   FactsKernelModule,
   FactsListener,
+  FactsMesh,
+  FactsMeshControl,
+  FactsMeshNetwork,
+  FactsMeshNode,
+  FactsMeshPair,
   FactsNode,
   FactsOutcome,
   FactsPeer,
@@ -155,6 +160,12 @@ export interface Network extends BaseNode {
   encrypted: boolean;
   /** `com.docker.network.driver.mtu` when set. */
   mtu?: number;
+  /**
+   * Stack files: the values of the `encrypted` and `com.docker.network.driver.mtu` driver options as the loader
+   * read them (quotes gone, YAML scalars as text), when set to a plain value; one that comes from a variable is
+   * left out, so that no message echoes an environment value.
+   */
+  driverOpts?: { encrypted?: string; mtu?: string };
   subnets: Subnet[];
   /** True for the implicit `default` network a stack creates for services that name none. */
   implicit: boolean;
@@ -239,6 +250,8 @@ export interface Facts extends BaseNode {
   /** Preflight: this host, and its paths to the manager and peers. */
   host?: Host;
   peers: PeerPath[];
+  /** Audit with `--deep`: what each node's task saw of every other node. */
+  mesh?: Mesh;
   comments: Comment[];
 }
 
@@ -284,6 +297,34 @@ export interface PeerPath extends BaseNode, Omit<FactsPeer, 'checks'> {
   checks: PortCheck[];
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Deep audit: the mesh. Each node is its facts shape (language/facts-format.ts) plus position.
+// ---------------------------------------------------------------------------------------------------------
+
+export interface MeshNode extends BaseNode, FactsMeshNode {
+  type: 'MeshNode';
+}
+
+export interface MeshPair extends BaseNode, FactsMeshPair {
+  type: 'MeshPair';
+}
+
+export interface MeshNetwork extends BaseNode, FactsMeshNetwork {
+  type: 'MeshNetwork';
+}
+
+export interface MeshControl extends BaseNode, FactsMeshControl {
+  type: 'MeshControl';
+}
+
+export interface Mesh extends BaseNode, Omit<FactsMesh, 'nodes' | 'pairs' | 'networks' | 'control'> {
+  type: 'Mesh';
+  nodes: MeshNode[];
+  pairs: MeshPair[];
+  networks: MeshNetwork[];
+  control: MeshControl[];
+}
+
 export type ModelNode =
   | Stack
   | Facts
@@ -304,12 +345,22 @@ export type ModelNode =
   | Listener
   | KernelModule
   | PeerPath
-  | PortCheck;
+  | PortCheck
+  | Mesh
+  | MeshNode
+  | MeshPair
+  | MeshNetwork
+  | MeshControl;
 
 /** ESLint's traversal follows these keys. */
 export const visitorKeys: Record<string, string[]> = {
   Stack: ['networks', 'services'],
-  Facts: ['swarm', 'nodes', 'networks', 'services', 'host', 'peers', 'outcomes'],
+  Facts: ['swarm', 'nodes', 'networks', 'services', 'host', 'peers', 'outcomes', 'mesh'],
+  Mesh: ['nodes', 'networks', 'pairs', 'control'],
+  MeshNode: [],
+  MeshPair: [],
+  MeshNetwork: [],
+  MeshControl: [],
   Host: ['interfaces', 'routes', 'firewall', 'listeners', 'modules'],
   HostInterface: [],
   HostRoute: [],

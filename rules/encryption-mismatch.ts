@@ -1,7 +1,7 @@
 import type { Network, SwarmNode } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
 import { encryptionMatchOf, parseEngineVersion } from './utils/version.js';
-import { nameList, nameSpan, writtenEncryptedValue } from './utils/networks.js';
+import { nameList, nameSpan } from './utils/networks.js';
 
 /** Values people write to mean "off"; the driver ignores them (it only looks for the key). */
 const OFF = /^(false|no|off|n|0|disabled?|none)$/i;
@@ -44,12 +44,11 @@ export default createRule({
     },
   },
   create(context) {
-    const text = context.sourceCode.text;
     /** `nodes`: the nodes of an audit, whose engine versions matter; none for a stack file. */
     const check = (network: Network, nodes: readonly SwarmNode[]): void => {
       if (!network.encrypted || network.driver !== 'overlay') return;
       const at = network.at.encrypted ?? nameSpan(network);
-      const value = writtenEncryptedValue(text, network);
+      const value = network.driverOpts?.encrypted;
       if (value !== undefined && OFF.test(value.trim())) {
         report(context, at, 'encryptedFalse', { network: network.name, value: JSON.stringify(value) });
         return;

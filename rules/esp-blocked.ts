@@ -1,4 +1,6 @@
+import type { Mesh, MeshPair } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
+import { echoWords, faultsByNode, meshName, networkName } from './utils/mesh.js';
 import { swarmEncryption } from './utils/facts.js';
 import { blocks, verdictWords } from './utils/firewall.js';
 import { peerLabel } from './utils/host.js';
@@ -10,10 +12,10 @@ export default createRule({
     type: 'problem',
     docs: {
       description:
-        "When the swarm has encrypted overlay networks, IP protocol 50 (ESP) must pass between this host and its peers: this host's firewall must accept it, and the path to each peer must carry it.",
+        "When the swarm has encrypted overlay networks, IP protocol 50 (ESP) must pass between this host and its peers: this host's firewall must accept it, and the path to each peer must carry it; in a deep audit, the encrypted overlay must carry what the plain one carries.",
       severity: 'error',
       recommended: true,
-      checks: ['preflight'],
+      checks: ['audit', 'preflight'],
       remediation:
         "Accept IP protocol 50 (ESP) from the other nodes, in this host's firewall (`iptables -I INPUT -p esp -s <node subnet> -j ACCEPT`, or `firewall-cmd --permanent --add-protocol=esp`) and in every firewall or security group between the nodes, where ESP is a protocol of its own, not a port.",
       messageSeverity: { firewallIfEncrypted: 'warning', pathIfEncrypted: 'warning' },
@@ -21,6 +23,12 @@ export default createRule({
     schema: [],
     defaultOptions: [],
     messages: {
+      meshEverywhere:
+        'The encrypted overlay `{{network}}` carries nothing between any two nodes ({{count}} pairs tested), while the plain overlay between the same nodes works: ESP (IP protocol 50) is blocked between all of them, or their kernels lack IPsec ESP support (CONFIG_INET_ESP, CONFIG_XFRM_USER, CONFIG_CRYPTO_GCM; dockerd then logs "Failed Adding rSA"){{evidence}}. Every encrypted overlay of this swarm is dead across nodes.',
+      meshNode:
+        'The encrypted overlay `{{network}}` carries nothing between node `{{node}}` and any other node ({{peers}}), while the plain overlay does and the others reach each other encrypted: {{node}} drops ESP (IP protocol 50), or its kernel lacks IPsec ESP support (CONFIG_INET_ESP, CONFIG_XFRM_USER){{evidence}}.',
+      meshPair:
+        "Node `{{from}}`'s task cannot reach node `{{to}}`'s task over the encrypted overlay `{{network}}` ({{echo}}), while the plain overlay between them works: ESP (IP protocol 50) is blocked between the two nodes, or one of them lacks kernel support for IPsec ESP{{evidence}}.",
       firewall:
         'The local firewall ({{firewall}}) {{verdict}} IP protocol 50 (ESP) from {{from}}, by {{rule}}, and the swarm has the encrypted overlay network(s) {{networks}}: their traffic travels inside ESP, so none of it reaches this host, while unencrypted overlays keep working.',
       firewallIfEncrypted:
@@ -32,6 +40,36 @@ export default createRule({
   },
   create(context) {
     return visit({
+      Mesh(mesh) {
+        const plain = new Map(mesh.pairs.filter((p) => p.network === 'plain').map((p) => [`${p.from}>${p.to}`, p]));
+        // Only pairs the plain overlay connects: there the encrypted overlay's failure is ESP's.
+        const carried = (p: MeshPair): boolean => {
+          const q = plain.get(`${p.from}>${p.to}`);
+          return q !== undefined && (q.verdict === 'ok' || q.verdict === 'mtu-blackhole');
+        };
+        const pairs = mesh.pairs.filter((p) => p.network === 'encrypted' && p.verdict !== 'untested' && carried(p));
+        const bad = (p: MeshPair): boolean => p.verdict === 'unreachable';
+        const network = networkName(mesh, 'encrypted');
+        const failing = pairs.filter(bad);
+        if (failing.length === 0) return;
+        const evidence = espEvidence(mesh);
+        if (failing.length === pairs.length && pairs.length >= 2) {
+          const at = mesh.networks.find((n) => n.key === 'encrypted') ?? mesh;
+          report(context, at, 'meshEverywhere', { network, count: String(pairs.length), evidence });
+          return;
+        }
+        const grouped = faultsByNode(mesh, pairs, bad, (p) => p.verdict === 'ok' || p.verdict === 'mtu-blackhole');
+        for (const fault of grouped.nodes)
+          report(context, fault.node, 'meshNode', { node: fault.node.hostname, peers: nameList(fault.peers), network, evidence });
+        for (const pair of grouped.pairs)
+          report(context, pair, 'meshPair', {
+            from: meshName(mesh, pair.from),
+            to: meshName(mesh, pair.to),
+            network,
+            echo: echoWords(pair.small),
+            evidence,
+          });
+      },
       Facts(facts) {
         const encryption = swarmEncryption(facts);
         // The swarm's networks are known and none is encrypted: ESP carries nothing.
@@ -54,3 +92,9 @@ export default createRule({
     });
   },
 });
+
+/** What the nodes' tasks noted about ESP or IPsec (`; node-1: …`), as evidence for the message; empty when nothing. */
+function espEvidence(mesh: Mesh): string {
+  const notes = mesh.nodes.flatMap((n) => (n.notes ?? []).filter((x) => /\b(esp|ipsec|xfrm)\b/i.test(x)).map((x) => `${n.hostname}: ${x}`));
+  return notes.length > 0 ? `; the tasks noted: ${notes.slice(0, 3).join('; ')}` : '';
+}

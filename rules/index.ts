@@ -11,12 +11,16 @@ import encryptionMismatch from './encryption-mismatch.js';
 import engineVersionParity from './engine-version-parity.js';
 import espBlocked from './esp-blocked.js';
 import firewallBlocksSwarmPort from './firewall-blocks-swarm-port.js';
+import imageReference from './image-reference.js';
 import ingressNetworkAttach from './ingress-network-attach.js';
 import interpolation from './interpolation.js';
 import kernelPrerequisites from './kernel-prerequisites.js';
 import missingIngress from './missing-ingress.js';
+import nonSwarmNetworkDriver from './non-swarm-network-driver.js';
 import overlayMtu from './overlay-mtu.js';
+import overlayReachability from './overlay-reachability.js';
 import pathMtu from './path-mtu.js';
+import portHostIpIgnored from './port-host-ip-ignored.js';
 import portInUse from './port-in-use.js';
 import preferLongPortSyntax from './prefer-long-port-syntax.js';
 import probeSkipped from './probe-skipped.js';
@@ -44,12 +48,16 @@ export const rules: Readonly<Record<string, SwarmlintRule>> = {
   'engine-version-parity': engineVersionParity,
   'esp-blocked': espBlocked,
   'firewall-blocks-swarm-port': firewallBlocksSwarmPort,
+  'image-reference': imageReference,
   'ingress-network-attach': ingressNetworkAttach,
   interpolation,
   'kernel-prerequisites': kernelPrerequisites,
   'missing-ingress': missingIngress,
+  'non-swarm-network-driver': nonSwarmNetworkDriver,
   'overlay-mtu': overlayMtu,
+  'overlay-reachability': overlayReachability,
   'path-mtu': pathMtu,
+  'port-host-ip-ignored': portHostIpIgnored,
   'port-in-use': portInUse,
   'prefer-long-port-syntax': preferLongPortSyntax,
   'probe-skipped': probeSkipped,

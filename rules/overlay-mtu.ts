@@ -1,6 +1,6 @@
 import { echoNumber } from '../language/quote.js';
 import type { Facts, Network, Span, Stack } from '../language/model.js';
-import { createRule, report, textOf, visit } from './utils/create-rule.js';
+import { createRule, report, visit } from './utils/create-rule.js';
 import { managerAnswered } from './utils/facts.js';
 import { linkTo } from './utils/host.js';
 import { containerMtu, DEFAULT_MTU, MAX_MTU, MIN_MTU, packetSize } from './utils/mtu.js';
@@ -58,7 +58,15 @@ export default createRule({
     messages: {
       tooLarge:
         'Network `{{network}}` would send overlay packets of {{packet}} bytes between nodes, but the underlay MTU is {{underlay}} ({{source}}): larger packets are fragmented or dropped, so small requests work while large responses and TLS handshakes hang. Docker takes `com.docker.network.driver.mtu` ({{option}}) as the budget of the encapsulated packet and gives containers {{container}}, after {{overhead}}.',
-      invalid: 'Network `{{network}}` sets `com.docker.network.driver.mtu`{{value}}, {{problem}}.',
+      notWholeNumber:
+        'Network `{{network}}` sets `com.docker.network.driver.mtu`{{value}}, which is not a whole number: Docker fails to parse it when it creates the network on a node, so no task starts on it.',
+      negative:
+        'Network `{{network}}` sets `com.docker.network.driver.mtu`{{value}}, which is negative: Docker refuses it ("invalid MTU value") when it creates the network on a node, so no task starts on it.',
+      zero: 'Network `{{network}}` sets `com.docker.network.driver.mtu` to `0`, which Docker takes as unset: packets get the default budget of {{default}}.',
+      aboveMax:
+        'Network `{{network}}` sets `com.docker.network.driver.mtu`{{value}}, above {{max}}, the largest IP packet: the kernel refuses the interfaces, so no task starts on the network.',
+      containerBelowMin:
+        'Network `{{network}}` sets `com.docker.network.driver.mtu`{{value}}, which leaves containers an MTU of {{container}}, below {{min}}, the least IPv4 allows: the kernel refuses the interfaces, so no task starts on the network.',
       defaultTooLarge:
         "The swarm's overlay networks send packets of up to {{packet}} bytes between nodes unless their `com.docker.network.driver.mtu` says otherwise (the manager's networks were not read, so the default is assumed), but the underlay MTU is {{underlay}} ({{source}}): larger packets are fragmented or dropped, so small requests work while large responses and TLS handshakes hang.",
     },
@@ -107,29 +115,25 @@ export default createRule({
         if (network.external || network.driver !== 'overlay') continue;
         const at = network.at.mtu ?? networkSpan(network, root);
         if (network.mtu === undefined && network.at.mtu) {
-          const value = textOf(context, network.at.mtu).replace(/^(['"])(.*)\1$/s, '$2');
-          const problem = /^\s*-\d+\s*$/.test(value)
-            ? 'which is negative: Docker refuses it ("invalid MTU value") when it creates the network on a node, so no task starts on it'
-            : 'which is not a whole number: Docker fails to parse it when it creates the network on a node, so no task starts on it';
-          report(context, at, 'invalid', { network: network.name, value: echoNumber(value), problem });
+          const value = network.driverOpts?.mtu ?? '';
+          report(context, at, /^\s*-\d+\s*$/.test(value) ? 'negative' : 'notWholeNumber', {
+            network: network.name,
+            value: echoNumber(value),
+          });
           continue;
         }
         const option = network.mtu ?? DEFAULT_MTU;
         const container = containerMtu(option, network.encrypted);
         if (option === 0) {
-          report(context, at, 'invalid', {
-            network: network.name,
-            value: echoNumber('0'),
-            problem: `which Docker takes as unset: packets get the default budget of ${String(DEFAULT_MTU)}`,
-          });
+          report(context, at, 'zero', { network: network.name, default: DEFAULT_MTU });
           continue;
         }
-        if (container < MIN_MTU || option > MAX_MTU) {
-          const problem =
-            option > MAX_MTU
-              ? `above ${String(MAX_MTU)}, the largest IP packet: the kernel refuses the interfaces, so no task starts on the network`
-              : `which leaves containers an MTU of ${String(container)}, below ${String(MIN_MTU)}, the least IPv4 allows: the kernel refuses the interfaces, so no task starts on the network`;
-          report(context, at, 'invalid', { network: network.name, value: echoNumber(String(option)), problem });
+        if (option > MAX_MTU) {
+          report(context, at, 'aboveMax', { network: network.name, value: echoNumber(String(option)), max: MAX_MTU });
+          continue;
+        }
+        if (container < MIN_MTU) {
+          report(context, at, 'containerBelowMin', { network: network.name, value: echoNumber(String(option)), container, min: MIN_MTU });
           continue;
         }
         const underlay = underlayOf(network, root);

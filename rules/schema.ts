@@ -1,7 +1,17 @@
 import { createRule, visit } from './utils/create-rule.js';
 import { reportDiagnostics } from './utils/diagnostics.js';
 
-const ids = ['violation', 'forbidden', 'deploy', 'nonStringKey', 'duplicateKey'] as const;
+const ids = [
+  'violation',
+  'forbidden',
+  'noImage',
+  'unknownMode',
+  'replicasNotReplicated',
+  'unknownEndpointMode',
+  'undeclaredNetwork',
+  'nonStringKey',
+  'duplicateKey',
+] as const;
 
 export default createRule({
   name: 'schema',
@@ -19,13 +29,21 @@ export default createRule({
     schema: [],
     defaultOptions: [],
     messages: {
+      noImage: 'Service `{{service}}` has no `image`; docker stack deploy fails with "no image specified" (it never builds images).',
+      unknownMode:
+        'Service `{{service}}` `deploy.mode` {{mode}} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode".',
+      replicasNotReplicated:
+        'Service `{{service}}` `replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it.',
+      unknownEndpointMode:
+        'Service `{{service}}` `endpoint_mode` {{endpointMode}} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode").',
+      undeclaredNetwork:
+        'Service `{{service}}` uses network `{{network}}`, which is not declared under top-level `networks`; docker stack deploy fails with "undefined network".',
       violation: '`{{path}}` {{problem}}.',
       forbidden: '`{{path}}`: docker stack deploy refuses files with `{{key}}` ({{why}}).',
-      deploy: 'Service `{{service}}` {{problem}}.',
       duplicateKey:
-        'Key `{{key}}` is set twice in this mapping: docker stack deploy keeps this later value and silently drops the earlier one.',
+        'Key `{{key}}` is set twice in this mapping (first on line {{line}}): docker stack deploy 28 and later refuse the file ("mapping key already defined"); older versions silently kept the later value.',
       nonStringKey:
-        'Key `{{key}}` is not text in YAML 1.1, which docker stack deploy reads (`y`, `n`, `yes`, `no`, `on`, `off` are booleans, digits are numbers): it fails with "non-string key". Quote it: `"{{key}}"`.',
+        'Key `{{key}}` is not text as docker stack deploy reads YAML (digits are numbers, `null` and `~` are null; before docker 28 also `y`, `n`, `yes`, `no`, `on`, `off` are booleans): it fails with "non-string key". Quote it: `"{{key}}"`.',
     },
   },
   create(context) {

@@ -1,7 +1,7 @@
 import { createRule, visit } from './utils/create-rule.js';
 import { reportDiagnostics } from './utils/diagnostics.js';
 
-const ids = ['ignored'] as const;
+const ids = ['ignored', 'document', 'duplicateKeyKept'] as const;
 
 export default createRule({
   name: 'swarm-ignored-key',
@@ -20,6 +20,10 @@ export default createRule({
     defaultOptions: [],
     messages: {
       ignored: 'Service `{{service}}`: `{{key}}` is ignored by docker stack deploy ({{why}}).',
+      document:
+        'The file holds {{documents}} YAML documents: docker stack deploy reads only the first and never looks at the rest (a `---` starts a new one).',
+      duplicateKeyKept:
+        'Key `{{key}}` is set twice in this mapping (first on line {{line}}): docker before 28.0 silently keeps this later value; docker 28 and later refuse the file.',
     },
   },
   create(context) {

@@ -1,5 +1,6 @@
 import type { PortCheck } from '../language/model.js';
 import { createRule, report, visit } from './utils/create-rule.js';
+import { meshName } from './utils/mesh.js';
 import { isManagerPeer, peerLabel } from './utils/host.js';
 import { dataPathPortOf, GOSSIP_PORT, purposeOf } from './utils/swarm-ports.js';
 
@@ -16,16 +17,20 @@ export default createRule({
     type: 'problem',
     docs: {
       description:
-        'Every peer must be reachable from this host on the ports a swarm needs: 2377/tcp on managers, 7946/tcp and 7946/udp, and the data-path port (4789/udp).',
+        'Every peer must be reachable from this host on the ports a swarm needs: 2377/tcp on managers, 7946/tcp and 7946/udp, and the data-path port (4789/udp); in a deep audit, every node must reach 2377/tcp on the managers and 7946/tcp on every node.',
       severity: 'error',
       recommended: true,
-      checks: ['preflight'],
+      checks: ['audit', 'preflight'],
       remediation:
         "Open the port on the peer and on every firewall between the two hosts (cloud security groups included), for this host's address only: 2377/tcp to the managers, 7946/tcp and 7946/udp and the data-path port (4789/udp by default) between all nodes.",
     },
     schema: [],
     defaultOptions: [],
     messages: {
+      meshControl:
+        'From node `{{from}}`, port {{port}}/tcp of manager `{{to}}` {{result}}: it is the swarm control plane, so {{from}} cannot report to that manager or get its tasks through it, and it goes `down` when that manager leads.',
+      meshGossip:
+        'From node `{{from}}`, port {{port}}/tcp of node `{{to}}` {{result}}: nodes gossip on it, so {{from}} does not learn where the tasks on {{to}} are (or the reverse), and overlay traffic between them fails while both look healthy.',
       control:
         'Port {{port}}/tcp of {{peer}} {{result}}: it is the swarm control plane, so `docker swarm join` through this manager times out or fails, and a joined node cannot get its tasks or report to the managers.',
       gossip:
@@ -35,6 +40,20 @@ export default createRule({
   },
   create(context) {
     return visit({
+      Mesh(mesh) {
+        for (const c of mesh.control) {
+          if (c.verdict !== 'closed' && c.verdict !== 'filtered') continue;
+          const result =
+            (c.verdict === 'closed' ? 'refused the connection' : 'did not answer the connection (filtered)') +
+            (c.error ? ` (${c.error})` : '');
+          report(context, c, c.port === GOSSIP_PORT ? 'meshGossip' : 'meshControl', {
+            from: meshName(mesh, c.from),
+            to: meshName(mesh, c.to),
+            port: String(c.port),
+            result,
+          });
+        }
+      },
       Facts(facts) {
         const dataPathPort = dataPathPortOf(facts);
         for (const peer of facts.peers) {

@@ -13,7 +13,7 @@ export default createRule({
     type: 'problem',
     docs: {
       description:
-        'A service that refers to another one (`depends_on`, `links`, a host name in an environment value) must share a network with it: services find and reach each other only over networks they are both attached to.',
+        'A service that refers to another one by name (`links`, a host name in an environment value) must share a network with it: services find and reach each other only over networks they are both attached to.',
       severity: 'error',
       recommended: true,
       checks: ['stack'],
@@ -36,6 +36,8 @@ export default createRule({
           const checked = new Set<string>();
           // One finding per pair of services, at the first reference in the text.
           for (const ref of [...service.references].sort((a, b) => a.range[0] - b.range[0])) {
+            // `depends_on` orders start-up; it is no claim that one service addresses the other.
+            if (ref.via === 'depends_on') continue;
             const target = byName.get(ref.target);
             if (!target || checked.has(target.name)) continue;
             checked.add(target.name);

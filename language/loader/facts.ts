@@ -11,6 +11,11 @@ import type {
   HostRoute,
   KernelModule,
   Listener,
+  Mesh,
+  MeshControl,
+  MeshNetwork,
+  MeshNode,
+  MeshPair,
   PeerPath,
   PortCheck,
   Network,
@@ -28,7 +33,7 @@ import type {
   Constraint,
 } from '../model.js';
 
-import { FACTS_FORMAT } from '../facts-format.js';
+import { FACTS_FORMAT, type FactsMeshEcho, type FactsMeshKind, type FactsMeshTask } from '../facts-format.js';
 
 /**
  * Facts documents (language/facts-format.ts): what probes saw (preflight) or what a manager's Engine API says
@@ -216,6 +221,8 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
   const hostV = get(root, 'host');
   const host = hostV?.kind === 'map' ? readHost(hostV, span) : undefined;
   const peers = list(get(root, 'peers')).map((v) => readPeer(v, span));
+  const meshV = get(root, 'mesh');
+  const mesh = meshV?.kind === 'map' ? readMesh(meshV, span) : undefined;
 
   return {
     type: 'Facts',
@@ -230,6 +237,7 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
     outcomes,
     ...(host ? { host } : {}),
     peers,
+    ...(mesh ? { mesh } : {}),
     comments: [],
   };
 }
@@ -366,5 +374,102 @@ function readPeer(v: PValue, span: SpanOf): PeerPath {
     checks,
     ...opt('pathMtu', n(get(v, 'pathMtu'))),
     ...opt('pathMtuProbedUpTo', n(get(v, 'pathMtuProbedUpTo'))),
+  };
+}
+
+function readEcho(v: PValue | undefined): FactsMeshEcho | null {
+  if (v?.kind !== 'map') return null;
+  return { size: n(get(v, 'size')) ?? 0, sent: n(get(v, 'sent')) ?? 0, received: n(get(v, 'received')) ?? 0 };
+}
+
+function readMesh(v: PValue, span: SpanOf): Mesh {
+  const nodes: MeshNode[] = list(get(v, 'nodes')).map((x) => {
+    const id = s(get(x, 'id'));
+    const hostname = s(get(x, 'hostname'), id);
+    const tasksV = get(x, 'tasks');
+    const tasks: Partial<Record<FactsMeshKind, FactsMeshTask>> = {};
+    for (const kind of ['plain', 'encrypted', 'host'] as const) {
+      const t = tasksV ? get(tasksV, kind) : undefined;
+      if (t?.kind !== 'map') continue;
+      tasks[kind] = {
+        state: s(get(t, 'state'), 'unknown'),
+        ...(b(get(t, 'reported')) ? { reported: true } : {}),
+        ...opt('error', s(get(t, 'error'))),
+        ...opt('message', s(get(t, 'message'))),
+      };
+    }
+    const notes = strings(get(x, 'notes'));
+    return {
+      type: 'MeshNode',
+      ...span(x.range),
+      at: {},
+      ref: { kind: 'node', name: hostname, id },
+      id,
+      hostname,
+      address: s(get(x, 'address')),
+      role: s(get(x, 'role')) === 'manager' ? 'manager' : 'worker',
+      availability: s(get(x, 'availability'), 'active'),
+      state: s(get(x, 'state'), 'unknown'),
+      ran: b(get(x, 'ran')),
+      ...opt('reason', s(get(x, 'reason'))),
+      tasks,
+      ...(notes.length > 0 ? { notes } : {}),
+    };
+  });
+  const names = new Map(nodes.map((x) => [x.id, x.hostname]));
+  const pairs: MeshPair[] = list(get(v, 'pairs')).map((x) => {
+    const from = s(get(x, 'from'));
+    const to = s(get(x, 'to'));
+    const network = s(get(x, 'network')) === 'encrypted' ? 'encrypted' : 'plain';
+    return {
+      type: 'MeshPair',
+      ...span(x.range),
+      at: {},
+      ref: { kind: 'peer', name: `${names.get(from) ?? from} → ${names.get(to) ?? to}`, parent: network },
+      from,
+      to,
+      network,
+      verdict: oneOf(s(get(x, 'verdict')), ['ok', 'unreachable', 'mtu-blackhole', 'untested'] as const, 'untested'),
+      small: readEcho(get(x, 'small')),
+      large: readEcho(get(x, 'large')),
+      ...opt('reason', s(get(x, 'reason'))),
+    };
+  });
+  const networks: MeshNetwork[] = list(get(v, 'networks')).map((x) => ({
+    type: 'MeshNetwork',
+    ...span(x.range),
+    at: {},
+    ref: { kind: 'network', name: s(get(x, 'name')) },
+    key: s(get(x, 'key')) === 'encrypted' ? 'encrypted' : 'plain',
+    name: s(get(x, 'name')),
+    encrypted: b(get(x, 'encrypted')),
+    ...opt('mtu', n(get(x, 'mtu'))),
+  }));
+  const control: MeshControl[] = list(get(v, 'control')).map((x) => {
+    const from = s(get(x, 'from'));
+    const to = s(get(x, 'to'));
+    const port = n(get(x, 'port')) ?? 0;
+    return {
+      type: 'MeshControl',
+      ...span(x.range),
+      at: {},
+      ref: { kind: 'port', name: `${names.get(to) ?? to}:${String(port)}/tcp`, parent: names.get(from) ?? from },
+      from,
+      to,
+      port,
+      verdict: oneOf(s(get(x, 'verdict')), ['open', 'closed', 'filtered'] as const, 'filtered'),
+      ...opt('error', s(get(x, 'error'))),
+    };
+  });
+  return {
+    type: 'Mesh',
+    ...span(v.range),
+    at: {},
+    run: s(get(v, 'run')),
+    image: s(get(v, 'image')),
+    nodes,
+    pairs,
+    networks,
+    control,
   };
 }

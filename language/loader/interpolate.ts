@@ -86,6 +86,7 @@ const CASTS: [RegExp, 'int' | 'float' | 'bool'][] = [
   [/^services\.[^.]+\.deploy\.placement\.max_replicas_per_node$/, 'int'],
   [/^services\.[^.]+\.ports\.\[\]\.(target|published)$/, 'int'],
   [/^services\.[^.]+\.ulimits\.[^.]+(\.(hard|soft))?$/, 'int'],
+  [/^services\.[^.]+\.oom_score_adj$/, 'int'],
   [/^services\.[^.]+\.deploy\.(update_config|rollback_config)\.max_failure_ratio$/, 'float'],
   [/^services\.[^.]+\.(healthcheck\.disable|privileged|read_only|stdin_open|tty)$/, 'bool'],
   [/^services\.[^.]+\.volumes\.\[\]\.(read_only|volume\.nocopy)$/, 'bool'],
@@ -102,10 +103,21 @@ function cast(path: string, value: string): { ok: true; value: string | number |
     if (['n', 'no', 'false', 'off'].includes(v)) return { ok: true, value: false };
     return { ok: false, error: `invalid boolean: ${value}` };
   }
-  const n = kind === 'int' ? (/^[-+]?\d+$/.test(value.trim()) ? Number(value) : NaN) : Number(value.trim() === '' ? NaN : value);
-  return Number.isFinite(n)
+  // strconv.Atoi and strconv.ParseFloat: no spaces, no base prefixes.
+  const n = kind === 'int' ? (/^[-+]?\d+$/.test(value) ? Number(value) : NaN) : GO_FLOAT.test(value) ? goFloat(value) : NaN;
+  return !Number.isNaN(n) || (kind === 'float' && /nan$/i.test(value))
     ? { ok: true, value: n }
     : { ok: false, error: `failed to cast to expected type: ${kind === 'int' ? 'not an integer' : 'not a number'}` };
+}
+
+const GO_FLOAT = /^[-+]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|inf|infinity|nan)$/i;
+
+function goFloat(value: string): number {
+  const v = value.toLowerCase().replace(/^\+/, '');
+  if (v === 'inf' || v === 'infinity') return Infinity;
+  if (v === '-inf' || v === '-infinity') return -Infinity;
+  if (v === 'nan' || v === '-nan') return NaN;
+  return Number(value);
 }
 
 /** Interpolates every string scalar of a file's tree; returns a new tree (ranges kept) and the problems. */
@@ -117,6 +129,7 @@ export function interpolateTree(root: PValue, env: Environment): { tree: PValue;
       if (typeof v.value !== 'string' || !v.value.includes('$')) return v;
       const out = substitute(v.value, env);
       for (const p of out.problems) problems.push({ ...p, path, scalar: v });
+      // docker/cli casts only a value that interpolation changed (`replicas: "3"` stays text, and is refused).
       if (out.value === v.value) return v;
       const casted = cast(path, out.value);
       if (casted && !casted.ok) {

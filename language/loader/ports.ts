@@ -32,7 +32,8 @@ function parseRange(text: string): { start: number; end: number } | undefined {
  * a host port range against one container port gives one record per host port, equal-length ranges pair up.
  */
 export function parsePortSpec(spec: string | number): PortSpecResult {
-  const raw = String(spec).trim();
+  // nat.ParsePortSpec trims nothing: `" 80"` is refused.
+  const raw = String(spec);
   if (raw === '') return { ok: false, error: 'no port specified' };
   let rest = raw;
   let protocol = 'tcp';

@@ -10,12 +10,21 @@ export interface SchemaProblem {
   problem: string;
 }
 
-let validator: ValidateFunction | undefined;
+/** The schema versions docker/cli ships (cli/compose/schema/data/config_schema_v3.N.json). */
+export const SCHEMA_VERSIONS: readonly string[] = Array.from({ length: 14 }, (_, i) => `3.${String(i)}`);
+export const DEFAULT_SCHEMA_VERSION = '3.13';
 
-/** docker/cli's stack schema v3.13, precompiled (scripts/gen-schema-validators.mjs). Loaded on first use. */
-function stackValidator(): ValidateFunction {
-  validator ??= createRequire(import.meta.url)('../generated/stack-schema.cjs') as ValidateFunction;
-  return validator;
+const validators = new Map<string, ValidateFunction>();
+
+/** docker/cli's stack schema of one version, precompiled (scripts/gen-schema-validators.mjs). Loaded on first use. */
+function stackValidator(version: string): ValidateFunction {
+  let v = validators.get(version);
+  if (!v) {
+    if (!SCHEMA_VERSIONS.includes(version)) throw new Error(`no stack schema ${version}`);
+    v = createRequire(import.meta.url)(`../generated/stack-schema-v${version}.cjs`) as ValidateFunction;
+    validators.set(version, v);
+  }
+  return v;
 }
 
 const HUMAN_TYPE: Record<string, string> = {
@@ -91,7 +100,7 @@ function mostSpecific(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-function describe(e: ErrorObject): string {
+function describe(e: ErrorObject, version: string): string {
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type': {
@@ -99,7 +108,7 @@ function describe(e: ErrorObject): string {
       return `must be ${humanTypes(Array.isArray(t) ? t.map(String) : String(t).split(','))}`;
     }
     case 'additionalProperties':
-      return `\`${String(p.additionalProperty)}\` is not allowed here (the v3.13 stack schema does not know it)`;
+      return `\`${String(p.additionalProperty)}\` is not allowed here (the v${version} stack schema does not know it)`;
     case 'required':
       return `\`${String(p.missingProperty)}\` is required`;
     case 'enum':
@@ -118,9 +127,9 @@ function describe(e: ErrorObject): string {
   }
 }
 
-/** Validates one file's (interpolated) tree against the stack schema. */
-export function validateStack(root: PValue): SchemaProblem[] {
-  const validate = stackValidator();
+/** Validates one file's (interpolated) tree against the stack schema of a version (3.0 … 3.13). */
+export function validateStack(root: PValue, version: string = DEFAULT_SCHEMA_VERSION): SchemaProblem[] {
+  const validate = stackValidator(version);
   if (validate(toJS(root))) return [];
   return mostSpecific(validate.errors ?? []).map((e) => {
     let pointer = e.instancePath;
@@ -128,6 +137,6 @@ export function validateStack(root: PValue): SchemaProblem[] {
       pointer += `/${(e.params as { additionalProperty: string }).additionalProperty.replace(/~/g, '~0').replace(/\//g, '~1')}`;
     const { node, key } = atPointer(root, pointer);
     const at = e.keyword === 'additionalProperties' && key ? key : node;
-    return { range: at.range, path: dottedPath(e.instancePath), problem: describe(e) };
+    return { range: at.range, path: dottedPath(e.instancePath), problem: describe(e, version) };
   });
 }

@@ -1,11 +1,13 @@
+import { dirname, resolve } from 'node:path';
 import { echoNearMiss } from '../quote.js';
+import { dockerLoadProblems } from './docker-checks.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
-import { validateStack } from './schema.js';
+import { DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS, validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
-import { get, getPair, parseYaml, type PMap, type PValue } from './yaml.js';
+import { get, getPair, parseYaml, type PMap, type PValue, type YamlDialect } from './yaml.js';
 import type {
   Comment,
   Constraint,
@@ -35,6 +37,10 @@ export interface LoadStackOptions {
   /** The stack name, for messages (`<stack>_default`). */
   name?: string;
   limits?: LoadLimits;
+  /** docker/cli's YAML library: yaml.v3 from docker 28 (the default), yaml.v2 before (see dialectOf). */
+  dialect?: YamlDialect;
+  /** docker's working directory (env files are read from it): by default the first file's folder. */
+  workingDir?: string;
 }
 
 export interface LoadedStack {
@@ -57,7 +63,7 @@ export const IGNORED_KEYS: Record<string, string> = {
   network_mode: 'services use the networks listed under `networks`',
   pid: 'not supported for services',
   privileged: 'not supported for services',
-  restart: 'use `deploy.restart_policy` (`restart` is only a fallback)',
+  restart: '`deploy.restart_policy` is set and wins',
   security_opt: 'not supported for services',
   shm_size: 'not supported for services',
   userns_mode: 'not supported for services',
@@ -76,8 +82,6 @@ export const FORBIDDEN_KEYS: Record<string, string> = {
   mem_limit: 'set resource limits under `deploy.resources`',
   memswap_limit: 'set resource limits under `deploy.resources`',
 };
-
-const SUPPORTED_VERSIONS = new Set(['', '3', ...Array.from({ length: 14 }, (_, i) => `3.${String(i)}`)]);
 
 // ------------------------------------------------------------------------------------------------------------
 // Normalised, per-file service and network records (positions kept), merged the way docker/cli merges.
@@ -128,6 +132,8 @@ interface NNetwork {
   attachable: boolean;
   internal: boolean;
   encrypted?: Val<string>;
+  /** The value of `encrypted`, when it is a scalar. */
+  encryptedValue?: Val<string>;
   mtu?: Val<number>;
   mtuRaw?: Val<string>;
   subnets: Val<string>[];
@@ -308,6 +314,9 @@ function normaliseNetwork(name: string, keyRange: Range, v: PValue): NNetwork {
     ...(encrypted
       ? { encrypted: { value: encrypted.value.kind === 'scalar' ? String(encrypted.value.value ?? '') : '', range: encrypted.key.range } }
       : {}),
+    ...(encrypted?.value.kind === 'scalar'
+      ? { encryptedValue: { value: String(encrypted.value.value ?? ''), range: encrypted.value.range } }
+      : {}),
     ...(mtuPair && mtuText !== undefined ? { mtuRaw: { value: mtuText, range: mtuPair.value.range } } : {}),
     ...(mtuPair && mtuText !== undefined && /^\d+$/.test(mtuText.trim())
       ? { mtu: { value: Number(mtuText), range: mtuPair.value.range } }
@@ -344,8 +353,15 @@ function mergeService(base: NService, over: NService): NService {
       merged.ports = [...byPublished.values()].sort((a, b) => a.published - b.published);
     }
   }
-  // Networks: a union by name; the override's aliases replace the base's.
-  if (over.networks) merged.networks = new Map([...(base.networks ?? []), ...over.networks]);
+  // Networks: a union by name; the override's aliases replace the base's when it has some.
+  // mergo WithOverride: an entry without aliases (list syntax, null) keeps the base's aliases.
+  if (over.networks) {
+    merged.networks = new Map(base.networks ?? []);
+    for (const [name, n] of over.networks) {
+      const before = merged.networks.get(name);
+      merged.networks.set(name, n.aliases.length === 0 && before ? { ...n, aliases: before.aliases } : n);
+    }
+  }
   return merged;
 }
 
@@ -378,6 +394,8 @@ export function joinFiles(files: readonly StackSource[]): { text: string; infos:
 export function loadStack(files: readonly StackSource[], options: LoadStackOptions = {}): LoadedStack {
   const limits = options.limits ?? defaultLimits;
   const env = options.env ?? new Map<string, string>();
+  const dialect = options.dialect ?? 'v3';
+  const workingDir = options.workingDir ?? (files[0] ? dirname(resolve(files[0].path)) : undefined);
   const { text, infos } = joinFiles(files);
   const lines = new LineIndex(text);
   const span = (range: Range): Span => ({ range, loc: lines.loc(range[0], range[1]) });
@@ -392,7 +410,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   files.forEach((file, i) => {
     const info = infos[i];
     if (!info) return;
-    const parsed = parseYaml(file.text, file.path, info.offset, limits);
+    const parsed = parseYaml(file.text, file.path, info.offset, limits, dialect);
     for (const c of parsed.comments) comments.push({ ...c, ...span(c.range) });
     const root = parsed.root;
     if (!root || (root.kind === 'scalar' && root.value === null)) {
@@ -408,29 +426,31 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       );
     }
     if (parsed.extraDocuments > 0) {
-      diag([info.offset, info.offset], 'schema', 'violation', {
-        path: '(file)',
-        problem: `holds ${String(parsed.extraDocuments + 1)} YAML documents; docker stack deploy reads only the first`,
-      });
+      // docker/cli reads the first document and never parses the rest: not an error, but nothing after it counts.
+      diag([info.offset, info.offset], 'swarm-ignored-key', 'document', { documents: String(parsed.extraDocuments + 1) });
     }
     for (const key of parsed.nonStringKeys) diag(key.range, 'schema', 'nonStringKey', { key: String(key.value) });
     for (const { key, first } of parsed.duplicateKeys) {
-      diag(key.range, 'schema', 'duplicateKey', {
+      // yaml.v3 (docker ≥ 28) refuses the file; yaml.v2 (docker < 28) silently keeps the later value.
+      diag(key.range, dialect === 'v3' ? 'schema' : 'swarm-ignored-key', dialect === 'v3' ? 'duplicateKey' : 'duplicateKeyKept', {
         key: String(key.value),
         line: String(lines.position(first.range[0]).line - info.line + 1),
       });
     }
-    checkVersion(root, i === 0, version, diag, (v) => (version = v));
+    const versionOk = checkVersion(root, i === 0, version, diag, (v) => (version = v));
     const forbidden = checkForbidden(root, diag);
     const { tree, problems } = interpolateTree(root, env);
     for (const p of problems) {
       const data: Record<string, string> = { path: p.path, variable: p.variable ?? '', detail: p.detail ?? '' };
       diag(p.scalar.range, 'interpolation', p.kind, data);
     }
-    for (const problem of validateStack(tree)) {
+    for (const problem of versionOk ? validateStack(tree, schemaVersionOf(root)) : []) {
       // docker/cli refuses forbidden keys before it validates, so they are reported once, as forbidden.
       if (!forbidden.has(problem.range[0])) diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     }
+    if (tree.kind === 'map')
+      for (const problem of dockerLoadProblems(tree, { workingDir, env }))
+        diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
   });
 
@@ -452,29 +472,56 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   return { text, stack };
 }
 
+/**
+ * The schema version of one file as docker/cli's schema.Version reads it: the raw `version` value (before
+ * interpolation) printed with Go's `%v` (so `3.10` unquoted is "3.1", null is "<nil>"), "" and "3" meaning 3.13.
+ */
+export function schemaVersionOf(root: PMap): string {
+  const v = get(root, 'version');
+  if (v === undefined) return DEFAULT_SCHEMA_VERSION;
+  let text: string;
+  if (v.kind === 'scalar') text = v.value === null ? '<nil>' : String(v.value);
+  else text = v.kind === 'seq' ? '[…]' : 'map[…]';
+  return text === '' || text === '3' ? DEFAULT_SCHEMA_VERSION : text;
+}
+
 function checkVersion(
   root: PMap,
   first: boolean,
   seen: string | undefined,
   diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
   set: (v: string) => void,
-): void {
+): boolean {
   const pair = getPair(root, 'version');
-  const raw = pair?.value.kind === 'scalar' ? String(pair.value.value ?? '') : undefined;
-  const normalised = raw === undefined || raw === '' || raw === '3' ? '3.13' : raw;
-  if (pair && raw !== undefined && !SUPPORTED_VERSIONS.has(raw)) {
-    diag(pair.value.range, 'schema', 'violation', {
-      path: 'version',
-      problem: `"${raw}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses the latest 3.x)`,
-    });
-  }
-  if (first) set(normalised);
-  else if (seen !== undefined && seen !== normalised) {
+  const version = schemaVersionOf(root);
+  if (first) set(version);
+  else if (seen !== undefined && seen !== version) {
     diag(pair?.value.range ?? root.range, 'schema', 'violation', {
       path: 'version',
-      problem: `is ${normalised} here but ${seen} in the first file; docker stack deploy refuses files of different versions`,
+      problem: `is ${version} here but ${seen} in the first file; docker stack deploy refuses files of different versions ("version mismatched")`,
     });
+    return false;
   }
+  if (!SCHEMA_VERSIONS.includes(version)) {
+    diag(pair?.value.range ?? root.range, 'schema', 'violation', {
+      path: 'version',
+      problem: `"${version}" is not a version docker stack deploy accepts (3.0 to 3.13; without \`version\` it uses 3.13): "unsupported Compose file version"`,
+    });
+    return false;
+  }
+  return true;
+}
+
+/**
+ * `restart` is docker/cli's fallback restart policy (convertRestartPolicy): used when `deploy.restart_policy` is
+ * absent, so it is ignored only when that is set, or when `"no"` silently becomes swarm's default (restart on any
+ * exit). `always`, `unless-stopped` and `on-failure[:N]` do what they say.
+ */
+function restartIgnored(service: PValue, value: PValue): string | undefined {
+  if (get(get(service, 'deploy'), 'restart_policy') !== undefined) return IGNORED_KEYS.restart;
+  if (value.kind === 'scalar' && (value.value === 'no' || value.value === false))
+    return '`"no"` is read as no policy, so swarm applies its default and restarts tasks on any exit; set `deploy.restart_policy.condition: none`';
+  return undefined;
 }
 
 /** Reports forbidden and ignored service keys; returns the start offsets of the forbidden ones. */
@@ -494,7 +541,7 @@ function checkForbidden(
         found.add(p.key.range[0]);
         diag(p.key.range, 'schema', 'forbidden', { path: `services.${String(s.key.value)}.${key}`, key, why });
       }
-      const ignored = IGNORED_KEYS[key];
+      const ignored = key === 'restart' ? restartIgnored(s.value, p.value) : IGNORED_KEYS[key];
       if (ignored) diag(p.key.range, 'swarm-ignored-key', 'ignored', { service: String(s.key.value), key, why: ignored });
     }
   }
@@ -552,11 +599,20 @@ function buildModel(
   const serviceNames = new Set(services.map((s) => s.name));
   const declared = new Set(networks.map((n) => n.name));
   const usesDefault = services.some((s) => !s.networks || s.networks.size === 0);
+  /** A value as read, unless it came from a variable (its text holds `$`). */
+  const plain = (v: Val<string> | undefined): string | undefined =>
+    v && !text.slice(v.range[0], v.range[1]).includes('$') ? v.value : undefined;
   const modelNetworks: Network[] = networks.map((n) => {
     const at: Network['at'] = { name: span(n.keyRange) };
     if (n.driver) at.driver = span(n.driver.range);
     if (n.encrypted) at.encrypted = span(n.encrypted.range);
     if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
+    const encryptedOption = plain(n.encryptedValue);
+    const mtuOption = plain(n.mtuRaw);
+    const driverOpts = {
+      ...(encryptedOption !== undefined ? { encrypted: encryptedOption } : {}),
+      ...(mtuOption !== undefined ? { mtu: mtuOption } : {}),
+    };
     return {
       type: 'Network',
       ...span(n.range),
@@ -570,6 +626,7 @@ function buildModel(
       ingress: false,
       encrypted: n.encrypted !== undefined,
       ...(n.mtu ? { mtu: n.mtu.value } : {}),
+      ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
       subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
       implicit: false,
     };
@@ -599,45 +656,31 @@ function buildModel(
     if (s.mode) {
       at.mode = span(s.mode.range);
       if (!MODES.has(modeText))
-        diag(s.mode.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `\`deploy.mode\` ${echoNearMiss(modeText, [...MODES], 'here')} is not a mode (replicated, global, replicated-job or global-job); docker stack deploy fails with "unknown mode"`,
-        });
+        diag(s.mode.range, 'schema', 'unknownMode', { service: s.name, mode: echoNearMiss(modeText, [...MODES], 'here') });
     }
     const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
     if (s.replicas) {
       at.replicas = span(s.replicas.range);
-      if (mode === 'global' || mode === 'global-job')
-        diag(s.replicas.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: '`replicas` can only be used with replicated or replicated-job mode; docker stack deploy refuses it',
-        });
+      if (mode === 'global' || mode === 'global-job') diag(s.replicas.range, 'schema', 'replicasNotReplicated', { service: s.name });
     }
     const endpointText = s.endpointMode?.value.toLowerCase() ?? 'vip';
     if (s.endpointMode) {
       at.endpointMode = span(s.endpointMode.range);
       if (endpointText !== 'vip' && endpointText !== 'dnsrr')
-        diag(s.endpointMode.range, 'schema', 'deploy', {
+        diag(s.endpointMode.range, 'schema', 'unknownEndpointMode', {
           service: s.name,
-          problem: `\`endpoint_mode\` ${echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here')} must be vip or dnsrr; the daemon refuses it ("invalid resolution mode")`,
+          endpointMode: echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here'),
         });
     }
     if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
     if (s.image) at.image = span(s.image.range);
-    else
-      diag(s.keyRange, 'schema', 'deploy', {
-        service: s.name,
-        problem: 'has no `image`; docker stack deploy fails with "no image specified" (it never builds images)',
-      });
+    else diag(s.keyRange, 'schema', 'noImage', { service: s.name });
 
     const serviceNetworks: ServiceNetwork[] = [];
     for (const [netName, n] of s.networks ?? []) {
       serviceNetworks.push({ type: 'ServiceNetwork', ...span(n.range), at: {}, name: netName, aliases: n.aliases });
       if (!declared.has(netName) && netName !== 'default') {
-        diag(n.range, 'schema', 'deploy', {
-          service: s.name,
-          problem: `uses network \`${netName}\`, which is not declared under top-level \`networks\`; docker stack deploy fails with "undefined network"`,
-        });
+        diag(n.range, 'schema', 'undeclaredNetwork', { service: s.name, network: netName });
       }
     }
     const references: ServiceReference[] = [];

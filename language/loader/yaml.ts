@@ -30,6 +30,10 @@ export interface PScalar {
   range: Range;
   /** True when the scalar was quoted in the source (so `"80"` stays text). */
   quoted: boolean;
+  /** A number written as a float (`3.0`, `1e3`): docker cannot decode it where it wants an integer. */
+  float?: true;
+  /** yaml.v3 (docker ≥ 28) reads this plain scalar as a timestamp: docker cannot decode it into a text field. */
+  timestamp?: true;
 }
 
 export interface PPair {
@@ -50,20 +54,103 @@ export interface PSeq {
 }
 
 /**
- * docker/cli reads stack files with gopkg.in/yaml.v2, which is YAML 1.1: `yes`/`no`/`on`/`off` are booleans and
- * `0755` is octal. It has no sexagesimal numbers (`80:80` stays text) and keeps timestamps as text, so those two
- * YAML 1.1 types are left out. Merge keys (`<<`) are on; duplicate keys are errors, as in yaml.v2.
+ * Which YAML library docker/cli reads stack files with: gopkg.in/yaml.v2 up to docker 27.x, gopkg.in/yaml.v3 from
+ * 28.0. Both resolve plain scalars with Go's own rules (`resolvePlain`), not those of a YAML spec: v2 takes
+ * `y`/`yes`/`on`/`off`/`n`/`no` as booleans, v3 only `true`/`false`; both read `0755` as octal, `0b101`, `0x1F`,
+ * `0o17` and `1_000` as integers, `.` as text, timestamps and sexagesimal numbers as text. Duplicate keys (and a
+ * repeated `<<`) are errors in v3; v2 keeps the last.
  */
+export type YamlDialect = 'v2' | 'v3';
+
+/** The dialect of a docker CLI version (`28.2.2`, `27.5`); the current one (v3) when unknown. */
+export function dialectOf(cliVersion: string | undefined): YamlDialect {
+  const major = Number(/^\s*v?(\d+)/.exec(cliVersion ?? '')?.[1] ?? NaN);
+  return Number.isFinite(major) && major < 28 ? 'v2' : 'v3';
+}
+
 const COMPOSE_OPTIONS = {
   version: '1.1',
   prettyErrors: false,
-  // yaml.v2's Unmarshal keeps the last of duplicated keys; the loader reports them (duplicateKeys).
+  // Duplicates are reported by the loader (duplicateKeys): an error in v3, the last value kept in v2.
   uniqueKeys: false,
   merge: true,
   strict: true,
   customTags: (tags: Tags): Tags =>
     tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp')),
 } as const;
+
+const RESOLVE_COMMON: Record<string, string | number | boolean | null> = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false,
+  '': null,
+  '~': null,
+  null: null,
+  Null: null,
+  NULL: null,
+  '.nan': NaN,
+  '.NaN': NaN,
+  '.NAN': NaN,
+  '.inf': Infinity,
+  '.Inf': Infinity,
+  '.INF': Infinity,
+  '+.inf': Infinity,
+  '+.Inf': Infinity,
+  '+.INF': Infinity,
+  '-.inf': -Infinity,
+  '-.Inf': -Infinity,
+  '-.INF': -Infinity,
+};
+const RESOLVE_V2: Record<string, string | number | boolean | null> = {
+  ...RESOLVE_COMMON,
+  ...Object.fromEntries(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((k) => [k, true])),
+  ...Object.fromEntries(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, false])),
+};
+const TAGGED = new Set(['str', 'int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`));
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** Go's strconv.ParseInt(s, 0, 64), falling back to ParseUint: undefined when Go refuses it. */
+function goParseInt(s: string): number | undefined {
+  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const digits = m[2] ?? '';
+  const magnitude = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
+  const v = m[1] === '-' ? -magnitude : magnitude;
+  if (v < INT64_MIN || v > UINT64_MAX || (m[1] === '-' && v > INT64_MAX)) return undefined;
+  return Number(v);
+}
+
+/** yaml.v3's parseTimestamp: four digits and a dash, then one of its layouts. */
+export function isGoTimestamp(text: string): boolean {
+  return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/.test(text);
+}
+
+/** How yaml.v2 / yaml.v3 (resolve.go) read a plain, untagged scalar. */
+export function resolvePlain(text: string, dialect: YamlDialect): string | number | boolean | null {
+  const table = dialect === 'v2' ? RESOLVE_V2 : RESOLVE_COMMON;
+  if (Object.hasOwn(table, text)) return table[text] ?? null;
+  const c = text[0] ?? '';
+  if (c === '.') return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : text;
+  if (!/[-+0-9]/.test(c)) return text;
+  // Timestamps: yaml.v2 and v3 resolve them, but keep the text when decoding into interface{} (docker's case).
+  const plain = text.replace(/_/g, '');
+  const int = goParseInt(plain);
+  if (int !== undefined) return int;
+  if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
+  const bin = /^(-?)0b([01]+)$/.exec(plain);
+  if (bin) return Number(BigInt(`0b${bin[2] ?? ''}`)) * (bin[1] ? -1 : 1);
+  if (dialect === 'v3') {
+    const oct = /^(-?)0o([0-7]+)$/.exec(plain);
+    if (oct) return Number(BigInt(`0o${oct[2] ?? ''}`)) * (oct[1] ? -1 : 1);
+  }
+  return text;
+}
 
 export interface ParsedYaml {
   root: PValue | undefined;
@@ -84,7 +171,7 @@ export interface ParsedYaml {
  * every range is already in linted-text coordinates. Syntax errors, duplicate keys and exceeded limits throw
  * LoadError with the file, line and column.
  */
-export function parseYaml(text: string, file: string, offset: number, limits: LoadLimits): ParsedYaml {
+export function parseYaml(text: string, file: string, offset: number, limits: LoadLimits, dialect: YamlDialect = 'v3'): ParsedYaml {
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer(COMPOSE_OPTIONS);
@@ -96,18 +183,22 @@ export function parseYaml(text: string, file: string, offset: number, limits: Lo
     }
   }
   const docs = [...composer.compose(tapComments(parser.parse(text)), false, text.length)];
-  for (const doc of docs) {
-    const err = doc.errors[0];
-    if (err) {
-      const pos = lineCounter.linePos(err.pos[0]);
-      throw new LoadError(cleanYamlMessage(err.message), file, pos.line, pos.col);
-    }
+  // yaml.v2/v3 Unmarshal read the first document only: what follows it is never parsed, errors included.
+  const err = docs[0]?.errors[0];
+  if (err) {
+    const pos = lineCounter.linePos(err.pos[0]);
+    throw new LoadError(cleanYamlMessage(err.message), file, pos.line, pos.col);
+  }
+  const yamlVersion = docs[0]?.directives.yaml.explicit ? docs[0].directives.yaml.version : undefined;
+  if (yamlVersion !== undefined && yamlVersion !== '1.1') {
+    // libyaml (both Go libraries) accepts only %YAML 1.1.
+    throw new LoadError(`found incompatible YAML document (%YAML ${yamlVersion}; docker reads YAML 1.1)`, file, 1, 1);
   }
   comments.sort((a, b) => a.range[0] - b.range[0]);
   const first = docs[0];
   if (!first?.contents)
     return { root: undefined, comments, extraDocuments: Math.max(0, docs.length - 1), nonStringKeys: [], duplicateKeys: [] };
-  const converter = new Converter(first, file, offset, limits, lineCounter);
+  const converter = new Converter(first, file, offset, limits, lineCounter, dialect);
   const root = converter.convert(first.contents, 0);
   return {
     root,
@@ -134,6 +225,7 @@ class Converter {
     readonly offset: number,
     readonly limits: LoadLimits,
     readonly lines: LineCounter,
+    readonly dialect: YamlDialect,
   ) {}
 
   #range(node: { range?: [number, number, number] | null | undefined }): Range {
@@ -161,9 +253,13 @@ class Converter {
       const map: PMap = { kind: 'map', pairs: [], range: this.#range(node) };
       // Explicit keys win over merged ones; among merged sources, earlier wins (YAML merge key spec).
       const merged: PPair[] = [];
+      let mergeKey: PScalar | undefined;
       for (const pair of node.items) {
         const keyNode = pair.key;
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+          const key = { ...this.#scalar(keyNode), value: '<<' };
+          if (mergeKey) this.duplicateKeys.push({ key, first: mergeKey });
+          mergeKey = key;
           merged.push(...this.#mergeSources(pair.value, depth));
           continue;
         }
@@ -207,12 +303,39 @@ class Converter {
   #scalar(node: Scalar): PScalar {
     const v = node.value;
     let value: PScalar['value'];
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') value = v;
+    if (node.type === Scalar.PLAIN && node.tag === undefined && typeof node.source === 'string')
+      value = resolvePlain(node.source, this.dialect);
+    else if (node.tag !== undefined && typeof node.source === 'string' && TAGGED.has(node.tag)) value = this.#tagged(node, node.source);
+    else if (v instanceof Uint8Array) value = new TextDecoder('utf-8').decode(v);
+    else if (v === null || typeof v === 'string' || typeof v === 'boolean') value = v;
     else if (typeof v === 'number') value = v;
     else if (typeof v === 'bigint') value = Number(v);
     else value = node.source ?? '';
     const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
-    return { kind: 'scalar', value, range: this.#range(node), quoted };
+    const out: PScalar = { kind: 'scalar', value, range: this.#range(node), quoted };
+    const source = typeof node.source === 'string' ? node.source : '';
+    if (typeof value === 'number' && (node.tag?.endsWith(':float') || goParseInt(source.replace(/_/g, '')) === undefined)) out.float = true;
+    if (this.dialect === 'v3' && node.type === Scalar.PLAIN && node.tag === undefined && isGoTimestamp(source)) out.timestamp = true;
+    return out;
+  }
+
+  /** yaml.v2/v3 resolve(tag, text): an explicit !!int, !!float, !!bool or !!null must resolve to that type. */
+  #tagged(node: Scalar, text: string): PScalar['value'] {
+    const tag = node.tag ?? '';
+    if (tag.endsWith(':str')) return text;
+    const value = resolvePlain(text, this.dialect);
+    const ok = tag.endsWith(':int')
+      ? typeof value === 'number' && Number.isInteger(value)
+      : tag.endsWith(':float')
+        ? typeof value === 'number'
+        : tag.endsWith(':bool')
+          ? typeof value === 'boolean'
+          : value === null;
+    if (!ok) {
+      const got = value === null ? 'null' : typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? 'int' : 'str';
+      throw this.#error(`cannot decode !!${got} \`${text}\` as a !!${tag.split(':').at(-1) ?? ''}`, node.range?.[0] ?? 0);
+    }
+    return value;
   }
 
   readonly nonStringKeys: PScalar[] = [];

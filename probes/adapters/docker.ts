@@ -315,7 +315,7 @@ export class JsonArraySplitter {
   }
 }
 
-interface Modem {
+export interface Modem {
   dial(options: DockerModem.DialOptions & { abortSignal?: AbortSignal }, callback: (error: unknown, result: unknown) => void): void;
 }
 type ModemClass = new (options: DockerModem.ConstructorOptions) => Modem;
@@ -333,7 +333,7 @@ function loadModem(): ModemClass {
 /** docker-modem reads these itself and mixes them into the options it is given; the endpoint is resolved here. */
 const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
 
-function newModem(options: EngineOptions): Modem {
+export function newModem(options: EngineOptions): Modem {
   const Modem = loadModem();
   const modemOptions: DockerModem.ConstructorOptions = {
     socketPath: options.socketPath,

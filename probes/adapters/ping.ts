@@ -74,6 +74,8 @@ export interface PingRequest {
   size: number;
   timeoutMs: number;
   signal: AbortSignal;
+  /** Set DF (default true). Without it the echo may be fragmented: only for sizes that never are. */
+  df?: boolean;
 }
 
 /** Whether raw ICMP sockets can be opened here; the reason when not (no root and no CAP_NET_RAW, net-ping missing). */
@@ -93,6 +95,32 @@ export function icmpAvailable(family: 4 | 6 = 4): { ok: true } | { ok: false; re
   }
 }
 
+/** Whether DF can be set on an ICMP socket here (IP_MTU_DISCOVER = IP_PMTUDISC_DO); the reason when not. */
+export function dfAvailable(family: 4 | 6 = 4): { ok: true } | { ok: false; reason: string } {
+  const np = netPing();
+  if (np instanceof Error) return { ok: false, reason: `net-ping cannot load: ${np.message}` };
+  let session: Session;
+  try {
+    session = np.createSession({
+      networkProtocol: family === 4 ? np.NetworkProtocol.IPv4 : np.NetworkProtocol.IPv6,
+      sessionId: sessionId(),
+    });
+  } catch (error) {
+    return { ok: false, reason: `no raw ICMP socket (${(error as Error).message}): ICMP needs root or CAP_NET_RAW` };
+  }
+  session.on('error', () => undefined);
+  try {
+    session
+      .getSocket()
+      .setOption(family === 4 ? IPPROTO_IP : IPPROTO_IPV6, family === 4 ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, PMTUDISC_DO);
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, reason: `DF cannot be set (IP_MTU_DISCOVER: ${(error as Error).message})` };
+  } finally {
+    session.close();
+  }
+}
+
 /** One DF echo of `size` bytes; never rejects. */
 export function dfPing(request: PingRequest): Promise<PingOutcome> {
   const np = netPing();
@@ -109,9 +137,10 @@ export function dfPing(request: PingRequest): Promise<PingOutcome> {
         sessionId: sessionId(),
       });
       session.on('error', () => undefined);
-      session
-        .getSocket()
-        .setOption(family === 4 ? IPPROTO_IP : IPPROTO_IPV6, family === 4 ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, PMTUDISC_DO);
+      if (request.df !== false)
+        session
+          .getSocket()
+          .setOption(family === 4 ? IPPROTO_IP : IPPROTO_IPV6, family === 4 ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER, PMTUDISC_DO);
     } catch (error) {
       resolve({ ok: false, reason: 'error', message: (error as Error).message });
       return;

@@ -198,7 +198,7 @@ export function meshHtml(unsorted: Mesh): string {
       `<p>Nodes whose task never ran: ${notRun.map((n) => `<strong>${esc(name(n))}</strong> (${esc(whyNotRun(n))})`).join(', ')}.</p>`,
     );
   }
-  const failedControl = (mesh.control ?? []).filter((c) => c.verdict !== 'ok' && c.verdict !== 'untested');
+  const failedControl = (mesh.control ?? []).filter((c) => c.verdict !== 'ok' && c.verdict !== 'open' && c.verdict !== 'untested');
   if (failedControl.length > 0) {
     const byId = new Map(mesh.nodes.map((n) => [n.id, n]));
     const label = (id: string): string => {

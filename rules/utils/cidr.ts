@@ -18,8 +18,12 @@ export interface Cidr {
 }
 
 export type CidrProblem =
-  /** Not ADDRESS/PREFIX at all, or the address is not a plain IPv4 or IPv6 address. */
-  | { kind: 'syntax'; reason: string }
+  /** Not ADDRESS/PREFIX at all. */
+  | { kind: 'notation' }
+  /** The address is not a plain IPv4 or IPv6 address. */
+  | { kind: 'address'; address: string }
+  /** The prefix length is not a decimal number. */
+  | { kind: 'prefixLength'; length: string }
   /** The prefix length is larger than the address has bits. */
   | { kind: 'prefix'; prefix: number; family: Family }
   /** Bits set after the prefix; `masked` is the network Docker engines before 25 silently used. */
@@ -27,7 +31,7 @@ export type CidrProblem =
 
 export type ParsedCidr = { ok: true; cidr: Cidr } | { ok: false; problem: CidrProblem };
 
-const bitsOf = (family: Family): number => (family === 4 ? 32 : 128);
+export const bitsOf = (family: Family): number => (family === 4 ? 32 : 128);
 
 function toBigInt(bytes: number[]): bigint {
   let n = 0n;
@@ -66,7 +70,7 @@ function make(family: Family, network: bigint, prefix: number): Cidr {
 export function parseCidr(text: string): ParsedCidr {
   const parts = text.split('/');
   const [address = '', length = ''] = parts;
-  if (parts.length !== 2) return { ok: false, problem: { kind: 'syntax', reason: 'is not in CIDR notation (ADDRESS/PREFIX-LENGTH)' } };
+  if (parts.length !== 2) return { ok: false, problem: { kind: 'notation' } };
   let family: Family;
   let bytes: number[];
   if (ipaddr.IPv4.isValidFourPartDecimal(address)) {
@@ -76,9 +80,9 @@ export function parseCidr(text: string): ParsedCidr {
     family = 6;
     bytes = ipaddr.IPv6.parse(address).toByteArray();
   } else {
-    return { ok: false, problem: { kind: 'syntax', reason: `\`${address}\` is not an IPv4 or IPv6 address` } };
+    return { ok: false, problem: { kind: 'address', address } };
   }
-  if (!/^\d{1,3}$/.test(length)) return { ok: false, problem: { kind: 'syntax', reason: `\`${length}\` is not a prefix length` } };
+  if (!/^\d{1,3}$/.test(length)) return { ok: false, problem: { kind: 'prefixLength', length } };
   const prefix = Number(length);
   if (prefix > bitsOf(family)) return { ok: false, problem: { kind: 'prefix', prefix, family } };
   const value = toBigInt(bytes);
@@ -92,18 +96,6 @@ export function parseLenient(text: string): Cidr | undefined {
   const parsed = parseCidr(text.trim());
   if (parsed.ok) return parsed.cidr;
   return parsed.problem.kind === 'hostBits' ? parsed.problem.masked : undefined;
-}
-
-/** What is wrong with a CIDR, and what Docker does with it, in words for a message. */
-export function describeProblem(problem: CidrProblem): string {
-  switch (problem.kind) {
-    case 'syntax':
-      return `${problem.reason}; Docker refuses the network as an invalid subnet, so the stack does not deploy`;
-    case 'prefix':
-      return `has prefix length /${String(problem.prefix)}, but IPv${String(problem.family)} allows 0 to ${String(bitsOf(problem.family))}; Docker refuses the network as an invalid subnet, so the stack does not deploy`;
-    case 'hostBits':
-      return `has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be ${problem.masked.text}"), older engines silently use ${problem.masked.text}`;
-  }
 }
 
 /** A single address as a host range (`/32`, `/128`), to test it with the same arithmetic; undefined when it is not one. */

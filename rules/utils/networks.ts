@@ -44,18 +44,3 @@ export function networksByName(root: Root): Map<string, Network> {
 export function nameList(names: readonly string[]): string {
   return names.map((n) => `\`${n}\``).join(', ');
 }
-
-/**
- * The value written for `driver_opts.encrypted` in a stack file, read from the text after the key (the model
- * keeps only whether the option is present). Undefined when it is not a plain one-line scalar or is
- * interpolated: the caller then knows only that the option is present.
- */
-export function writtenEncryptedValue(text: string, network: Network): string | undefined {
-  const key = network.at.encrypted;
-  if (!key) return undefined;
-  const m = /^[ \t]*:[ \t]*(?:"([^"\\\r\n]*)"|'([^'\r\n]*)'|([^\s"'#,{}[\]&*!|>][^\r\n#,{}]*?))[ \t]*(?:[,}\r\n#]|$)/.exec(
-    text.slice(key.range[1], key.range[1] + 200),
-  );
-  const value = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-  return value === undefined || value.includes('$') ? undefined : value;
-}

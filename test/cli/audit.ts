@@ -348,9 +348,9 @@ t.test('--baseline: only new findings; stable across runs, saved facts, restarts
     ['encrypted-overlay-prerequisites', 'probe-skipped', 'subnet-overlap'],
     'and shows its findings',
   );
-  await t.rejects(auditHere(['--baseline', join(bad, 'nodir', 'b.json'), '--update-baseline', '-o', 'r.txt'], bad, overlapping), {
+  await t.rejects(auditHere(['--baseline', join(bad, 'r.json', 'b.json'), '--update-baseline', '-o', 'r.txt'], bad, overlapping), {
     name: 'BaselineError',
-    message: /^cannot write the baseline: ENOENT/,
+    message: /^cannot write the baseline: (EEXIST|ENOTDIR)/,
   });
 });
 
@@ -450,12 +450,12 @@ t.test('--format prometheus: a textfile that keeps the last success when a run f
     'nor does a partial run after it',
   );
   await t.rejects(
-    auditHere(['-f', 'prometheus', '-o', 'nodir/x.prom'], cwd, replay),
-    { name: 'UsageError', message: /^--output-file .*nodir\/x\.prom: ENOENT/ },
-    'an unwritable textfile is a usage error',
+    auditHere(['-f', 'prometheus', '-o', 'fresh/x.prom/y.prom'], cwd, replay),
+    { name: 'UsageError', message: /^--output-file .*fresh\/x\.prom\/y\.prom: (EEXIST|ENOTDIR)/ },
+    'an unwritable textfile (a file where its folder should be) is a usage error',
   );
   await t.rejects(
-    auditHere(['-f', 'prometheus', '-o', 'nodir/x.prom'], cwd, 'unix:///nonexistent.sock'),
+    auditHere(['-f', 'prometheus', '-o', 'fresh/x.prom/y.prom'], cwd, 'unix:///nonexistent.sock'),
     { name: 'UsageError' },
     'also when the audit failed',
   );
@@ -516,7 +516,9 @@ t.test('an engine that hangs: the deadline ends the audit, what answered is chec
   const replay = await engine(t, scenario('overlapping-overlay'), { failures: { tasks: { hang: true } } });
   const started = Date.now();
   const r = await audit(['--deadline', '1', '-f', 'json'], cwd, replay);
-  t.ok(Date.now() - started < 10_000, `the CLI is done in ${String(Date.now() - started)} ms`);
+  // The engine never answers /tasks, so without the deadline the CLI would wait forever; the bound only proves it
+  // ends, with room for a loaded machine (seen: 16.8 s to start and finish under a load average of 28).
+  t.ok(Date.now() - started < 60_000, `the CLI is done in ${String(Date.now() - started)} ms`);
   t.equal(r.code, 2);
   t.same(
     summary(json(r).findings).map((f) => f.slice(0, 2)),

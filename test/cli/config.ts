@@ -91,3 +91,30 @@ t.test('stackName names the stack; unused suppressions are reported with their h
     'unusedSuppressions: off',
   );
 });
+
+t.test('stacks of one run are on separate swarms unless --same-swarm or sameSwarm says otherwise', async (t) => {
+  const stack = (service: string): string => `services:\n  ${service}:\n    image: nginx:1.27\n    ports: ["80:80"]\n`;
+  const cwd = t.testdir({
+    'a.yml': stack('web'),
+    'b.yml': stack('proxy'),
+    'c.yml': 'services:\n  web:\n    image: nginx:1.27\n    container_name: web\n',
+    'one-swarm.yml': 'sameSwarm: true\n',
+  });
+  const ids = (stdout: string): string[] => (JSON.parse(stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
+  const apart = await swarmlint(['lint', '-f', 'json', 'a.yml', 'b.yml'], { cwd });
+  t.same([apart.code, ids(apart.stdout)], [0, []], 'two files, two stacks, maybe two swarms: no conflict');
+  const flag = await swarmlint(['lint', '-f', 'json', '--same-swarm', 'a.yml', 'b.yml'], { cwd });
+  t.equal(flag.code, 1);
+  t.same(ids(flag.stdout), ['published-port-conflict', 'published-port-conflict'], '--same-swarm: each names the other');
+  const config = await swarmlint(['lint', '-f', 'json', '--config', 'one-swarm.yml', 'a.yml', 'b.yml'], { cwd });
+  t.same(ids(config.stdout), ['published-port-conflict', 'published-port-conflict'], 'sameSwarm: true in the config');
+  const named = await swarmlint(['lint', '-f', 'json', '--stack-name', 'shop', 'c.yml'], { cwd });
+  t.same(
+    (JSON.parse(named.stdout) as { findings: { logical: { kind: string; name: string }[] }[] }).findings[0]?.logical[0],
+    { kind: 'stack', name: 'shop' },
+    '--stack-name names the stack',
+  );
+  const bad = await swarmlint(['lint', '--stack-name', ' ', 'a.yml'], { cwd });
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /--stack-name " ": a name without spaces/);
+});

@@ -55,7 +55,15 @@ t.test('discovery: the working folder, then the folders above; none gives the de
   );
   t.same(
     { ...defaults, rules: undefined },
-    { rules: undefined, plugins: {}, cluster: {}, failureThreshold: 'error', unusedSuppressions: 'warning', ignores: [] },
+    {
+      rules: undefined,
+      plugins: {},
+      cluster: {},
+      failureThreshold: 'error',
+      unusedSuppressions: 'warning',
+      ignores: [],
+      sameSwarm: false,
+    },
   );
 });
 
@@ -257,7 +265,7 @@ t.test("ESLint's severities: warn, 0, 1, 2 (config and --rule); maxWarnings -1 i
   t.match(e.message, /^--rule overlay-mtu:3: rule overlay-mtu: "3" is not a severity/);
 });
 
-t.test('cluster, ignores, stackName, unusedSuppressions pass through', async (t) => {
+t.test('cluster, ignores, stackName, sameSwarm, unusedSuppressions pass through', async (t) => {
   const dir = t.testdir({
     'swarmlint.config.yaml': [
       'cluster:',
@@ -267,6 +275,7 @@ t.test('cluster, ignores, stackName, unusedSuppressions pass through', async (t)
       '  siteCidrs: [{cidr: 10.10.0.0/16, name: office LAN}]',
       'ignores: ["legacy/**"]',
       'stackName: shop',
+      'sameSwarm: true',
       'unusedSuppressions: info',
       '',
     ].join('\n'),
@@ -275,6 +284,7 @@ t.test('cluster, ignores, stackName, unusedSuppressions pass through', async (t)
   t.same(c.cluster, { nodes: 5, windowsNodes: 1, underlayMtu: 1450, siteCidrs: [{ cidr: '10.10.0.0/16', name: 'office LAN' }] });
   t.same(c.ignores, ['legacy/**']);
   t.equal(c.stackName, 'shop');
+  t.equal(c.sameSwarm, true);
   t.equal(c.unusedSuppressions, 'info');
 });
 

@@ -49,5 +49,5 @@ export const STACK_A = `services:
 export const STACK_B = `services:
   api:
     image: registry.example/api:1.4
-    restart: always
+    restart: "no"
 `;

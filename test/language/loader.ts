@@ -3,13 +3,13 @@ import { LoadError } from '../../language/loader/errors.js';
 import { defaultLimits } from '../../language/loader/limits.js';
 import { joinFiles, loadStack, loadStackText } from '../../language/loader/stack.js';
 import { checkDepth, decodeText, LineIndex } from '../../language/loader/text.js';
-import { atPointer, parseYaml, toJS, type PValue } from '../../language/loader/yaml.js';
+import { atPointer, dialectOf, parseYaml, resolvePlain, toJS, type PValue, type YamlDialect } from '../../language/loader/yaml.js';
 import type { Stack } from '../../language/model.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const load = (...texts: string[]): Stack => loadStack(texts.map((text, i) => ({ path: `f${String(i)}.yml`, text }))).stack;
-const js = (text: string): unknown => {
-  const root = parseYaml(text, 'x.yml', 0, defaultLimits).root;
+const js = (text: string, dialect: YamlDialect = 'v3'): unknown => {
+  const root = parseYaml(text, 'x.yml', 0, defaultLimits, dialect).root;
   return root ? toJS(root) : undefined;
 };
 const throwsAt = (t: Test, fn: () => unknown, message: RegExp, line: number, column?: number): void => {
@@ -25,10 +25,31 @@ const throwsAt = (t: Test, fn: () => unknown, message: RegExp, line: number, col
   }
 };
 
-t.test('YAML 1.1 as docker/cli (yaml.v2) reads it', (t) => {
-  t.same(js('a: yes\nb: off\nc: n\nd: "yes"\n'), { a: true, b: false, c: false, d: 'yes' }, 'booleans');
-  t.same(js('a: 0755\nb: 0x1F\nc: 1_000\n'), { a: 493, b: 31, c: 1000 }, 'octal, hex, underscores');
-  t.same(js('a: 80:80\nb: 1:30\nc: 2001-12-14\n'), { a: '80:80', b: '1:30', c: '2001-12-14' }, 'no sexagesimal numbers, no timestamps');
+t.test('YAML as docker/cli reads it: yaml.v2 before docker 28, yaml.v3 since', (t) => {
+  t.same(js('a: yes\nb: off\nc: n\nd: "yes"\ne: True\n', 'v2'), { a: true, b: false, c: false, d: 'yes', e: true }, 'v2 booleans');
+  t.same(js('a: yes\nb: off\nc: n\nd: "yes"\ne: True\n'), { a: 'yes', b: 'off', c: 'n', d: 'yes', e: true }, 'v3: only true/false');
+  for (const dialect of ['v2', 'v3'] as const) {
+    t.same(
+      js('a: 0755\nb: 0x1F\nc: 1_000\nd: 0b101\ne: +1\nf: 08\n', dialect),
+      { a: 493, b: 31, c: 1000, d: 5, e: 1, f: 8 },
+      `${dialect}: Go's ParseInt`,
+    );
+    t.same(
+      js('a: 80:80\nb: 1:30\nc: 2001-12-14\nd: .\ne: 1.\n', dialect),
+      { a: '80:80', b: '1:30', c: '2001-12-14', d: '.', e: 1 },
+      `${dialect}: no sexagesimal numbers, no timestamps, "." is text`,
+    );
+  }
+  t.equal(resolvePlain('0o17', 'v3'), 15);
+  t.equal(resolvePlain('-0o17', 'v2'), -15, "Go's ParseInt takes a sign and the 0o prefix");
+  t.equal(resolvePlain('99999999999999999999', 'v3'), 1e20, 'beyond uint64: a float');
+  t.equal(resolvePlain('.5', 'v3'), 0.5);
+  t.equal(resolvePlain('-.inf', 'v2'), -Infinity);
+  t.equal(js('a: !!binary bmdpbng=\n', 'v3') && (js('a: !!binary bmdpbng=\n') as { a: string }).a, 'nginx', '!!binary is decoded');
+  t.equal(dialectOf('27.5.1'), 'v2');
+  t.equal(dialectOf('v28.0.0'), 'v3');
+  t.equal(dialectOf(undefined), 'v3');
+  t.equal(dialectOf('latest'), 'v3');
   t.end();
 });
 
@@ -85,19 +106,39 @@ t.test('limits: aliases, depth, size, bytes', (t) => {
 t.test('documents that are not stack files', (t) => {
   throwsAt(t, () => load(''), /empty/, 1);
   throwsAt(t, () => load('# only a comment\n'), /empty/, 1);
+  throwsAt(t, () => load('%YAML 1.2\n---\nservices: {}\n'), /incompatible YAML document/, 1);
   throwsAt(t, () => load('- a\n- b\n'), /top level must be a mapping/, 1, 1);
   const dup = load('services:\n  a:\n    image: first\n  a:\n    image: second\n');
   t.equal(dup.services[0]?.image, 'second', 'a duplicated key: the later value wins, as in yaml.v2');
   t.same(
-    dup.diagnostics.map((d) => [d.messageId, d.data.key, d.loc.start.line]),
-    [['duplicateKey', 'a', 4]],
+    dup.diagnostics.map((d) => [d.rule, d.messageId, d.data.key, d.loc.start.line]),
+    [['schema', 'duplicateKey', 'a', 4]],
+    'yaml.v3 (docker 28) refuses it',
+  );
+  const dupV2 = loadStack([{ path: 'a.yml', text: 'services:\n  a:\n    image: first\n  a:\n    image: second\n' }], {
+    dialect: 'v2',
+  }).stack;
+  t.same(
+    dupV2.diagnostics.map((d) => [d.rule, d.messageId, d.data.line]),
+    [['swarm-ignored-key', 'duplicateKeyKept', '2']],
+    'yaml.v2 keeps the later value: a warning',
+  );
+  const twoMerges = load('x-a: &a {image: a}\nx-b: &b {read_only: true}\nservices:\n  s:\n    <<: *a\n    <<: *b\n');
+  t.same(
+    twoMerges.diagnostics.map((d) => [d.messageId, d.data.key]),
+    [['duplicateKey', '<<']],
+    'a repeated merge key is a duplicate key',
   );
   throwsAt(t, () => load('services: [\n'), /must be sufficiently indented/, 2);
   throwsAt(t, () => load('a: *nowhere\n'), /./, 1);
   throwsAt(t, () => load('? [a, b]\n: c\n'), /mapping key must be a plain value/, 1);
   throwsAt(t, () => load('a:\n  <<: 5\n'), /merge key needs a mapping/, 2);
-  const multi = load('services:\n  a:\n    image: x\n---\nb: 1\n');
-  t.match(multi.diagnostics[0]?.data.problem ?? '', /holds 2 YAML documents/);
+  const multi = load('services:\n  a:\n    image: x\n---\nb: [\n');
+  t.same(
+    multi.diagnostics.map((d) => [d.rule, d.messageId, d.data.documents]),
+    [['swarm-ignored-key', 'document', '2']],
+    'a second document is never parsed (docker reads the first only), even when it is not YAML',
+  );
   t.end();
 });
 

@@ -17,7 +17,7 @@ services:
     image: api:1
     # eslint-disable-next-line swarmlint/swarm-ignored-key -- kept for docker compose up on laptops
     container_name: api
-    restart: always # swarmlint-disable-line swarm-ignored-key
+    restart: "no" # swarmlint-disable-line swarm-ignored-key
 `;
 
 const recommended = swarmlint.configs?.recommended as Linter.Config;
@@ -30,7 +30,7 @@ async function lint(cwd: string, config: Linter.Config[] = [recommended]): Promi
 t.test('recommended config over a docker-stack.yml', async (t) => {
   const cwd = t.testdir({
     'docker-stack.yml': STACK,
-    deploy: { 'api-stack.yaml': 'services:\n  x:\n    image: a:1\n    restart: always\n' },
+    deploy: { 'api-stack.yaml': 'services:\n  x:\n    image: a:1\n    restart: "no"\n' },
     'notes.yml': 'not: a stack\n',
   });
   const results = await lint(cwd);
@@ -61,7 +61,7 @@ t.test('recommended config over a docker-stack.yml', async (t) => {
   t.same(
     api?.messages.map((m) => m.ruleId),
     ['swarmlint/swarm-ignored-key'],
-    'restart is ignored by swarm',
+    'restart: "no" becomes restart on any exit in swarm',
   );
 });
 

@@ -65,7 +65,7 @@ t.test('a plugin rule that throws: exit 2 naming the rule; the other rules still
     ].join('\n'),
     'swarmlint.config.yml': 'plugins:\n  boom: ./boom.mjs\nrules:\n  boom/explode: error\n',
     'docker-stack.yml': STACK,
-    'other-stack.yml': 'services:\n  web:\n    image: nginx:1\n    restart: always\n',
+    'other-stack.yml': 'services:\n  web:\n    image: nginx:1\n    restart: "no"\n',
   });
   const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', 'other-stack.yml'], { cwd });
   t.equal(r.code, 2, 'exit 2');

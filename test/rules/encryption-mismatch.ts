@@ -12,12 +12,16 @@ testRule('encryption-mismatch', rule, {
     { name: '"true"', code: opts('"true"', '    driver: overlay\n') },
     { name: 'another driver reads the option its own way', code: opts('"false"', '    driver: weave\n') },
     { name: 'a variable: the value cannot be read', code: opts('"${ENCRYPT:-false}"') },
-    { name: 'a value on the next line is not read', code: opts('\n        "false"') },
   ],
   invalid: [
     {
       name: '"false" still encrypts',
       code: opts('"false"   # turned off'),
+      errors: [{ messageId: 'encryptedFalse', line: 8, column: 7, data: { network: 'secure', value: '"false"' } }],
+    },
+    {
+      name: 'a value on the next line, as the driver reads it',
+      code: opts('\n        "false"'),
       errors: [{ messageId: 'encryptedFalse', line: 8, column: 7, data: { network: 'secure', value: '"false"' } }],
     },
     {

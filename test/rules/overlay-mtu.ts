@@ -155,14 +155,10 @@ testRule('overlay-mtu', rule, {
       code: mtu('"1400 bytes"'),
       errors: [
         {
-          messageId: 'invalid',
+          messageId: 'notWholeNumber',
           line: 8,
           column: 38,
-          data: {
-            network: 'app',
-            value: ' to `1400 bytes`',
-            problem: 'which is not a whole number: Docker fails to parse it when it creates the network on a node, so no task starts on it',
-          },
+          data: { network: 'app', value: ' to `1400 bytes`' },
         },
       ],
     },
@@ -171,13 +167,8 @@ testRule('overlay-mtu', rule, {
       code: mtu('-1'),
       errors: [
         {
-          messageId: 'invalid',
-          data: {
-            network: 'app',
-            value: ' to `-1`',
-            problem:
-              'which is negative: Docker refuses it ("invalid MTU value") when it creates the network on a node, so no task starts on it',
-          },
+          messageId: 'negative',
+          data: { network: 'app', value: ' to `-1`' },
         },
       ],
     },
@@ -186,8 +177,8 @@ testRule('overlay-mtu', rule, {
       code: mtu("'0'"),
       errors: [
         {
-          messageId: 'invalid',
-          data: { network: 'app', value: ' to `0`', problem: 'which Docker takes as unset: packets get the default budget of 1500' },
+          messageId: 'zero',
+          data: { network: 'app', default: 1500 },
         },
       ],
     },
@@ -196,13 +187,8 @@ testRule('overlay-mtu', rule, {
       code: mtu('117'),
       errors: [
         {
-          messageId: 'invalid',
-          data: {
-            network: 'app',
-            value: ' to `117`',
-            problem:
-              'which leaves containers an MTU of 67, below 68, the least IPv4 allows: the kernel refuses the interfaces, so no task starts on the network',
-          },
+          messageId: 'containerBelowMin',
+          data: { network: 'app', value: ' to `117`', container: 67, min: 68 },
         },
       ],
     },
@@ -230,7 +216,7 @@ testRule('overlay-mtu', rule, {
     {
       name: 'too small once ESP is taken out',
       code: mtu('"140"', '      encrypted: ""\n'),
-      errors: [{ messageId: 'invalid', line: 9, column: 38 }],
+      errors: [{ messageId: 'containerBelowMin', line: 9, column: 38 }],
     },
     {
       name: 'larger than any IP packet',
@@ -238,12 +224,8 @@ testRule('overlay-mtu', rule, {
       cluster: { underlayMtu: 65535 },
       errors: [
         {
-          messageId: 'invalid',
-          data: {
-            network: 'app',
-            value: ' to `70000`',
-            problem: 'above 65535, the largest IP packet: the kernel refuses the interfaces, so no task starts on the network',
-          },
+          messageId: 'aboveMax',
+          data: { network: 'app', value: ' to `70000`', max: 65535 },
         },
       ],
     },

@@ -39,17 +39,27 @@ testRule('schema', rule, {
     {
       name: 'no image',
       code: 'services:\n  web:\n    deploy:\n      replicas: 2\n',
-      errors: [{ messageId: 'deploy', line: 2, column: 3 }],
+      errors: [{ messageId: 'noImage', line: 2, column: 3 }],
     },
     {
       name: 'an unknown mode',
       code: 'services:\n  web:\n    image: x\n    deploy:\n      mode: Global\n',
-      errors: [{ messageId: 'deploy', line: 5, column: 13 }],
+      errors: [{ messageId: 'unknownMode', line: 5, column: 13 }],
     },
     {
       name: 'an undeclared network',
       code: 'services:\n  web:\n    image: x\n    networks: [back]\n',
-      errors: [{ messageId: 'deploy', line: 4, column: 16 }],
+      errors: [{ messageId: 'undeclaredNetwork', line: 4, column: 16 }],
+    },
+    {
+      name: 'replicas with global mode',
+      code: 'services:\n  web:\n    image: x\n    deploy:\n      mode: global\n      replicas: 2\n',
+      errors: [{ messageId: 'replicasNotReplicated', line: 6, column: 17, data: { service: 'web' } }],
+    },
+    {
+      name: 'an unknown endpoint mode, near a known one',
+      code: 'services:\n  web:\n    image: x\n    deploy:\n      endpoint_mode: dnsr\n',
+      errors: [{ messageId: 'unknownEndpointMode', line: 5, column: 22, data: { service: 'web', endpointMode: '`dnsr`' } }],
     },
     {
       name: 'an invalid short port',

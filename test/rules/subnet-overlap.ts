@@ -297,76 +297,37 @@ testRule('subnet-overlap', rule, {
       code: bad,
       errors: [
         {
-          messageId: 'malformed',
+          messageId: 'badAddress',
           ...at(bad, '10.0.0/24'),
-          data: {
-            subnet: '10.0.0/24',
-            network: 'app',
-            problem:
-              '`10.0.0` is not an IPv4 or IPv6 address; Docker refuses the network as an invalid subnet, so the stack does not deploy',
-          },
+          data: { subnet: '10.0.0/24', network: 'app', address: '10.0.0' },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: '10.0.0.0/33',
-            network: 'app',
-            problem:
-              'has prefix length /33, but IPv4 allows 0 to 32; Docker refuses the network as an invalid subnet, so the stack does not deploy',
-          },
+          messageId: 'prefixTooLong',
+          data: { subnet: '10.0.0.0/33', network: 'app', prefix: 33, family: 4, bits: 32 },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: '10.0.1.5/24',
-            network: 'app',
-            problem:
-              'has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be 10.0.1.0/24"), older engines silently use 10.0.1.0/24',
-          },
+          messageId: 'hostBits',
+          data: { subnet: '10.0.1.5/24', network: 'app', masked: '10.0.1.0/24' },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: 'fd00::1/64',
-            network: 'app',
-            problem:
-              'has host bits set: Docker Engine 25 and later refuse it ("invalid subnet: it should be fd00::/64"), older engines silently use fd00::/64',
-          },
+          messageId: 'hostBits',
+          data: { subnet: 'fd00::1/64', network: 'app', masked: 'fd00::/64' },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: 'fe80::%eth0/64',
-            network: 'app',
-            problem:
-              '`fe80::%eth0` is not an IPv4 or IPv6 address; Docker refuses the network as an invalid subnet, so the stack does not deploy',
-          },
+          messageId: 'badAddress',
+          data: { subnet: 'fe80::%eth0/64', network: 'app', address: 'fe80::%eth0' },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: '172.28.0.0',
-            network: 'app',
-            problem:
-              'is not in CIDR notation (ADDRESS/PREFIX-LENGTH); Docker refuses the network as an invalid subnet, so the stack does not deploy',
-          },
+          messageId: 'notCidr',
+          data: { subnet: '172.28.0.0', network: 'app' },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: '172.28.0.0/abc',
-            network: 'app',
-            problem: '`abc` is not a prefix length; Docker refuses the network as an invalid subnet, so the stack does not deploy',
-          },
+          messageId: 'badPrefixLength',
+          data: { subnet: '172.28.0.0/abc', network: 'app', length: 'abc' },
         },
         {
-          messageId: 'malformed',
-          data: {
-            subnet: '::/129',
-            network: 'app',
-            problem:
-              'has prefix length /129, but IPv6 allows 0 to 128; Docker refuses the network as an invalid subnet, so the stack does not deploy',
-          },
+          messageId: 'prefixTooLong',
+          data: { subnet: '::/129', network: 'app', prefix: 129, family: 6, bits: 128 },
         },
       ],
     },

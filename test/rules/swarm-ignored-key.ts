@@ -3,8 +3,31 @@ import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/swarm-ignored-key.js';
 
 testRule('swarm-ignored-key', rule, {
-  valid: ['services:\n  web:\n    image: nginx\n    deploy:\n      restart_policy:\n        condition: any\n'],
+  valid: [
+    'services:\n  web:\n    image: nginx\n    deploy:\n      restart_policy:\n        condition: any\n',
+    // docker/cli's fallback restart policy when deploy.restart_policy is absent (convertRestartPolicy).
+    'services:\n  web:\n    image: nginx\n    restart: on-failure\n',
+    'services:\n  web:\n    image: nginx\n    restart: unless-stopped\n    deploy:\n      replicas: 2\n',
+  ],
   invalid: [
+    {
+      code: 'services:\n  web:\n    image: nginx\n    restart: always\n    deploy:\n      restart_policy:\n        condition: on-failure\n',
+      errors: [
+        {
+          messageId: 'ignored',
+          line: 4,
+          column: 5,
+          data: { service: 'web', key: 'restart', why: '`deploy.restart_policy` is set and wins' },
+        },
+      ],
+    },
+    {
+      code: "services:\n  web:\n    image: nginx\n    restart: 'no'\n  job:\n    image: busybox\n    restart: no\n",
+      errors: [
+        { messageId: 'ignored', line: 4, column: 5 },
+        { messageId: 'ignored', line: 7, column: 5 },
+      ],
+    },
     {
       code: 'services:\n  web:\n    image: nginx\n    container_name: web\n    links: [db]\n  db:\n    image: postgres\n',
       errors: [

@@ -1,0 +1,265 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { Environment } from './interpolate.js';
+import { get, type PMap, type PScalar, type PValue } from './yaml.js';
+import type { Range } from '../model.js';
+
+/**
+ * The checks docker/cli's loader makes after the schema (cli/compose/loader loadSections and its transformers,
+ * v28.2.2): each one makes `docker stack config` and `docker stack deploy` refuse the file. They run on one
+ * file's interpolated tree, as docker's do.
+ */
+export interface DockerProblem {
+  range: Range;
+  path: string;
+  problem: string;
+}
+
+export interface DockerCheckOptions {
+  /** docker's working directory: the folder of the first file (`-c`); env files are read relative to it. */
+  workingDir: string | undefined;
+  env: Environment;
+}
+
+const scalarText = (v: PValue | undefined): string | undefined => (v?.kind === 'scalar' && v.value !== null ? String(v.value) : undefined);
+
+/** go-units RAMInBytes, which docker/cli's transformSize applies to a size given as text. */
+const RAM_IN_BYTES = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
+
+/** docker/cli ParseVolume (cli/compose/loader/volume.go): the error, or undefined when docker accepts the spec. */
+export function shortVolumeError(spec: string): string | undefined {
+  // Go ranges over runes (code points), as Array.from does.
+  const runes = Array.from(spec);
+  if (runes.length === 0) return 'invalid empty volume spec';
+  if (runes.length <= 2) return undefined;
+  let buffer: string[] = [];
+  let source = '';
+  let target = '';
+  for (const char of runes.concat('\0')) {
+    if (char === ':' && buffer.length === 1 && /\p{L}/u.test(buffer[0] ?? '')) {
+      buffer.push(char);
+    } else if (char === ':' || char === '\0') {
+      const text = buffer.join('');
+      if (buffer.length === 0) return `invalid spec: ${spec}: empty section between colons`;
+      if (source === '' && char === '\0') target = text;
+      else if (source === '') source = text;
+      else if (target === '') target = text;
+      else if (char === ':') return `invalid spec: ${spec}: too many colons`;
+      buffer = [];
+    } else buffer.push(char);
+  }
+  return undefined;
+}
+
+/** google/shlex's errors, which docker/cli's transformShellCommand returns for `command`/`entrypoint` text. */
+export function shlexError(text: string): string | undefined {
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === '\\') {
+      if (i + 1 >= text.length) return 'EOF found after escape character';
+      i++;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+  }
+  return quote ? 'EOF found when expecting closing quote' : undefined;
+}
+
+/** docker/cli opts.ParseEnvFile: the variables of one env file, or the error docker gives. */
+export function parseEnvFile(
+  text: string,
+  path: string,
+  env: Environment,
+): { ok: true; vars: Map<string, string | null> } | { ok: false; error: string } {
+  const vars = new Map<string, string | null>();
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (const raw of lines) {
+    const line = raw.replace(/^[ \t\n\v\f\r]+/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    const name = eq === -1 ? line : line.slice(0, eq);
+    if (name === '') return { ok: false, error: `invalid env file (${path}): no variable name on line '${line}'` };
+    if (/[ \t\n\v\f\r]/.test(name)) return { ok: false, error: `invalid env file (${path}): variable '${name}' contains whitespaces` };
+    if (eq !== -1) vars.set(name, line.slice(eq + 1));
+    else if (env.has(name)) vars.set(name, env.get(name) ?? '');
+  }
+  return { ok: true, vars };
+}
+
+/** Maps docker/cli turns into text with fmt (Mapping, Labels, map[string]string): a timestamp there is fine. */
+const TEXT_MAPS = new Set(['environment', 'labels', 'driver_opts', 'sysctls', 'extra_hosts', 'options', 'args']);
+
+/** `mapKey`: the key of the mapping holding `v` (a mapping's scalar values are checked against it). */
+function walkValues(v: PValue, path: string, out: DockerProblem[], mapKey = '', ownKey = ''): void {
+  if (out.length > 0) return;
+  if (v.kind === 'scalar') {
+    if (typeof v.value === 'number' && !Number.isFinite(v.value))
+      out.push({
+        range: v.range,
+        path,
+        problem: `is ${String(v.value)}, which docker cannot hold ("json: unsupported value"); quote it if it is text`,
+      });
+    else if (v.timestamp && !path.startsWith('x-') && !TEXT_MAPS.has(mapKey))
+      out.push({
+        range: v.range,
+        path,
+        problem: 'is read as a timestamp by docker 28 and later (yaml.v3), which it then fails to decode ("decoding failed"); quote it',
+      });
+    return;
+  }
+  if (v.kind === 'map')
+    for (const p of v.pairs)
+      walkValues(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value), out, ownKey, String(p.key.value));
+  else
+    v.items.forEach((item, i) => {
+      walkValues(item, `${path}[${String(i)}]`, out, ownKey, ownKey);
+    });
+}
+
+const UNSIGNED: [string[], string][] = [
+  [['deploy', 'replicas'], 'deploy.replicas'],
+  [['deploy', 'placement', 'max_replicas_per_node'], 'deploy.placement.max_replicas_per_node'],
+  [['deploy', 'update_config', 'parallelism'], 'deploy.update_config.parallelism'],
+  [['deploy', 'rollback_config', 'parallelism'], 'deploy.rollback_config.parallelism'],
+  [['deploy', 'restart_policy', 'max_attempts'], 'deploy.restart_policy.max_attempts'],
+  [['healthcheck', 'retries'], 'healthcheck.retries'],
+];
+
+function at(v: PValue | undefined, keys: string[]): PValue | undefined {
+  let cur = v;
+  for (const k of keys) cur = get(cur, k);
+  return cur;
+}
+
+function checkService(name: string, s: PValue, options: DockerCheckOptions, out: DockerProblem[]): void {
+  const path = `services.${name}`;
+  for (const [keys, label] of UNSIGNED) {
+    const v = at(s, keys);
+    if (v?.kind === 'scalar' && typeof v.value === 'number' && v.value < 0)
+      out.push({ range: v.range, path: `${path}.${label}`, problem: 'must not be negative (docker fails to decode it)' });
+  }
+  const ports = get(s, 'ports');
+  if (ports?.kind === 'seq')
+    ports.items.forEach((p, i) => {
+      if (p.kind === 'scalar' && p.float)
+        out.push({
+          range: p.range,
+          path: `${path}.ports[${String(i)}]`,
+          problem: 'is a float, which docker cannot decode as a port ("decoding failed"); write an integer or quote it',
+        });
+      for (const k of ['target', 'published']) {
+        const v = get(p, k);
+        if (v?.kind === 'scalar' && typeof v.value === 'number' && v.value < 0)
+          out.push({
+            range: v.range,
+            path: `${path}.ports[${String(i)}].${k}`,
+            problem: 'must not be negative (docker fails to decode it)',
+          });
+      }
+    });
+  for (const keys of [['deploy', 'resources', 'limits', 'memory'], ['deploy', 'resources', 'reservations', 'memory'], ['shm_size']]) {
+    const v = at(s, keys);
+    if (v?.kind === 'scalar' && typeof v.value === 'string' && !RAM_IN_BYTES.test(v.value))
+      out.push({ range: v.range, path: `${path}.${keys.join('.')}`, problem: 'is not a size docker reads (such as `512m` or `1.5g`)' });
+  }
+  for (const key of ['command', 'entrypoint']) {
+    const v = get(s, key);
+    const error = v?.kind === 'scalar' && typeof v.value === 'string' ? shlexError(v.value) : undefined;
+    if (v && error) out.push({ range: v.range, path: `${path}.${key}`, problem: `cannot be split into words as docker does: ${error}` });
+  }
+  const volumes = get(s, 'volumes');
+  if (volumes?.kind === 'seq')
+    volumes.items.forEach((v, i) => {
+      const at = `${path}.volumes[${String(i)}]`;
+      if (v.kind === 'scalar' && typeof v.value === 'string') {
+        const error = shortVolumeError(v.value);
+        if (error) out.push({ range: v.range, path: at, problem: `is not a volume docker can read: ${error}` });
+      } else if (v.kind === 'map' && scalarText(get(v, 'type')) === 'bind' && !scalarText(get(v, 'source'))) {
+        out.push({
+          range: v.range,
+          path: at,
+          problem: 'is a bind mount without `source`: docker refuses it ("field Source must not be empty")',
+        });
+      }
+    });
+  const envFile = get(s, 'env_file');
+  const files: PScalar[] =
+    envFile?.kind === 'scalar' ? [envFile] : envFile?.kind === 'seq' ? envFile.items.filter((x): x is PScalar => x.kind === 'scalar') : [];
+  for (const f of files) {
+    if (typeof f.value !== 'string' || options.workingDir === undefined) continue;
+    const file = isAbsolute(f.value) ? f.value : join(options.workingDir, f.value);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'unreadable';
+      out.push({
+        range: f.range,
+        path: `${path}.env_file`,
+        problem: `names ${f.value}, which docker cannot read when it loads the file (${code})`,
+      });
+      continue;
+    }
+    const parsed = parseEnvFile(text, f.value, options.env);
+    if (!parsed.ok) out.push({ range: f.range, path: `${path}.env_file`, problem: `is refused by docker: ${parsed.error}` });
+  }
+}
+
+type Section = 'networks' | 'volumes' | 'secrets' | 'configs';
+
+function checkTopLevel(section: Section, name: string, v: PValue, out: DockerProblem[]): void {
+  const path = `${section}.${name}`;
+  const external = get(v, 'external');
+  const isExternal = (external?.kind === 'scalar' && external.value === true) || external?.kind === 'map';
+  const externalName = scalarText(get(external, 'name'));
+  const ownName = scalarText(get(v, 'name'));
+  const singular = section.slice(0, -1);
+  if (isExternal && section === 'volumes') {
+    for (const key of ['driver', 'driver_opts', 'labels']) {
+      const x = get(v, key);
+      const set =
+        x !== undefined &&
+        (x.kind === 'scalar' ? x.value !== null && x.value !== '' : x.kind === 'map' ? x.pairs.length > 0 : x.items.length > 0);
+      if (set) {
+        out.push({
+          range: x.range,
+          path: `${path}.${key}`,
+          problem: `cannot be combined with \`external\`: docker refuses it ("conflicting parameters")`,
+        });
+        return;
+      }
+    }
+  }
+  if (isExternal && externalName && ownName) {
+    out.push({
+      range: v.range,
+      path,
+      problem: `has both \`external.name\` and \`name\`: docker refuses it ("${singular}.external.name and ${singular}.name conflict; only use ${singular}.name")`,
+    });
+    return;
+  }
+  if (!isExternal && (section === 'secrets' || section === 'configs') && scalarText(get(v, 'driver')) && scalarText(get(v, 'file'))) {
+    out.push({
+      range: v.range,
+      path,
+      problem: `has both \`driver\` and \`file\`: docker refuses it ("${singular}.driver and ${singular}.file conflict")`,
+    });
+  }
+}
+
+/** docker/cli's load-time refusals of one interpolated, schema-valid file, in docker's order (first one only, as docker stops there). */
+export function dockerLoadProblems(root: PMap, options: DockerCheckOptions): DockerProblem[] {
+  const out: DockerProblem[] = [];
+  walkValues(root, '', out);
+  if (out.length > 0) return out;
+  const services = get(root, 'services');
+  if (services?.kind === 'map') for (const p of services.pairs) checkService(String(p.key.value), p.value, options, out);
+  for (const section of ['networks', 'volumes', 'secrets', 'configs'] as const) {
+    const v = get(root, section);
+    if (v?.kind === 'map') for (const p of v.pairs) checkTopLevel(section, String(p.key.value), p.value, out);
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+// scripts/image-offline.mjs: the deep-probe image archive. Two builds give the same bytes; the archive has the
+// docker-archive layout (manifest.json naming the tag of probes/deep/image.ts, a config named by its digest whose
+// diff_id is the layer's digest); the layer holds node, its libraries, the deep-probe part of dist/ and only the
+// modules it needs; and (as root) the extracted layer runs `swarmlint deep-probe` under chroot, raw sockets included.
+import t from 'tap';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEEP_PROBE_HELP } from '../../cli/deep-probe.js';
+import { DEEP_IMAGE } from '../../probes/deep/image.js';
+import type { DeepProbeResult } from '../../probes/deep/result.js';
+import { ROOT } from '../helpers/cli.js';
+
+interface TarEntry {
+  name: string;
+  type: string;
+  mode: number;
+  mtime: number;
+  uid: number;
+  link: string;
+  data: Buffer;
+}
+
+/** A ustar reader (what the script writes: ustar headers with prefix, no pax). */
+function readTar(buffer: Buffer): TarEntry[] {
+  const entries: TarEntry[] = [];
+  let offset = 0;
+  while (offset + 512 <= buffer.length) {
+    const h = buffer.subarray(offset, offset + 512);
+    if (h.every((b) => b === 0)) break;
+    const str = (start: number, length: number): string => h.toString('utf8', start, start + length).replace(/\0.*$/s, '');
+    const num = (start: number, length: number): number => parseInt(str(start, length).trim() || '0', 8);
+    const prefix = str(345, 155);
+    const name = prefix ? `${prefix}/${str(0, 100)}` : str(0, 100);
+    const size = num(124, 12);
+    entries.push({
+      name,
+      type: str(156, 1),
+      mode: num(100, 8),
+      uid: num(108, 8),
+      mtime: num(136, 12),
+      link: str(157, 100),
+      data: buffer.subarray(offset + 512, offset + 512 + size),
+    });
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  return entries;
+}
+
+const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+const SCRIPT = join(ROOT, 'scripts/image-offline.mjs');
+
+function build(out: string, extra: string[] = []): void {
+  const result = spawnSync(process.execPath, [SCRIPT, '-o', out, ...extra], {
+    encoding: 'utf8',
+    timeout: 180_000,
+    env: { PATH: process.env.PATH },
+  });
+  if (result.status !== 0) throw new Error(`image-offline failed (${String(result.status)}): ${result.stderr}`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'swarmlint-image-test-'));
+t.teardown(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const fresh = (() => {
+  try {
+    return statSync(join(ROOT, 'dist/cli/deep-probe.js')).mtimeMs >= statSync(join(ROOT, 'cli/deep-probe.ts')).mtimeMs;
+  } catch {
+    return false;
+  }
+})();
+
+t.test('usage', (t) => {
+  const none = spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8' });
+  t.equal(none.status, 2);
+  t.match(none.stderr, /-o FILE is required/);
+  const bad = spawnSync(process.execPath, [SCRIPT, '--bogus'], { encoding: 'utf8' });
+  t.equal(bad.status, 2);
+  t.match(bad.stderr, /unknown argument "--bogus"/);
+  t.end();
+});
+
+t.test(
+  'the archive: reproducible, docker-archive layout, only what deep-probe needs, runs under chroot',
+  { skip: !fresh && 'dist/ is older than cli/deep-probe.ts: npm run build' },
+  (t) => {
+    const a = join(dir, 'a.tar');
+    const b = join(dir, 'b.tar');
+    build(a);
+    build(b);
+    const bytes = readFileSync(a);
+    t.ok(bytes.equals(readFileSync(b)), `two builds are byte-identical (${bytes.length} bytes)`);
+
+    const outer = readTar(bytes);
+    const names = outer.map((e) => e.name);
+    t.same(names, [...names].sort(), 'entries sorted');
+    t.ok(
+      outer.every((e) => e.mtime === 946_684_800 && e.uid === 0),
+      'fixed mtimes, owner root',
+    );
+    const manifest = JSON.parse(outer.find((e) => e.name === 'manifest.json')?.data.toString() ?? 'null') as {
+      Config: string;
+      RepoTags: string[];
+      Layers: string[];
+    }[];
+    t.equal(manifest.length, 1);
+    const [image] = manifest;
+    t.same(image?.RepoTags, [DEEP_IMAGE], 'tagged as probes/deep/image.ts says');
+    const configEntry = outer.find((e) => e.name === image?.Config);
+    const layerEntry = outer.find((e) => e.name === image?.Layers[0]);
+    if (!configEntry || !layerEntry) throw new Error('config or layer missing');
+    t.equal(`${sha256(configEntry.data)}.json`, configEntry.name, 'config named by its digest');
+    const config = JSON.parse(configEntry.data.toString()) as {
+      os: string;
+      architecture: string;
+      rootfs: { diff_ids: string[] };
+      config: { Entrypoint: string[]; Cmd: string[] };
+    };
+    t.same(config.rootfs.diff_ids, [`sha256:${sha256(layerEntry.data)}`], 'diff_id is the layer digest');
+    t.same(config.config.Entrypoint, ['/usr/local/bin/node', '/app/dist/cli/main.js']);
+    t.match(config, { os: 'linux', architecture: 'amd64' });
+
+    const layer = readTar(layerEntry.data);
+    const files = new Map(layer.map((e) => [e.name, e]));
+    for (const name of [
+      'usr/local/bin/node',
+      'lib64/ld-linux-x86-64.so.2',
+      'app/dist/cli/main.js',
+      'app/dist/cli/deep-probe.js',
+      'app/dist/probes/deep/run.js',
+      'app/node_modules/net-ping/index.js',
+      'app/node_modules/raw-socket/build/Release/raw.node',
+      'bin/busybox',
+    ])
+      t.ok(files.has(name), `layer has ${name}`);
+    t.equal(files.get('usr/local/bin/node')?.mode, 0o755);
+    t.equal(files.get('bin/sh')?.link, 'busybox');
+    t.equal(files.get('tmp/')?.mode, 0o1777);
+    for (const name of [
+      'app/dist/cli/lint.js',
+      'app/dist/engine/lint.js',
+      'app/node_modules/eslint/package.json',
+      'app/node_modules/dockerode/package.json',
+    ])
+      t.notOk(files.has(name), `layer lacks ${name}`);
+    t.notOk(
+      layer.some((e) => /\/(src|example|obj\.target)\//.test(e.name)),
+      'no module sources or build objects',
+    );
+    t.comment(
+      `archive ${(bytes.length / 1e6).toFixed(1)} MB, node ${((files.get('usr/local/bin/node')?.data.length ?? 0) / 1e6).toFixed(1)} MB`,
+    );
+
+    if (process.getuid?.() !== 0) {
+      t.comment('not root: the chroot run is skipped');
+      t.end();
+      return;
+    }
+    const root = join(dir, 'rootfs');
+    const layerPath = join(dir, 'layer.tar');
+    writeFileSync(layerPath, layerEntry.data);
+    spawnSync('mkdir', ['-p', root]);
+    const untar = spawnSync('tar', ['-xf', layerPath, '-C', root], { encoding: 'utf8' });
+    t.equal(untar.status, 0, untar.stderr);
+    const inImage = (args: string[]) =>
+      // env -i: tap's process hooks would otherwise hand the child its loaders (NODE_OPTIONS), absent in the image.
+      spawnSync(
+        'env',
+        ['-i', 'PATH=/usr/local/bin:/bin', '/usr/sbin/chroot', root, '/usr/local/bin/node', '/app/dist/cli/main.js', 'deep-probe', ...args],
+        {
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+    const help = inImage(['--help']);
+    t.equal(help.stdout, `${DEEP_PROBE_HELP}\n`, `help runs in the image ${help.stderr}`);
+    const run = inImage(['--kind', 'plain', '--service', 'nothing-here', '--expect', '1', '--deadline', '5']);
+    t.equal(run.status, 0);
+    const result = JSON.parse(run.stdout) as DeepProbeResult;
+    t.equal(result.swarmlint, 'deep-probe');
+    t.notOk(
+      result.notes.some((n) => /cannot load|DF cannot be set|no raw ICMP socket/.test(n)),
+      `raw sockets and DF work in the image: ${result.notes.join(' | ')}`,
+    );
+    t.ok(result.elapsed_ms < 5000);
+    t.end();
+  },
+);
