@@ -14,7 +14,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts \
   && npm rebuild raw-socket
-COPY tsconfig.json tsconfig.build.json index.ts ./
+COPY tsconfig.json tsconfig.build.json index.ts NOTICE LICENSE ./
 COPY cli cli
 COPY engine engine
 COPY language language
@@ -31,7 +31,7 @@ RUN npm run build \
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build /src/package.json ./
+COPY --from=build /src/package.json /src/NOTICE /src/LICENSE ./
 COPY --from=build /src/node_modules node_modules
 COPY --from=build /src/dist dist
 COPY --from=build /src/docs/rules docs/rules

@@ -9,7 +9,7 @@
  * The rule tester (it loads ESLint's RuleTester) is `swarmlint/rule-tester`. Nothing else is public: the
  * loaders, the runner, config and reporters are internal, so moving them is not a breaking change.
  */
-import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+import { RuleCreator } from './engine/vendored.js';
 import { createPlugin } from './engine/plugin.js';
 import type { SwarmlintDocs } from './rules/utils/create-rule.js';
 

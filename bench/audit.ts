@@ -1,7 +1,7 @@
 // bench/audit: `swarmlint audit` end to end against a replayed 1,000-node / 10,000-service / 50,000-task swarm.
 // The answers are scaled from answers recorded from the real lab (bench/audit-cluster.ts) and served on a unix
 // socket by bench/audit-replay.ts; the real CLI (`node dist/cli/main.js audit`, DOCKER_HOST=unix://…) runs as
-// a child under /usr/bin/time -v, so dockerode, HTTP, JSON parsing, the rules and the report are all measured.
+// a child under /usr/bin/time -v, so the Engine API client, HTTP, JSON parsing, the rules and the report are all measured.
 // A benchmark, not a test: it prints the figures, writes them to bench/results/ and exits 0 unless something
 // could not be measured (or, with --check, unless both targets are met). See bench/README.md.
 //

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Linter } from 'eslint/universal';
+import { Linter } from './vendored.js';
 import type { ESLint, Linter as LinterTypes } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
 import type { ClusterProfile, RunContext } from '../language/settings.js';

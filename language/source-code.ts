@@ -1,4 +1,4 @@
-import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
+import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '../engine/vendored.js';
 import type { FileProblem, RulesConfig, SourceLocation as CoreLocation } from '@eslint/core';
 import { visitorKeys, type BaseNode, type Comment, type Root } from './model.js';
 

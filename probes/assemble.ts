@@ -9,7 +9,6 @@ import {
   type FactsInterface,
   type FactsKernelModule,
   type FactsListener,
-  type FactsOutcome,
   type FactsRoute,
   type PreflightFacts,
 } from '../language/facts-format.js';
@@ -17,6 +16,7 @@ import { firewallVerdicts, swarmPorts, type FirewallReadings, type FirewallTarge
 import type { HostIdentity } from './host/identity.js';
 import type { ManagerFacts } from './audit/manager.js';
 import type { PeerProbe } from './paths/peer.js';
+import type { Outcome } from './context.js';
 
 export const CONTROL_PORT = 2377;
 export const GOSSIP_PORT = 7946;
@@ -35,11 +35,10 @@ export interface ProbeParts {
   manager?: ManagerFacts;
   /** The data-path port the peers' UDP probes used. */
   probedDataPathPort: number;
-  outcomes: FactsOutcome[];
+  outcomes: Outcome[];
 }
 
-const byProbe = (a: FactsOutcome, b: FactsOutcome): number =>
-  a.probe.localeCompare(b.probe) || (a.subject ?? '').localeCompare(b.subject ?? '');
+const byProbe = (a: Outcome, b: Outcome): number => a.probe.localeCompare(b.probe) || (a.subject ?? '').localeCompare(b.subject ?? '');
 
 export function assemblePreflight(parts: ProbeParts): PreflightFacts {
   const outcomes = [...parts.outcomes];

@@ -3,20 +3,12 @@
  * finished shortly after the deadline is given up on (its facts become an outcome), so a run always ends.
  */
 import { setMaxListeners } from 'node:events';
-import type { FactsOutcome, PreflightFacts } from '../language/facts-format.js';
-import { icmpAvailable } from './adapters/ping.js';
-import { assemblePreflight, DEFAULT_DATA_PATH_PORT, GOSSIP_PORT, type ProbeParts } from './assemble.js';
-import type { ProbeContext } from './context.js';
-import { probeEngine } from './host/docker-engine.js';
-import { probeFirewall } from './host/firewall.js';
-import { probeHost } from './host/identity.js';
-import { probeInterfaces } from './host/interfaces.js';
-import { probeKernel } from './host/kernel.js';
-import { probeListeners } from './host/listeners.js';
-import { probeManager } from './audit/manager.js';
-import { familyOf } from './parse/address.js';
-import { probePeer, type PeerTarget } from './paths/peer.js';
-import { probeRoutes } from './host/routes.js';
+import type { PreflightFacts } from '../language/facts-format.js';
+import type { ProbeId } from '../language/probe-ids.js';
+import { assemblePreflight, DEFAULT_DATA_PATH_PORT, type ProbeParts } from './assemble.js';
+import type { Outcome, ProbeContext } from './context.js';
+import type { PeerTarget } from './paths/peer.js';
+import { preflightProbes, type Answer, type ProbeRow } from './table.js';
 
 export interface PreflightOptions {
   managers: { address: string; port: number }[];
@@ -34,7 +26,7 @@ export interface PreflightOptions {
 }
 
 export interface ProgressEvent {
-  probe: string;
+  probe: ProbeId;
   phase: 'start' | 'done';
   /** Worst outcome of the probe (done only). */
   status?: 'ok' | 'skipped' | 'error';
@@ -53,7 +45,7 @@ export async function collectPreflight(options: PreflightOptions): Promise<Prefl
     controller.abort();
   }, options.deadlineMs);
   const context: ProbeContext = { signal, timeoutMs: options.timeoutMs };
-  const outcomes: FactsOutcome[] = [];
+  const outcomes: Outcome[] = [];
   const parts: ProbeParts = {
     collectedAt: (options.now ?? (() => new Date()))().toISOString(),
     peers: [],
@@ -61,13 +53,8 @@ export async function collectPreflight(options: PreflightOptions): Promise<Prefl
     outcomes,
   };
 
-  /** Runs one probe, reports progress, and gives up on it after the deadline. */
-  const run = async <T extends { outcomes: FactsOutcome[] }>(
-    probe: string,
-    subject: string,
-    fn: () => Promise<T>,
-    use: (result: T) => void,
-  ): Promise<void> => {
+  /** Runs one probe of the table, reports progress, and gives up on it after the deadline. */
+  const run = async ({ id: probe, subject, run: start }: ProbeRow): Promise<void> => {
     const started = performance.now();
     options.onProgress?.({ probe, phase: 'start' });
     let late: NodeJS.Timeout | undefined;
@@ -82,9 +69,9 @@ export async function collectPreflight(options: PreflightOptions): Promise<Prefl
       if (signal.aborted) armed();
       else signal.addEventListener('abort', armed, { once: true });
     });
-    let result: T | undefined;
+    let result: Answer | undefined;
     try {
-      result = await Promise.race([fn(), giveUp]);
+      result = await Promise.race([start(), giveUp]);
     } catch (error) {
       // Probes do not throw; if one does, it is a bug, reported as a failed probe rather than a crash.
       outcomes.push({ probe, status: 'error', reason: `internal error: ${(error as Error).message}`, subject });
@@ -93,7 +80,7 @@ export async function collectPreflight(options: PreflightOptions): Promise<Prefl
       if (armed) signal.removeEventListener('abort', armed);
     }
     if (result) {
-      use(result);
+      result.store();
       outcomes.push(...result.outcomes);
     } else if (signal.aborted) {
       outcomes.push({ probe, status: 'error', reason: `not finished at the deadline (${String(options.deadlineMs)} ms)`, subject });
@@ -107,83 +94,10 @@ export async function collectPreflight(options: PreflightOptions): Promise<Prefl
     ...options.managers.map((m) => ({ address: m.address, role: 'manager' as const, controlPort: m.port })),
     ...options.peers.map((address) => ({ address, role: 'peer' as const, controlPort: 2377 })),
   ];
-  const families = new Set(targets.map((t) => familyOf(t.address) ?? 4));
-  const icmp = targets.length ? icmpAvailable(families.has(4) ? 4 : 6) : { ok: true as const };
   const peerResults: ProbeParts['peers'] = [];
 
   try {
-    await Promise.all([
-      run(
-        'host',
-        "this host's identity",
-        () => probeHost(context),
-        (r) => (parts.identity = r.identity),
-      ),
-      run(
-        'host/interfaces',
-        "this host's interfaces",
-        () => probeInterfaces(context),
-        (r) => (parts.interfaces = r.interfaces),
-      ),
-      run(
-        'host/routes',
-        "this host's routes",
-        () => probeRoutes(context),
-        (r) => (parts.routes = r.routes),
-      ),
-      run(
-        'firewall',
-        "this host's firewall",
-        () => probeFirewall(context),
-        (r) => (parts.firewall = r.readings),
-      ),
-      run(
-        'host/listeners',
-        'which programs hold the swarm ports',
-        () => probeListeners(context),
-        (r) => (parts.listeners = r.listeners),
-      ),
-      run(
-        'host/kernel-modules',
-        'kernel modules',
-        () => probeKernel(context),
-        (r) => (parts.modules = r.modules),
-      ),
-      run(
-        'host/engine',
-        "this host's Docker Engine",
-        () => probeEngine({ ...context, ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}) }),
-        (r) => {
-          if (r.engine) parts.engine = r.engine;
-        },
-      ),
-      ...(options.managerDockerHost
-        ? [
-            run(
-              'manager/engine-api',
-              "the manager's swarm",
-              () => probeManager({ ...context, dockerHost: options.managerDockerHost ?? '', deadlineMs: options.deadlineMs }),
-              (r) => {
-                if (r.manager) parts.manager = r.manager;
-              },
-            ),
-          ]
-        : []),
-      ...targets.map((target) =>
-        run(
-          `peer/${target.address}`,
-          `the path to ${target.role} ${target.address}`,
-          () =>
-            probePeer(target, {
-              ...context,
-              gossipPort: GOSSIP_PORT,
-              dataPathPort: parts.probedDataPathPort,
-              icmp,
-            }),
-          (r) => peerResults.push({ peer: r.peer, family: r.family, ...(r.local ? { local: r.local } : {}) }),
-        ),
-      ),
-    ]);
+    await Promise.all(preflightProbes(options, context, parts, targets, peerResults).map(run));
   } finally {
     clearTimeout(deadline);
     controller.abort();

@@ -7,36 +7,28 @@ import { encryptionMatchOf, parseEngineVersion } from './utils/version.js';
 /** IPsec for encrypted overlays: XFRM netlink and algorithms, ESP over IPv4, AES-GCM (moby contrib/check-config.sh). */
 const IPSEC_MODULES = ['xfrm_user', 'xfrm_algo', 'esp4', 'gcm', 'seqiv', 'ghash_generic'];
 
-/** The reason the iptables match for encrypted overlays fails here, or undefined when it does not (or nobody can tell). */
-function matchProblem(host: Host, missing: (name: string) => KernelModule | undefined): { at: KernelModule; problem: string } | undefined {
+type MatchProblem = 'noBpf' | 'noU32Silent' | 'noMatch';
+
+/** Why the iptables match for encrypted overlays fails here, or undefined when it does not (or nobody can tell). */
+function matchProblem(
+  host: Host,
+  missing: (name: string) => KernelModule | undefined,
+): { at: KernelModule; problem: MatchProblem; engine: string; backend: string } | undefined {
   const u32 = missing('xt_u32');
   const bpf = missing('xt_bpf');
   const version = host.engine ? parseEngineVersion(host.engine.version) : undefined;
   const engine = version ? `Docker Engine ${version.text}` : 'the engine';
-  const rhel =
+  const backend =
     host.iptablesBackend === 'nf_tables' ? ' (iptables uses its nf_tables backend here, as on RHEL 8 and 9, which ship no `xt_u32`)' : '';
   switch (version ? encryptionMatchOf(version) : undefined) {
     case 'bpf':
-      return (
-        bpf && {
-          at: bpf,
-          problem: `\`xt_bpf\` is missing, and ${engine} marks encrypted overlay traffic with it alone (since 24.0), so it refuses their tasks on this host`,
-        }
-      );
+      return bpf && { at: bpf, problem: 'noBpf', engine, backend };
     case 'u32-silent':
-      return (
-        u32 && {
-          at: u32,
-          problem: `\`xt_u32\` is missing${rhel}, and ${engine} predates the fix for CVE-2023-28841: it sets those networks up without any error and sends their traffic between nodes unencrypted`,
-        }
-      );
+      return u32 && { at: u32, problem: 'noU32Silent', engine, backend };
     default:
       // 20.10.24 and 23.0.x from 23.0.3 try xt_u32, then xt_bpf; an unknown engine needs one of them either way.
       if (!u32 || !bpf) return undefined;
-      return {
-        at: u32.range[0] < bpf.range[0] ? u32 : bpf,
-        problem: `neither \`xt_u32\` nor \`xt_bpf\` is available${rhel}, and ${engine} marks encrypted overlay traffic with one of them: engines from 20.10.24 and 23.0.3 refuse the networks' tasks on this host, older ones send their traffic unencrypted (CVE-2023-28841)`,
-      };
+      return { at: u32.range[0] < bpf.range[0] ? u32 : bpf, problem: 'noMatch', engine, backend };
   }
 }
 
@@ -52,7 +44,12 @@ export default createRule({
       checks: ['preflight'],
       remediation:
         "Load the module (`modprobe vxlan`, `modprobe xt_bpf`, …) and list it in `/etc/modules-load.d/` so it loads at boot; where the kernel lacks it, install the distribution's extra modules package or a kernel built with it (moby's `contrib/check-config.sh` lists the options). Upgrade engines older than 20.10.24 or 23.0.3 before relying on encryption.",
-      messageSeverity: { ipsecIfEncrypted: 'warning', matchIfEncrypted: 'warning' },
+      messageSeverity: {
+        ipsecIfEncrypted: 'warning',
+        noBpfIfEncrypted: 'warning',
+        noU32SilentIfEncrypted: 'warning',
+        noMatchIfEncrypted: 'warning',
+      },
     },
     schema: [],
     defaultOptions: [],
@@ -64,9 +61,18 @@ export default createRule({
         'Kernel module(s) {{modules}} missing on this host, and the swarm has the encrypted overlay network(s) {{networks}}: they are IPsec ESP with AES-GCM, which dockerd sets up through these modules, so their tasks on this host cannot reach the other nodes.',
       ipsecIfEncrypted:
         "Kernel module(s) {{modules}} missing on this host: encrypted overlay networks are IPsec ESP with AES-GCM, which dockerd sets up through these modules, so if the swarm has any (the manager's networks were not read), their tasks on this host cannot reach the other nodes.",
-      match: 'This host cannot carry the encrypted overlay network(s) {{networks}}: {{problem}}.',
-      matchIfEncrypted:
-        "This host could not carry encrypted overlay networks, should the swarm have any (the manager's networks were not read): {{problem}}.",
+      noBpf:
+        'This host cannot carry the encrypted overlay network(s) {{networks}}: `xt_bpf` is missing, and {{engine}} marks encrypted overlay traffic with it alone (since 24.0), so it refuses their tasks on this host.',
+      noBpfIfEncrypted:
+        "This host could not carry encrypted overlay networks, should the swarm have any (the manager's networks were not read): `xt_bpf` is missing, and {{engine}} marks encrypted overlay traffic with it alone (since 24.0), so it refuses their tasks on this host.",
+      noU32Silent:
+        'This host cannot carry the encrypted overlay network(s) {{networks}}: `xt_u32` is missing{{backend}}, and {{engine}} predates the fix for CVE-2023-28841: it sets those networks up without any error and sends their traffic between nodes unencrypted.',
+      noU32SilentIfEncrypted:
+        "This host could not carry encrypted overlay networks, should the swarm have any (the manager's networks were not read): `xt_u32` is missing{{backend}}, and {{engine}} predates the fix for CVE-2023-28841: it sets those networks up without any error and sends their traffic between nodes unencrypted.",
+      noMatch:
+        "This host cannot carry the encrypted overlay network(s) {{networks}}: neither `xt_u32` nor `xt_bpf` is available{{backend}}, and {{engine}} marks encrypted overlay traffic with one of them: engines from 20.10.24 and 23.0.3 refuse the networks' tasks on this host, older ones send their traffic unencrypted (CVE-2023-28841).",
+      noMatchIfEncrypted:
+        "This host could not carry encrypted overlay networks, should the swarm have any (the manager's networks were not read): neither `xt_u32` nor `xt_bpf` is available{{backend}}, and {{engine}} marks encrypted overlay traffic with one of them: engines from 20.10.24 and 23.0.3 refuse the networks' tasks on this host, older ones send their traffic unencrypted (CVE-2023-28841).",
     },
   },
   create(context) {
@@ -91,7 +97,10 @@ export default createRule({
           report(context, first, encryption.known ? 'ipsec' : 'ipsecIfEncrypted', { modules, networks });
         }
         const match = matchProblem(host, missing);
-        if (match) report(context, match.at, encryption.known ? 'match' : 'matchIfEncrypted', { problem: match.problem, networks });
+        if (match) {
+          const { at, problem, engine, backend } = match;
+          report(context, at, encryption.known ? problem : `${problem}IfEncrypted`, { networks, engine, backend });
+        }
       },
     });
   },

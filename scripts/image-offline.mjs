@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run image:offline -- -o FILE.tar[.gz]`: the deep-probe image (swarmlint/deep:<version>) as a `docker load`
+// `npm run image:offline -- -o FILE.tar[.gz|.xz]`: the deep-probe image (swarmlint/deep:<version>) as a `docker load`
 // archive, written by hand, for machines with no registry and no `docker build` (docs/deep-audit.md).
 //
 // One layer: this host's node binary (stripped when `strip` is there) with the shared libraries ldd names, the
@@ -30,7 +30,7 @@ const MODULES = ['net-ping', 'raw-socket'];
 /** Busybox applets linked in the image (a shell and network tools for `docker exec` when debugging). */
 const APPLETS = ['sh', 'ping', 'ip', 'nc', 'nslookup', 'cat', 'ls', 'ps', 'wget', 'sleep'];
 
-const USAGE = `Usage: npm run image:offline -- -o FILE.tar[.gz] [--no-strip] [--no-busybox] [--node PATH]
+const USAGE = `Usage: npm run image:offline -- -o FILE.tar[.gz|.xz] [--no-strip] [--no-busybox] [--node PATH]
 
 Writes the deep-probe image ${TAG} as an archive for \`docker load -i FILE\` (run npm run build first).`;
 
@@ -305,8 +305,17 @@ function main() {
   } catch (error) {
     fail(error.message);
   }
-  // gzip: node's zlib writes no name and mtime 0, so the bytes depend on the input only.
-  const bytes = /\.(tgz|gz)$/.test(out) ? gzipSync(built.archive, { level: zlib.Z_BEST_COMPRESSION }) : built.archive;
+  // gzip: node's zlib writes no name and mtime 0, so the bytes depend on the input only. xz: single-threaded, so
+  // that the blocks (and bytes) do not depend on the number of CPUs; docker load reads both.
+  let bytes = built.archive;
+  if (/\.(tgz|gz)$/.test(out)) bytes = gzipSync(built.archive, { level: zlib.Z_BEST_COMPRESSION });
+  else if (/\.(txz|xz)$/.test(out)) {
+    try {
+      bytes = execFileSync('xz', ['-T1', '-6', '-c'], { input: built.archive, maxBuffer: 1 << 30, timeout: 600_000 });
+    } catch (error) {
+      fail(`xz failed (${error.message.split('\n')[0]}); write .tar or .tar.gz instead`);
+    }
+  }
   const tmp = `${out}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, bytes);

@@ -70,153 +70,11 @@ export function loadFacts(text: string, path: string, limits: LoadLimits = defau
   const kind = s(get(root, 'kind')) === 'preflight' ? 'preflight' : 'audit';
 
   const swarmV = get(root, 'swarm');
-  const swarm: SwarmInfo | undefined =
-    swarmV?.kind === 'map'
-      ? {
-          type: 'SwarmInfo',
-          ...span(swarmV.range),
-          at: {},
-          ref: { kind: 'swarm', name: 'swarm' },
-          dataPathPort: n(get(swarmV, 'dataPathPort')) ?? 4789,
-          defaultAddrPools: strings(get(swarmV, 'defaultAddrPools')),
-          subnetSize: n(get(swarmV, 'subnetSize')) ?? 24,
-        }
-      : undefined;
-
-  const nodes: SwarmNode[] = list(get(root, 'nodes')).map((v) => {
-    const hostname = s(get(v, 'hostname'), s(get(v, 'id')));
-    const mtu = n(get(v, 'underlayMtu'));
-    return {
-      type: 'SwarmNode',
-      ...span(v.range),
-      at: {},
-      ref: { kind: 'node', name: hostname, id: s(get(v, 'id')) },
-      id: s(get(v, 'id')),
-      hostname,
-      role: s(get(v, 'role')) === 'manager' ? 'manager' : 'worker',
-      leader: b(get(v, 'leader')),
-      availability: s(get(v, 'availability'), 'active'),
-      state: s(get(v, 'state'), 'ready'),
-      os: s(get(v, 'os'), 'linux'),
-      arch: s(get(v, 'arch')),
-      engineVersion: s(get(v, 'engineVersion')),
-      address: s(get(v, 'address')),
-      tasks: n(get(v, 'tasks')) ?? 0,
-      ...(mtu !== undefined ? { underlayMtu: mtu } : {}),
-      labels: record(get(v, 'labels')),
-    };
-  });
-
-  const networks: Network[] = list(get(root, 'networks')).map((v) => {
-    const name = s(get(v, 'name'));
-    const mtu = n(get(v, 'mtu'));
-    const subnets: Subnet[] = list(get(v, 'subnets')).map((x) => ({ type: 'Subnet', ...span(x.range), at: {}, cidr: s(x) }));
-    const attachments = n(get(v, 'attachments'));
-    const vips = n(get(v, 'vips'));
-    return {
-      type: 'Network',
-      ...span(v.range),
-      at: {},
-      ref: { kind: 'network', name, id: s(get(v, 'id')) },
-      id: s(get(v, 'id')),
-      name,
-      driver: s(get(v, 'driver'), 'overlay'),
-      scope: s(get(v, 'scope'), 'swarm'),
-      external: false,
-      attachable: b(get(v, 'attachable')),
-      internal: b(get(v, 'internal')),
-      ingress: b(get(v, 'ingress')),
-      encrypted: b(get(v, 'encrypted')),
-      ...(mtu !== undefined ? { mtu } : {}),
-      subnets,
-      implicit: false,
-      ...(attachments !== undefined ? { attachments } : {}),
-      ...(vips !== undefined ? { vips } : {}),
-      nodes: strings(get(v, 'nodes')),
-    };
-  });
-
-  const services: Service[] = list(get(root, 'services')).map((v) => {
-    const name = s(get(v, 'name'));
-    const modeText = s(get(v, 'mode'), 'replicated');
-    const mode: ServiceMode =
-      (['replicated', 'global', 'replicated-job', 'global-job'] as const).find((m) => m === modeText) ?? 'replicated';
-    const ports: PortBinding[] = list(get(v, 'ports')).map((p) => {
-      const published = n(get(p, 'published'));
-      return {
-        type: 'PortBinding',
-        ...span(p.range),
-        at: {},
-        ref: { kind: 'port', name: `${String(published ?? '')}/${s(get(p, 'protocol'), 'tcp')}`, parent: name },
-        target: n(get(p, 'target')) ?? 0,
-        ...(published ? { published } : {}),
-        protocol: s(get(p, 'protocol'), 'tcp') as Protocol,
-        mode: s(get(p, 'mode')) === 'host' ? 'host' : 'ingress',
-        syntax: 'api',
-        specIndex: 0,
-        specCount: 1,
-      };
-    });
-    const nets: ServiceNetwork[] = list(get(v, 'networks')).map((x) => ({
-      type: 'ServiceNetwork',
-      ...span(x.range),
-      at: {},
-      name: s(x),
-      aliases: [],
-    }));
-    const constraints: Constraint[] = list(get(v, 'constraints')).map((x) => {
-      const expression = s(x);
-      const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(expression);
-      return {
-        type: 'Constraint',
-        ...span(x.range),
-        at: {},
-        expression,
-        key: m?.[1] ?? expression,
-        operator: (m?.[2] ?? '==') as '==' | '!=',
-        value: m?.[3] ?? '',
-      };
-    });
-    const max = n(get(v, 'maxReplicasPerNode'));
-    const tasksByNode = get(v, 'tasksByNode');
-    return {
-      type: 'Service',
-      ...span(v.range),
-      at: {},
-      ref: { kind: 'service', name, id: s(get(v, 'id')) },
-      name,
-      image: s(get(v, 'image')),
-      mode,
-      replicas: n(get(v, 'replicas')) ?? (mode === 'replicated' ? 1 : 0),
-      endpointMode: s(get(v, 'endpointMode')) === 'dnsrr' ? 'dnsrr' : 'vip',
-      ports,
-      networks: nets,
-      defaultNetwork: false,
-      constraints,
-      ...(max !== undefined ? { maxReplicasPerNode: max } : {}),
-      references: [],
-      keys: [],
-      ...(tasksByNode?.kind === 'map'
-        ? { tasksByNode: Object.fromEntries(tasksByNode.pairs.map((p) => [String(p.key.value), n(p.value) ?? 0])) }
-        : {}),
-    };
-  });
-
-  const outcomes: ProbeOutcome[] = list(get(root, 'outcomes')).map((v) => {
-    const status = s(get(v, 'status'));
-    const reason = s(get(v, 'reason'));
-    const subject = s(get(v, 'subject'));
-    return {
-      type: 'ProbeOutcome',
-      ...span(v.range),
-      at: {},
-      ref: { kind: 'probe', name: s(get(v, 'probe')) },
-      probe: s(get(v, 'probe')),
-      status: status === 'skipped' || status === 'error' ? status : 'ok',
-      ...(reason ? { reason } : {}),
-      ...(subject ? { subject } : {}),
-    };
-  });
+  const swarm = swarmV?.kind === 'map' ? readSwarm(swarmV, span) : undefined;
+  const nodes = list(get(root, 'nodes')).map((v) => readNode(v, span));
+  const networks = list(get(root, 'networks')).map((v) => readNetwork(v, span));
+  const services = list(get(root, 'services')).map((v) => readService(v, span));
+  const outcomes = list(get(root, 'outcomes')).map((v) => readOutcome(v, span));
 
   const hostV = get(root, 'host');
   const host = hostV?.kind === 'map' ? readHost(hostV, span) : undefined;
@@ -251,6 +109,153 @@ type SpanOf = (r: Range) => Span;
 const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, V>);
 const oneOf = <T extends string>(value: string, allowed: readonly T[], fallback: T): T => allowed.find((a) => a === value) ?? fallback;
+
+/** The swarm's settings (audit, or preflight through the manager). */
+function readSwarm(v: PValue, span: SpanOf): SwarmInfo {
+  return {
+    type: 'SwarmInfo',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'swarm', name: 'swarm' },
+    dataPathPort: n(get(v, 'dataPathPort')) ?? 4789,
+    defaultAddrPools: strings(get(v, 'defaultAddrPools')),
+    subnetSize: n(get(v, 'subnetSize')) ?? 24,
+  };
+}
+
+function readNode(v: PValue, span: SpanOf): SwarmNode {
+  const hostname = s(get(v, 'hostname'), s(get(v, 'id')));
+  const mtu = n(get(v, 'underlayMtu'));
+  return {
+    type: 'SwarmNode',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'node', name: hostname, id: s(get(v, 'id')) },
+    id: s(get(v, 'id')),
+    hostname,
+    role: s(get(v, 'role')) === 'manager' ? 'manager' : 'worker',
+    leader: b(get(v, 'leader')),
+    availability: s(get(v, 'availability'), 'active'),
+    state: s(get(v, 'state'), 'ready'),
+    os: s(get(v, 'os'), 'linux'),
+    arch: s(get(v, 'arch')),
+    engineVersion: s(get(v, 'engineVersion')),
+    address: s(get(v, 'address')),
+    tasks: n(get(v, 'tasks')) ?? 0,
+    ...(mtu !== undefined ? { underlayMtu: mtu } : {}),
+    labels: record(get(v, 'labels')),
+  };
+}
+
+function readNetwork(v: PValue, span: SpanOf): Network {
+  const name = s(get(v, 'name'));
+  const mtu = n(get(v, 'mtu'));
+  const subnets: Subnet[] = list(get(v, 'subnets')).map((x) => ({ type: 'Subnet', ...span(x.range), at: {}, cidr: s(x) }));
+  const attachments = n(get(v, 'attachments'));
+  const vips = n(get(v, 'vips'));
+  return {
+    type: 'Network',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'network', name, id: s(get(v, 'id')) },
+    id: s(get(v, 'id')),
+    name,
+    driver: s(get(v, 'driver'), 'overlay'),
+    scope: s(get(v, 'scope'), 'swarm'),
+    external: false,
+    attachable: b(get(v, 'attachable')),
+    internal: b(get(v, 'internal')),
+    ingress: b(get(v, 'ingress')),
+    encrypted: b(get(v, 'encrypted')),
+    ...(mtu !== undefined ? { mtu } : {}),
+    subnets,
+    implicit: false,
+    ...(attachments !== undefined ? { attachments } : {}),
+    ...(vips !== undefined ? { vips } : {}),
+    nodes: strings(get(v, 'nodes')),
+  };
+}
+
+function readService(v: PValue, span: SpanOf): Service {
+  const name = s(get(v, 'name'));
+  const modeText = s(get(v, 'mode'), 'replicated');
+  const mode: ServiceMode = (['replicated', 'global', 'replicated-job', 'global-job'] as const).find((m) => m === modeText) ?? 'replicated';
+  const ports: PortBinding[] = list(get(v, 'ports')).map((p) => {
+    const published = n(get(p, 'published'));
+    return {
+      type: 'PortBinding',
+      ...span(p.range),
+      at: {},
+      ref: { kind: 'port', name: `${String(published ?? '')}/${s(get(p, 'protocol'), 'tcp')}`, parent: name },
+      target: n(get(p, 'target')) ?? 0,
+      ...(published ? { published } : {}),
+      protocol: s(get(p, 'protocol'), 'tcp') as Protocol,
+      mode: s(get(p, 'mode')) === 'host' ? 'host' : 'ingress',
+      syntax: 'api',
+      specIndex: 0,
+      specCount: 1,
+    };
+  });
+  const nets: ServiceNetwork[] = list(get(v, 'networks')).map((x) => ({
+    type: 'ServiceNetwork',
+    ...span(x.range),
+    at: {},
+    name: s(x),
+    aliases: [],
+  }));
+  const constraints: Constraint[] = list(get(v, 'constraints')).map((x) => {
+    const expression = s(x);
+    const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(expression);
+    return {
+      type: 'Constraint',
+      ...span(x.range),
+      at: {},
+      expression,
+      key: m?.[1] ?? expression,
+      operator: (m?.[2] ?? '==') as '==' | '!=',
+      value: m?.[3] ?? '',
+    };
+  });
+  const max = n(get(v, 'maxReplicasPerNode'));
+  const tasksByNode = get(v, 'tasksByNode');
+  return {
+    type: 'Service',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'service', name, id: s(get(v, 'id')) },
+    name,
+    image: s(get(v, 'image')),
+    mode,
+    replicas: n(get(v, 'replicas')) ?? (mode === 'replicated' ? 1 : 0),
+    endpointMode: s(get(v, 'endpointMode')) === 'dnsrr' ? 'dnsrr' : 'vip',
+    ports,
+    networks: nets,
+    defaultNetwork: false,
+    constraints,
+    ...(max !== undefined ? { maxReplicasPerNode: max } : {}),
+    references: [],
+    keys: [],
+    ...(tasksByNode?.kind === 'map'
+      ? { tasksByNode: Object.fromEntries(tasksByNode.pairs.map((p) => [String(p.key.value), n(p.value) ?? 0])) }
+      : {}),
+  };
+}
+
+function readOutcome(v: PValue, span: SpanOf): ProbeOutcome {
+  const status = s(get(v, 'status'));
+  const reason = s(get(v, 'reason'));
+  const subject = s(get(v, 'subject'));
+  return {
+    type: 'ProbeOutcome',
+    ...span(v.range),
+    at: {},
+    ref: { kind: 'probe', name: s(get(v, 'probe')) },
+    probe: s(get(v, 'probe')),
+    status: status === 'skipped' || status === 'error' ? status : 'ok',
+    ...(reason ? { reason } : {}),
+    ...(subject ? { subject } : {}),
+  };
+}
 
 function readHost(v: PValue, span: SpanOf): Host {
   const hostname = s(get(v, 'hostname'), 'this host');

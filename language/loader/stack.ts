@@ -594,7 +594,7 @@ function buildModel(
   networks: NNetwork[],
   servicesRange: Range | undefined,
   span: (r: Range) => Span,
-  diag: (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void,
+  diag: Diag,
 ): Stack {
   const serviceNames = new Set(services.map((s) => s.name));
   const declared = new Set(networks.map((n) => n.name));
@@ -602,144 +602,12 @@ function buildModel(
   /** A value as read, unless it came from a variable (its text holds `$`). */
   const plain = (v: Val<string> | undefined): string | undefined =>
     v && !text.slice(v.range[0], v.range[1]).includes('$') ? v.value : undefined;
-  const modelNetworks: Network[] = networks.map((n) => {
-    const at: Network['at'] = { name: span(n.keyRange) };
-    if (n.driver) at.driver = span(n.driver.range);
-    if (n.encrypted) at.encrypted = span(n.encrypted.range);
-    if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
-    const encryptedOption = plain(n.encryptedValue);
-    const mtuOption = plain(n.mtuRaw);
-    const driverOpts = {
-      ...(encryptedOption !== undefined ? { encrypted: encryptedOption } : {}),
-      ...(mtuOption !== undefined ? { mtu: mtuOption } : {}),
-    };
-    return {
-      type: 'Network',
-      ...span(n.range),
-      at,
-      ref: { kind: 'network', name: n.name },
-      name: n.name,
-      driver: n.external ? (n.driver?.value ?? '') : (n.driver?.value ?? 'overlay'),
-      external: n.external,
-      attachable: n.attachable,
-      internal: n.internal,
-      ingress: false,
-      encrypted: n.encrypted !== undefined,
-      ...(n.mtu ? { mtu: n.mtu.value } : {}),
-      ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
-      subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
-      implicit: false,
-    };
+  const modelNetworks = networks.map((n) => modelNetwork(n, span, plain));
+  if (usesDefault && !declared.has('default')) modelNetworks.push(implicitDefaultNetwork(name, servicesRange ?? [0, 0], span));
+  const modelServices = services.map((s) => {
+    checkService(s, declared, diag);
+    return modelService(s, serviceNames, span);
   });
-  if (usesDefault && !declared.has('default')) {
-    const range: Range = servicesRange ?? [0, 0];
-    modelNetworks.push({
-      type: 'Network',
-      ...span(range),
-      at: {},
-      ref: { kind: 'network', name: `${name}_default` },
-      name: 'default',
-      driver: 'overlay',
-      external: false,
-      attachable: false,
-      internal: false,
-      ingress: false,
-      encrypted: false,
-      subnets: [],
-      implicit: true,
-    });
-  }
-
-  const modelServices: Service[] = services.map((s) => {
-    const at: Service['at'] = { name: span(s.keyRange) };
-    const modeText = s.mode?.value ?? 'replicated';
-    if (s.mode) {
-      at.mode = span(s.mode.range);
-      if (!MODES.has(modeText))
-        diag(s.mode.range, 'schema', 'unknownMode', { service: s.name, mode: echoNearMiss(modeText, [...MODES], 'here') });
-    }
-    const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
-    if (s.replicas) {
-      at.replicas = span(s.replicas.range);
-      if (mode === 'global' || mode === 'global-job') diag(s.replicas.range, 'schema', 'replicasNotReplicated', { service: s.name });
-    }
-    const endpointText = s.endpointMode?.value.toLowerCase() ?? 'vip';
-    if (s.endpointMode) {
-      at.endpointMode = span(s.endpointMode.range);
-      if (endpointText !== 'vip' && endpointText !== 'dnsrr')
-        diag(s.endpointMode.range, 'schema', 'unknownEndpointMode', {
-          service: s.name,
-          endpointMode: echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here'),
-        });
-    }
-    if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
-    if (s.image) at.image = span(s.image.range);
-    else diag(s.keyRange, 'schema', 'noImage', { service: s.name });
-
-    const serviceNetworks: ServiceNetwork[] = [];
-    for (const [netName, n] of s.networks ?? []) {
-      serviceNetworks.push({ type: 'ServiceNetwork', ...span(n.range), at: {}, name: netName, aliases: n.aliases });
-      if (!declared.has(netName) && netName !== 'default') {
-        diag(n.range, 'schema', 'undeclaredNetwork', { service: s.name, network: netName });
-      }
-    }
-    const references: ServiceReference[] = [];
-    for (const d of s.dependsOn)
-      references.push({ type: 'ServiceReference', ...span(d.range), at: {}, via: 'depends_on', target: d.value });
-    for (const l of s.links)
-      references.push({ type: 'ServiceReference', ...span(l.range), at: {}, via: 'links', target: l.value.split(':')[0] ?? l.value });
-    for (const [variable, v] of s.environment) {
-      if (v.value === null) continue;
-      for (const host of new Set(referencedHosts(variable, v.value))) {
-        if (serviceNames.has(host) && host !== s.name)
-          references.push({ type: 'ServiceReference', ...span(v.range), at: {}, via: 'environment', target: host, variable });
-      }
-    }
-    const constraints: Constraint[] = s.constraints.map((c) => {
-      const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(c.value);
-      return {
-        type: 'Constraint',
-        ...span(c.range),
-        at: {},
-        expression: c.value,
-        key: m?.[1] ?? c.value,
-        operator: (m?.[2] ?? '==') as '==' | '!=',
-        value: m?.[3] ?? '',
-      };
-    });
-    const portBindings: PortBinding[] = (s.ports ?? []).map((p) => ({
-      type: 'PortBinding',
-      ...span(p.range),
-      at: {},
-      target: p.target,
-      ...(p.published ? { published: p.published } : {}),
-      protocol: p.protocol,
-      mode: p.mode,
-      syntax: p.syntax,
-      ...(p.hostIp ? { hostIp: p.hostIp } : {}),
-      specIndex: p.index,
-      specCount: p.count,
-    }));
-    return {
-      type: 'Service',
-      ...span(s.range),
-      at,
-      ref: { kind: 'service', name: s.name },
-      name: s.name,
-      ...(s.image ? { image: s.image.value } : {}),
-      mode,
-      replicas: mode === 'replicated' || mode === 'replicated-job' ? (s.replicas?.value ?? 1) : 0,
-      endpointMode: endpointText === 'dnsrr' ? 'dnsrr' : 'vip',
-      ports: portBindings,
-      networks: serviceNetworks,
-      defaultNetwork: !s.networks || s.networks.size === 0,
-      constraints,
-      ...(s.maxReplicasPerNode ? { maxReplicasPerNode: s.maxReplicasPerNode.value } : {}),
-      references,
-      keys: [...s.keys.keys()],
-    };
-  });
-
   return {
     type: 'Stack',
     ...span([0, text.length]),
@@ -752,6 +620,154 @@ function buildModel(
     diagnostics: [],
     comments: [],
   };
+}
+
+type Diag = (r: Range, rule: LoadDiagnostic['rule'], id: string, data: Record<string, string>) => void;
+
+function modelNetwork(n: NNetwork, span: (r: Range) => Span, plain: (v: Val<string> | undefined) => string | undefined): Network {
+  const at: Network['at'] = { name: span(n.keyRange) };
+  if (n.driver) at.driver = span(n.driver.range);
+  if (n.encrypted) at.encrypted = span(n.encrypted.range);
+  if (n.mtuRaw) at.mtu = span(n.mtuRaw.range);
+  const encryptedOption = plain(n.encryptedValue);
+  const mtuOption = plain(n.mtuRaw);
+  const driverOpts = {
+    ...(encryptedOption !== undefined ? { encrypted: encryptedOption } : {}),
+    ...(mtuOption !== undefined ? { mtu: mtuOption } : {}),
+  };
+  return {
+    type: 'Network',
+    ...span(n.range),
+    at,
+    ref: { kind: 'network', name: n.name },
+    name: n.name,
+    driver: n.external ? (n.driver?.value ?? '') : (n.driver?.value ?? 'overlay'),
+    external: n.external,
+    attachable: n.attachable,
+    internal: n.internal,
+    ingress: false,
+    encrypted: n.encrypted !== undefined,
+    ...(n.mtu ? { mtu: n.mtu.value } : {}),
+    ...(Object.keys(driverOpts).length > 0 ? { driverOpts } : {}),
+    subnets: n.subnets.map((s): Subnet => ({ type: 'Subnet', ...span(s.range), at: {}, cidr: s.value.trim() })),
+    implicit: false,
+  };
+}
+
+/** The `<stack>_default` network a stack creates for services that name none. */
+function implicitDefaultNetwork(stack: string, range: Range, span: (r: Range) => Span): Network {
+  return {
+    type: 'Network',
+    ...span(range),
+    at: {},
+    ref: { kind: 'network', name: `${stack}_default` },
+    name: 'default',
+    driver: 'overlay',
+    external: false,
+    attachable: false,
+    internal: false,
+    ingress: false,
+    encrypted: false,
+    subnets: [],
+    implicit: true,
+  };
+}
+
+/** What docker stack deploy (and the daemon) refuse in a service beyond the schema: ids and data for the `schema` rule. */
+function checkService(s: NService, declared: ReadonlySet<string>, diag: Diag): void {
+  if (s.mode && !MODES.has(s.mode.value))
+    diag(s.mode.range, 'schema', 'unknownMode', { service: s.name, mode: echoNearMiss(s.mode.value, [...MODES], 'here') });
+  const mode = s.mode?.value;
+  if (s.replicas && (mode === 'global' || mode === 'global-job'))
+    diag(s.replicas.range, 'schema', 'replicasNotReplicated', { service: s.name });
+  const endpointText = s.endpointMode?.value.toLowerCase();
+  if (s.endpointMode && endpointText !== 'vip' && endpointText !== 'dnsrr')
+    diag(s.endpointMode.range, 'schema', 'unknownEndpointMode', {
+      service: s.name,
+      endpointMode: echoNearMiss(s.endpointMode.value, ['vip', 'dnsrr'], 'here'),
+    });
+  if (!s.image) diag(s.keyRange, 'schema', 'noImage', { service: s.name });
+  for (const [netName, n] of s.networks ?? []) {
+    if (!declared.has(netName) && netName !== 'default')
+      diag(n.range, 'schema', 'undeclaredNetwork', { service: s.name, network: netName });
+  }
+}
+
+function modelService(s: NService, serviceNames: ReadonlySet<string>, span: (r: Range) => Span): Service {
+  const at: Service['at'] = { name: span(s.keyRange) };
+  if (s.mode) at.mode = span(s.mode.range);
+  if (s.replicas) at.replicas = span(s.replicas.range);
+  if (s.endpointMode) at.endpointMode = span(s.endpointMode.range);
+  if (s.maxReplicasPerNode) at.maxReplicasPerNode = span(s.maxReplicasPerNode.range);
+  if (s.image) at.image = span(s.image.range);
+  const modeText = s.mode?.value ?? 'replicated';
+  const mode: ServiceMode = MODES.has(modeText) ? (modeText as ServiceMode) : 'replicated';
+  const serviceNetworks = [...(s.networks ?? [])].map(([netName, n]): ServiceNetwork => ({
+    type: 'ServiceNetwork',
+    ...span(n.range),
+    at: {},
+    name: netName,
+    aliases: n.aliases,
+  }));
+  const constraints: Constraint[] = s.constraints.map((c) => {
+    const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(c.value);
+    return {
+      type: 'Constraint',
+      ...span(c.range),
+      at: {},
+      expression: c.value,
+      key: m?.[1] ?? c.value,
+      operator: (m?.[2] ?? '==') as '==' | '!=',
+      value: m?.[3] ?? '',
+    };
+  });
+  const portBindings: PortBinding[] = (s.ports ?? []).map((p) => ({
+    type: 'PortBinding',
+    ...span(p.range),
+    at: {},
+    target: p.target,
+    ...(p.published ? { published: p.published } : {}),
+    protocol: p.protocol,
+    mode: p.mode,
+    syntax: p.syntax,
+    ...(p.hostIp ? { hostIp: p.hostIp } : {}),
+    specIndex: p.index,
+    specCount: p.count,
+  }));
+  return {
+    type: 'Service',
+    ...span(s.range),
+    at,
+    ref: { kind: 'service', name: s.name },
+    name: s.name,
+    ...(s.image ? { image: s.image.value } : {}),
+    mode,
+    replicas: mode === 'replicated' || mode === 'replicated-job' ? (s.replicas?.value ?? 1) : 0,
+    endpointMode: s.endpointMode?.value.toLowerCase() === 'dnsrr' ? 'dnsrr' : 'vip',
+    ports: portBindings,
+    networks: serviceNetworks,
+    defaultNetwork: !s.networks || s.networks.size === 0,
+    constraints,
+    ...(s.maxReplicasPerNode ? { maxReplicasPerNode: s.maxReplicasPerNode.value } : {}),
+    references: serviceReferences(s, serviceNames, span),
+    keys: [...s.keys.keys()],
+  };
+}
+
+/** Where a service names another: `depends_on`, `links`, and host names in its environment values. */
+function serviceReferences(s: NService, serviceNames: ReadonlySet<string>, span: (r: Range) => Span): ServiceReference[] {
+  const references: ServiceReference[] = [];
+  for (const d of s.dependsOn) references.push({ type: 'ServiceReference', ...span(d.range), at: {}, via: 'depends_on', target: d.value });
+  for (const l of s.links)
+    references.push({ type: 'ServiceReference', ...span(l.range), at: {}, via: 'links', target: l.value.split(':')[0] ?? l.value });
+  for (const [variable, v] of s.environment) {
+    if (v.value === null) continue;
+    for (const host of new Set(referencedHosts(variable, v.value))) {
+      if (serviceNames.has(host) && host !== s.name)
+        references.push({ type: 'ServiceReference', ...span(v.range), at: {}, via: 'environment', target: host, variable });
+    }
+  }
+  return references;
 }
 
 /** For ESLint users: one file's text to a model (no merge, environment from the process). */

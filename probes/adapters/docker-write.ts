@@ -5,10 +5,7 @@
  * and an answer is bounded in size.
  */
 import type { IncomingMessage } from 'node:http';
-import { EngineApiError, newModem, oneLine, toEngineApiError, type Endpoint } from './docker.js';
-
-/** Every status answers with the response stream; the status is judged here, with the engine's message. */
-const ALL_STATUSES: Record<number, true> = Object.fromEntries(Array.from({ length: 500 }, (_v, i) => [i + 100, true as const]));
+import { EngineApiError, engineRequest, oneLine, toEngineApiError, type Endpoint } from './docker.js';
 
 /** No answer of these calls comes near this (service logs: one JSON line per task, a few KiB each). */
 export const MAX_WRITE_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -41,8 +38,6 @@ export interface EngineWriter {
 
 /** A client on the endpoint; a call fails after `timeoutMs` without a byte, or when its signal aborts. */
 export function engineWriter(endpoint: Endpoint, timeoutMs: number): EngineWriter {
-  const modem = newModem(endpoint.options);
-
   const call: EngineWriter['call'] = (method, path, { query, body, signal, timeoutMs: own }) =>
     new Promise((resolve, reject) => {
       const limit = own ?? timeoutMs;
@@ -80,24 +75,17 @@ export function engineWriter(endpoint: Endpoint, timeoutMs: number): EngineWrite
       }
       signal.addEventListener('abort', onAbort, { once: true });
       quiet();
-      // docker-modem: a path ending in "?" takes the options as its query; a POST sends `_body` as JSON.
-      const withQuery = query !== undefined && Object.keys(query).length > 0;
-      modem.dial(
+      // A POST sends its body as JSON ({} when it has none).
+      const search = new URLSearchParams(query ?? {}).toString();
+      engineRequest(
+        endpoint.options,
         {
-          path: withQuery ? `${path}?` : path,
           method,
-          options: withQuery ? { ...query } : method === 'POST' ? { _body: body ?? {} } : {},
-          ...(method === 'POST' ? { allowEmpty: true } : {}),
-          isStream: true,
-          statusCodes: ALL_STATUSES,
-          abortSignal: local.signal,
+          path: search ? `${path}?${search}` : path,
+          ...(method === 'POST' ? { body: body ?? {} } : {}),
+          signal: local.signal,
         },
-        (error, result) => {
-          if (error) {
-            finish(error);
-            return;
-          }
-          const response = result as IncomingMessage;
+        (response) => {
           res = response;
           quiet();
           const status = response.statusCode as number;
@@ -127,6 +115,7 @@ export function engineWriter(endpoint: Endpoint, timeoutMs: number): EngineWrite
             finish(new EngineApiError(`${method} ${path}: HTTP ${String(status)}: ${oneLine(message)}`, status));
           });
         },
+        finish,
       );
     });
 

@@ -1,21 +1,23 @@
 /**
- * The Docker Engine API, through dockerode's HTTP layer (docker-modem, the module dockerode dials with). This is
- * the only file that talks to an engine. It resolves where the engine is the way the docker CLI does
- * (DOCKER_HOST, DOCKER_CONTEXT, the current context in the docker config, DOCKER_TLS_VERIFY / DOCKER_TLS /
- * DOCKER_CERT_PATH) and offers GET calls only, each with a timeout of silence and an AbortSignal.
+ * The Docker Engine API, on Node's own HTTP client. This is the only file that talks to an engine. It resolves
+ * where the engine is the way the docker CLI does (DOCKER_HOST, DOCKER_CONTEXT, the current context in the docker
+ * config, DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH) and offers GET calls only, each with a timeout of
+ * silence and an AbortSignal. Transports: a unix socket, tcp (with TLS and client certificates), and ssh as the
+ * docker CLI does it: `ssh … docker system dial-stdio` on the remote host, so ~/.ssh/config, the agent and known
+ * hosts are the user's own.
  *
- * Why the modem and not `new Docker()`: dockerode's entry point also loads its BuildKit session code
- * (@grpc/grpc-js, protobufjs), which the audit never uses; and a list answer is parsed here one element at a
- * time as it streams in, keeping only what the caller asks for, so a 50,000-task answer is never held whole.
+ * No client library: the audit needs six GET calls, and dockerode brought BuildKit's gRPC code, an ssh
+ * implementation with native parts and 30 packages with it. A list answer is parsed here one element at a time as
+ * it streams in, keeping only what the caller asks for, so a 50,000-task answer is never held whole.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
-import type { IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
+import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type DockerModem from 'docker-modem';
+import { Duplex } from 'node:stream';
 
 /** Where the engine is and how to talk to it. */
 export interface EngineOptions {
@@ -315,47 +317,108 @@ export class JsonArraySplitter {
   }
 }
 
-export interface Modem {
-  dial(options: DockerModem.DialOptions & { abortSignal?: AbortSignal }, callback: (error: unknown, result: unknown) => void): void;
-}
-type ModemClass = new (options: DockerModem.ConstructorOptions) => Modem;
+/** At most this much of what ssh says on stderr is kept for the message when it fails. */
+const SSH_STDERR_BYTES = 4096;
 
-let modemClass: ModemClass | undefined;
-/** dockerode's own docker-modem (resolved from dockerode's folder, the version it was installed with). */
-function loadModem(): ModemClass {
-  if (!modemClass) {
-    const fromHere = createRequire(import.meta.url);
-    modemClass = createRequire(fromHere.resolve('dockerode'))('docker-modem') as ModemClass;
-  }
-  return modemClass;
+/** ssh failed (could not start, or exited with an error before the engine's answer was whole). */
+class SshError extends Error {
+  readonly code = 'ESSH';
 }
 
-/** docker-modem reads these itself and mixes them into the options it is given; the endpoint is resolved here. */
-const MODEM_ENV = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'DOCKER_CLIENT_TIMEOUT', 'DOCKER_PATH_PREFIX'];
+/**
+ * A connection to the engine through `ssh [-l user] [-p port] -- host docker system dial-stdio`, as the docker CLI
+ * makes for ssh:// hosts: the remote docker CLI connects its stdin and stdout to the engine there. Non-interactive
+ * (BatchMode): a password or host key prompt fails instead of waiting. Destroying the stream ends ssh.
+ */
+function sshConnection(options: EngineOptions): Duplex {
+  const args = [
+    '-o',
+    'BatchMode=yes',
+    ...(options.username ? ['-l', options.username] : []),
+    ...(options.port ? ['-p', options.port] : []),
+    '--',
+    options.host ?? '',
+    'docker',
+    'system',
+    'dial-stdio',
+  ];
+  const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  const stream: Duplex = new Duplex({
+    read() {
+      child.stdout.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      child.stdin.write(chunk, callback);
+    },
+    final(callback) {
+      child.stdin.end();
+      callback();
+    },
+    destroy(error, callback) {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      callback(error);
+    },
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) child.stdout.pause();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    if (stderr.length < SSH_STDERR_BYTES) stderr += chunk.toString('utf8');
+  });
+  // Writing to an ssh that has already exited: its exit says why.
+  child.stdin.on('error', () => undefined);
+  child.on('error', (error) => {
+    stream.destroy(new SshError(`cannot run ssh (${error.message})`));
+  });
+  child.on('close', (code, signal) => {
+    if (stream.destroyed) return;
+    if (code === 0) stream.push(null);
+    else {
+      const why = oneLine(stderr) || (signal ? `killed by ${signal}` : `exit code ${String(code)}`);
+      stream.destroy(new SshError(`ssh to ${options.host ?? ''} failed: ${why}`));
+    }
+  });
+  return stream;
+}
 
-export function newModem(options: EngineOptions): Modem {
-  const Modem = loadModem();
-  const modemOptions: DockerModem.ConstructorOptions = {
-    socketPath: options.socketPath,
-    host: options.host,
-    port: options.port,
-    protocol: options.protocol,
-    username: options.username,
-    ca: options.ca,
-    cert: options.cert,
-    key: options.key,
-    ...(options.protocol === 'https' && options.verify === false ? { agent: new Agent({ rejectUnauthorized: false }) } : {}),
-    // ssh:// hosts authenticate with the ssh agent, as the docker CLI does (docker-modem took it from the
-    // environment only together with DOCKER_HOST, which is kept from it here).
-    ...(options.protocol === 'ssh' && process.env.SSH_AUTH_SOCK ? { sshOptions: { agent: process.env.SSH_AUTH_SOCK } } : {}),
-  };
-  const saved = MODEM_ENV.map((name) => [name, process.env[name]] as const);
-  for (const [name] of saved) Reflect.deleteProperty(process.env, name);
-  try {
-    return new Modem(modemOptions);
-  } finally {
-    for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
-  }
+/**
+ * One call on the engine (one connection, closed after it): every status answers with the response stream. A
+ * `body` is sent as JSON. The audit's GET calls are here; `audit --deep`'s writes (docker-write.ts) too.
+ */
+export function engineRequest(
+  options: EngineOptions,
+  request: { method: 'GET' | 'POST' | 'DELETE'; path: string; body?: unknown; signal: AbortSignal },
+  onResponse: (response: IncomingMessage) => void,
+  onError: (error: unknown) => void,
+): ClientRequest {
+  const { method, path, signal } = request;
+  const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (payload) Object.assign(headers, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) });
+  const common: RequestOptions = { method, path, signal, agent: false, headers };
+  let req: ClientRequest;
+  if (options.protocol === 'https')
+    req = httpsRequest(
+      {
+        ...common,
+        host: options.host,
+        port: options.port,
+        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.cert ? { cert: options.cert } : {}),
+        ...(options.key ? { key: options.key } : {}),
+        rejectUnauthorized: options.verify !== false,
+      },
+      onResponse,
+    );
+  // No agent: Node uses createConnection only without one.
+  else if (options.protocol === 'ssh')
+    req = httpRequest({ ...common, agent: undefined, createConnection: () => sshConnection(options) }, onResponse);
+  else if (options.socketPath !== undefined) req = httpRequest({ ...common, socketPath: options.socketPath }, onResponse);
+  else req = httpRequest({ ...common, host: options.host, port: options.port }, onResponse);
+  req.on('error', onError);
+  req.end(payload);
+  return req;
 }
 
 /** At most this much of an error answer is kept for its message; the rest is read and dropped. */
@@ -373,13 +436,8 @@ export function oneLine(text: string): string {
   return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1).join('')}…` : flat.join('');
 }
 
-/** Every status answers with the response stream; the status is judged here, with the engine's message. */
-const ALL_STATUSES: Record<number, true> = Object.fromEntries(Array.from({ length: 500 }, (_v, i) => [i + 100, true as const]));
-
 /** A client on the endpoint; a request fails after `timeoutMs` without a byte, or when its signal aborts. */
 export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
-  const modem = newModem(endpoint.options);
-
   /** GET path: the answer's bytes go to `onData`; resolves when they are all there. */
   const get = (path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void): Promise<void> =>
     new Promise<void>((resolve, reject) => {
@@ -416,16 +474,11 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
       }
       signal.addEventListener('abort', onAbort, { once: true });
       quiet();
-      // docker-modem appends the query string only to a path that ends with "?".
-      modem.dial(
-        { path: `${path}?`, method: 'GET', options: { ...query }, isStream: true, statusCodes: ALL_STATUSES, abortSignal: local.signal },
-        (error, result) => {
-          if (error) {
-            finish(error);
-            return;
-          }
-          // A call that gave up aborted its request: no response comes after that.
-          const response = result as IncomingMessage;
+      const search = new URLSearchParams(query).toString();
+      engineRequest(
+        endpoint.options,
+        { method: 'GET', path: search ? `${path}?${search}` : path, signal: local.signal },
+        (response) => {
           res = response;
           quiet();
           const status = response.statusCode as number;
@@ -462,6 +515,7 @@ export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
             finish(new EngineApiError(`HTTP ${String(status)}: ${oneLine(message) || oneLine(String(response.statusMessage))}`, status));
           });
         },
+        finish,
       );
     });
 

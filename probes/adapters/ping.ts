@@ -45,12 +45,22 @@ const MIN_ICMP = 12;
 
 let loaded: NetPing | Error | undefined;
 
+/**
+ * net-ping is an optional dependency (raw-socket, under it, is built with node-gyp and needs Python, make and a C++
+ * compiler): an install without them has no net-ping, and only the ICMP checks are skipped. It is loaded here, the
+ * first time an echo is wanted, never at start-up.
+ */
+export const NET_PING_MISSING =
+  'net-ping is not installed (an optional dependency: it builds raw-socket, which needs Python, make and a C++ compiler; `npm install net-ping` where they are)';
+
 function netPing(): NetPing | Error {
   if (loaded === undefined) {
     try {
       loaded = createRequire(import.meta.url)('net-ping') as NetPing;
     } catch (error) {
-      loaded = error instanceof Error ? error : new Error(String(error));
+      const e = error instanceof Error ? error : new Error(String(error));
+      // Not installed, or installed without its native part (raw-socket's build/Release/raw.node).
+      loaded = (e as { code?: string }).code === 'MODULE_NOT_FOUND' ? new Error(NET_PING_MISSING) : e;
     }
   }
   return loaded;
@@ -81,7 +91,8 @@ export interface PingRequest {
 /** Whether raw ICMP sockets can be opened here; the reason when not (no root and no CAP_NET_RAW, net-ping missing). */
 export function icmpAvailable(family: 4 | 6 = 4): { ok: true } | { ok: false; reason: string } {
   const np = netPing();
-  if (np instanceof Error) return { ok: false, reason: `net-ping cannot load: ${np.message}` };
+  if (np instanceof Error)
+    return { ok: false, reason: np.message === NET_PING_MISSING ? np.message : `net-ping cannot load: ${np.message}` };
   try {
     const session = np.createSession({
       networkProtocol: family === 4 ? np.NetworkProtocol.IPv4 : np.NetworkProtocol.IPv6,

@@ -12,7 +12,9 @@ import {
   type FactsPort,
   type FactsService,
 } from '../../language/facts-format.js';
+import { engineApiProbe } from '../../language/probe-ids.js';
 import { EngineApiError, type EngineApi } from '../adapters/docker.js';
+import type { Outcome } from '../context.js';
 import { type Json, obj, arr, str, num } from '../parse/json.js';
 
 /** What the Engine API answered; a missing answer is a call that failed (see the outcomes). */
@@ -291,7 +293,9 @@ export async function collectAudit(
   source: string,
   deadlineMs: number,
   now: () => Date = () => new Date(),
-): Promise<{ facts: FactsDocument; requests: number }> {
+  /** Whose calls these are: the audit's (`engine-api/<call>`) or preflight's view of the manager (`manager/engine-api/<call>`). */
+  via: 'audit' | 'manager' = 'audit',
+): Promise<{ facts: FactsDocument; outcomes: Outcome[]; requests: number }> {
   const controller = new AbortController();
   // Six calls share the signal, each with listeners of its own.
   setMaxListeners(32, controller.signal);
@@ -305,7 +309,7 @@ export async function collectAudit(
     }, deadlineMs);
   });
   deadline.catch(() => undefined);
-  const outcomes: FactsOutcome[] = [];
+  const outcomes: Outcome[] = [];
   const answers: EngineAnswers = {};
   const errors: unknown[] = [];
   const reasons = new Set<string>();
@@ -324,13 +328,13 @@ export async function collectAudit(
         try {
           const value = await Promise.race([calls[key](), deadline]);
           (answers as Record<string, unknown>)[key] = value;
-          outcomes.push({ probe: `engine-api/${key}`, status: 'ok' });
+          outcomes.push({ probe: engineApiProbe(key, via), status: 'ok' });
         } catch (error) {
           errors.push(error);
           // Past the deadline every call still out fails alike, whatever its adapter said on the abort.
           const reason = signal.aborted ? deadlineReason : error instanceof Error ? error.message : String(error);
           reasons.add(reason);
-          outcomes.push({ probe: `engine-api/${key}`, status: 'error', reason, subject: SUBJECTS[key] });
+          outcomes.push({ probe: engineApiProbe(key, via), status: 'error', reason, subject: SUBJECTS[key] });
         }
       }),
     );
@@ -352,5 +356,5 @@ export async function collectAudit(
     );
   }
   if (errors.length === keys.length) throw new EngineApiError(`cannot reach the Docker Engine at ${source}: ${[...reasons].join('; ')}`);
-  return { facts: factsFromAnswers(answers, outcomes, source, now().toISOString()), requests: keys.length };
+  return { facts: factsFromAnswers(answers, outcomes, source, now().toISOString()), outcomes, requests: keys.length };
 }

@@ -3,15 +3,12 @@
  * nodes (Windows ones too), networks (ingress subnet and MTU, encryption), default address pools and the
  * data-path port. The audit's read-only calls (probes/audit/collect.ts), under what is left of the deadline.
  */
-import type { FactsDocument, FactsOutcome } from '../../language/facts-format.js';
+import type { FactsDocument } from '../../language/facts-format.js';
 import { engineApi, resolveEndpoint } from '../adapters/docker.js';
 import { messageOf, type ProbeContext, type ProbeResult } from '../context.js';
 import { collectAudit } from './collect.js';
 
 export type ManagerFacts = Pick<FactsDocument, 'nodes' | 'networks' | 'services'> & { swarm?: FactsDocument['swarm']; source: string };
-
-/** Outcomes of the manager's calls are named `manager/engine-api/<call>`. */
-export const managerOutcome = (o: FactsOutcome): FactsOutcome => ({ ...o, probe: `manager/${o.probe}` });
 
 export async function probeManager(
   context: ProbeContext & { dockerHost: string; deadlineMs: number },
@@ -20,7 +17,14 @@ export async function probeManager(
   try {
     const endpoint = resolveEndpoint(context.dockerHost);
     source = endpoint.description;
-    const { facts } = await collectAudit(engineApi(endpoint, context.timeoutMs), source, context.deadlineMs);
+    // Outcomes of the manager's calls are named `manager/engine-api/<call>`.
+    const { facts, outcomes } = await collectAudit(
+      engineApi(endpoint, context.timeoutMs),
+      source,
+      context.deadlineMs,
+      undefined,
+      'manager',
+    );
     return {
       manager: {
         source,
@@ -29,7 +33,7 @@ export async function probeManager(
         services: facts.services,
         ...(facts.swarm ? { swarm: facts.swarm } : {}),
       },
-      outcomes: facts.outcomes.map(managerOutcome),
+      outcomes,
     };
   } catch (error) {
     return {

@@ -142,8 +142,11 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
   };
 }
 
-/** Echo counts of one round: sent = not refused locally, received = answered. */
-export type EchoOutcome = { ok: true } | { ok: false; reason: 'timeout' | 'too-big' | 'unreachable' | 'error'; message: string };
+/** Echo counts of one round: sent = not refused locally and not cut short by the deadline, received = answered. */
+export type EchoOutcome =
+  | { ok: true }
+  /** `stopped`: cut short by the deadline (neither sent nor lost). */
+  | { ok: false; reason: 'timeout' | 'too-big' | 'unreachable' | 'error' | 'stopped'; message: string };
 
 const LOCALLY_REFUSED = /message too long|EMSGSIZE/i;
 
@@ -157,6 +160,7 @@ export function countRound(size: number, outcomes: readonly EchoOutcome[]): { co
       received++;
       continue;
     }
+    if (outcome.reason === 'stopped') continue;
     if (!LOCALLY_REFUSED.test(outcome.message)) sent++;
     if (outcome.reason !== 'timeout') errors.add(outcome.message);
   }

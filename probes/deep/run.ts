@@ -58,10 +58,11 @@ export const ECHO_TIMEOUT_MS = 1000;
 const DNS_INTERVAL_MS = 1000;
 const HELLO_TIMEOUT_MS = 1000;
 const RETRY_INTERVAL_MS = 500;
-/** How long small echoes to one peer are retried (its task may have just started; gossip may lag its DNS entry). */
+/** How long failing peers are retried from the start of probing (a task may have just started; gossip may lag DNS). */
 const SMALL_RETRY_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 3000;
-const PARALLEL_PEERS = 8;
+/** Peers probed at once (each takes up to three raw ICMP sockets at a time). */
+const PARALLEL_PEERS = 32;
 
 export function systemIo(): DeepProbeIo {
   const resolver = new dnsPromises.Resolver({ timeout: 1000, tries: 1 });
@@ -81,7 +82,9 @@ export function systemIo(): DeepProbeIo {
     dfAvailable: () => dfAvailable(4),
     ping: async (target, size, df, timeoutMs, signal) => {
       const outcome = await dfPing({ target, family: 4, size, timeoutMs, signal, df });
-      return outcome.ok ? { ok: true } : outcome;
+      if (outcome.ok) return { ok: true };
+      // dfPing answers an abort as a timeout: here it is an echo cut short, not one lost.
+      return signal.aborted && outcome.reason === 'timeout' ? { ok: false, reason: 'stopped', message: outcome.message } : outcome;
     },
     connect: async (address, port, timeoutMs, signal) => {
       const raw = await tcpCheck({ address, port, family: 4, timeoutMs, signal });
@@ -253,32 +256,52 @@ interface PeerPlan {
   mtu: number | undefined;
   df: { ok: true } | { ok: false; reason: string };
   probeUntil: number;
+  /** Until when failing peers are retried (a window from the start of probing, shared by all peers). */
+  retryUntil: number;
 }
 
 export async function probePeer(io: DeepProbeIo, address: string, plan: PeerPlan, signal: AbortSignal): Promise<PeerResult> {
-  const started = io.now();
-  const hello = helloUntil(io, address, plan.self, Math.min(plan.probeUntil, started + SMALL_RETRY_MS), signal);
-  // Small echoes: retried while the peer may still be starting, leaving time for one round of large ones.
-  const retryUntil = Math.min(started + SMALL_RETRY_MS, plan.probeUntil - 2 * ECHO_TIMEOUT_MS);
+  const untested = (size: number, why: string): { counts: EchoCounts; errors: string[] } => ({
+    counts: { size, sent: 0, received: 0, untested: why },
+    errors: [],
+  });
+  const largeSize = plan.mtu ?? 0;
+  /** A function, not the property: the deadline comes while this awaits. */
+  const stopped = (): boolean => signal.aborted;
+  if (stopped() || io.now() + ECHO_TIMEOUT_MS > plan.probeUntil) {
+    const why = 'the deadline came before this peer was probed';
+    return {
+      address,
+      node: null,
+      small: untested(SMALL_SIZE, why).counts,
+      large: untested(largeSize, why).counts,
+      error: `small echoes untested: ${why}`,
+    };
+  }
+  // Retries (small echoes, hellos) only within the window shared by all peers, so that many failing peers cannot
+  // spend the deadline; past it a peer gets one round of each.
+  const retryUntil = Math.min(plan.retryUntil, plan.probeUntil - 2 * ECHO_TIMEOUT_MS);
+  const hello = helloUntil(io, address, plan.self, Math.min(plan.probeUntil, Math.max(retryUntil, io.now() + HELLO_TIMEOUT_MS)), signal);
   let small = await echoRound(io, address, SMALL_SIZE, plan.df.ok, signal);
   let rounds = 1;
-  while (small.counts.received === 0 && !signal.aborted && io.now() + RETRY_INTERVAL_MS + ECHO_TIMEOUT_MS <= retryUntil) {
+  while (small.counts.received === 0 && !stopped() && io.now() + RETRY_INTERVAL_MS + ECHO_TIMEOUT_MS <= retryUntil) {
     await sleep(RETRY_INTERVAL_MS, signal);
     small = await echoRound(io, address, SMALL_SIZE, plan.df.ok, signal);
     rounds++;
   }
   if (rounds > 1) small.counts.rounds = rounds;
+  // Echoes cut short by the deadline count neither as sent nor as lost: a round with none left is untested.
+  if (small.counts.sent === 0 && small.counts.received === 0 && stopped()) small = untested(SMALL_SIZE, 'stopped at the deadline');
   let large: { counts: EchoCounts; errors: string[] };
-  const untested = (size: number, why: string): { counts: EchoCounts; errors: string[] } => ({
-    counts: { size, sent: 0, received: 0, untested: why },
-    errors: [],
-  });
   if (plan.mtu === undefined) large = untested(0, 'the overlay MTU is unknown (no --mtu and no own overlay interface)');
   else if (!plan.df.ok) large = untested(plan.mtu, plan.df.reason);
-  else if (signal.aborted || io.now() + ECHO_TIMEOUT_MS > plan.probeUntil) large = untested(plan.mtu, 'no time left before the deadline');
-  else large = await echoRound(io, address, plan.mtu, true, signal);
+  else if (stopped() || io.now() + ECHO_TIMEOUT_MS > plan.probeUntil) large = untested(plan.mtu, 'no time left before the deadline');
+  else {
+    large = await echoRound(io, address, plan.mtu, true, signal);
+    if (large.counts.sent === 0 && large.counts.received === 0 && stopped()) large = untested(plan.mtu, 'stopped at the deadline');
+  }
   const node = await hello;
-  const error = peerError(small, large);
+  const error = small.counts.untested === undefined ? peerError(small, large) : `small echoes untested: ${small.counts.untested}`;
   const helloError = typeof node === 'string' ? node : undefined;
   const errorText = [error, helloError && small.counts.received > 0 ? `hello failed (${helloError})` : undefined]
     .filter(Boolean)
@@ -386,7 +409,7 @@ async function overlayChecks(
 
     // 2. Probe every peer.
     const peers = addresses.filter((a) => a !== own?.address);
-    const peerPlan: PeerPlan = { self: options.node, mtu, df, probeUntil: plan.probeUntil };
+    const peerPlan: PeerPlan = { self: options.node, mtu, df, probeUntil: plan.probeUntil, retryUntil: io.now() + SMALL_RETRY_MS };
     await parallel(peers, PARALLEL_PEERS, async (address) => {
       result.peers.push(await probePeer(io, address, peerPlan, signal));
     });

@@ -5,7 +5,9 @@
  * nftables), each with the rule that decides; ufw and firewalld are named as the source when the deciding rule is
  * theirs. Pure.
  */
-import type { FactsFirewallVerdict, FactsOutcome } from '../../language/facts-format.js';
+import type { FactsFirewallVerdict } from '../../language/facts-format.js';
+import type { FirewallProbeId } from '../../language/probe-ids.js';
+import type { Outcome } from '../context.js';
 import { evaluate, type Decision, type Packet, type Ruleset } from './firewall-eval.js';
 import { parseIptablesSave } from '../parse/iptables.js';
 import { iptablesBackend } from '../parse/kernel.js';
@@ -73,17 +75,17 @@ function ufwOrFirewalld(chainNames: Map<string, string[]>): 'ufw' | 'firewalld' 
 /** A reading refused for want of privileges is a check not made (run as root), not a failure of the probe. */
 const PRIVILEGE = /permission denied|operation not permitted|you must be root/i;
 
-function unread(probe: string, failure: string, subject: string): FactsOutcome {
+function unread(probe: FirewallProbeId, failure: string, subject: string): Outcome {
   return PRIVILEGE.test(failure)
     ? { probe, status: 'skipped', reason: `reading it needs root (${failure})`, subject }
     : { probe, status: 'error', reason: failure, subject };
 }
 
-function rulesets(readings: FirewallReadings, outcomes: FactsOutcome[], families: ReadonlySet<4 | 6>): Evaluated[] {
+function rulesets(readings: FirewallReadings, outcomes: Outcome[], families: ReadonlySet<4 | 6>): Evaluated[] {
   const out: Evaluated[] = [];
   const iptablesNftTables = new Set<string>();
   for (const save of readings.saves) {
-    const probe = `firewall/${save.source}${save.family === 6 ? '/ipv6' : ''}`;
+    const probe: FirewallProbeId = save.family === 6 ? `firewall/${save.source}/ipv6` : `firewall/${save.source}`;
     if ('failure' in save.reading) {
       // A backend that is not installed is not a gap; one that would not answer is.
       // Nor is one of a family no peer uses.
@@ -131,8 +133,8 @@ export function firewallVerdicts(
   readings: FirewallReadings,
   targets: readonly FirewallTarget[],
   ports: readonly SwarmPort[],
-): { verdicts: FactsFirewallVerdict[]; outcomes: FactsOutcome[]; backend?: string } {
-  const outcomes: FactsOutcome[] = [];
+): { verdicts: FactsFirewallVerdict[]; outcomes: Outcome[]; backend?: string } {
+  const outcomes: Outcome[] = [];
   const version = readings.iptablesVersion;
   const backend = version && 'text' in version ? iptablesBackend(version.text) : undefined;
   for (const m of readings.managers)

@@ -6,7 +6,9 @@
  * have been dropped. Only an ICMP "port unreachable" (closed) or a responder's echo (open, both ways) is proof.
  * When a responder answers on some ports of the peer but not on another it could bind, that port is filtered.
  */
-import type { FactsOutcome, FactsPeer, FactsPortCheck } from '../../language/facts-format.js';
+import type { FactsPeer, FactsPortCheck } from '../../language/facts-format.js';
+import type { PeerProbeId } from '../../language/probe-ids.js';
+import type { Outcome } from '../context.js';
 import { specText, type PortSpec } from './echo-protocol.js';
 import type { SearchResult } from './pmtu.js';
 import type { TcpRaw, UdpRaw } from './transport.js';
@@ -54,8 +56,8 @@ function tcpCheck(port: number, raw: TcpRaw): FactsPortCheck {
   }
 }
 
-export function peerFacts(raw: PeerRaw): { peer: FactsPeer; outcomes: FactsOutcome[] } {
-  const outcomes: FactsOutcome[] = [];
+export function peerFacts(raw: PeerRaw): { peer: FactsPeer; outcomes: Outcome[] } {
+  const outcomes: Outcome[] = [];
   const address = raw.address;
   const checks: FactsPortCheck[] = raw.tcp.map((t) => tcpCheck(t.port, t.raw));
 
@@ -70,7 +72,7 @@ export function peerFacts(raw: PeerRaw): { peer: FactsPeer; outcomes: FactsOutco
 
   for (const { port, raw: u } of raw.udp) {
     const base = { protocol: 'udp' as const, port };
-    const probe = `peer/${address}/udp/${String(port)}`;
+    const probe: PeerProbeId = `peer/${address}/udp/${String(port)}`;
     const subject = `whether UDP ${String(port)} gets from this host to ${raw.role} ${address} and back`;
     switch (u.kind) {
       case 'echo':

@@ -1,4 +1,4 @@
-import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+import { RuleCreator } from '../../engine/vendored.js';
 import type { RuleContext, RuleFix, RuleFixer, RuleListener } from '@typescript-eslint/utils/ts-eslint';
 import { DOCS_BASE, TOOL_NAME, type Severity } from '../../language/meta.js';
 import type { ModelNode, Span } from '../../language/model.js';

@@ -1,21 +1,22 @@
 import type { Facts, Network } from '../../language/model.js';
-
-type Part = 'nodes' | 'networks' | 'services' | 'tasks' | 'info' | 'swarm';
+import { engineApiProbe, type EngineApiPart } from '../../language/probe-ids.js';
 
 /** Did the facts document get this part of the Engine API (e.g. `networks`)? False when the call failed. */
-export function answered(facts: Facts, part: Part): boolean {
+export function answered(facts: Facts, part: EngineApiPart): boolean {
   if (facts.kind !== 'audit') return false;
-  return !facts.outcomes.some((o) => o.probe === `engine-api/${part}` && o.status !== 'ok');
+  const probe = engineApiProbe(part, 'audit');
+  return !facts.outcomes.some((o) => o.probe === probe && o.status !== 'ok');
 }
 
 /**
  * Does a preflight document hold the manager's answer for this part (its Engine API was read with
- * `--manager-docker-host`)? Yes when an `…engine-api/<part>` outcome says ok, or when the part holds something and
- * no such outcome failed: a swarm always has networks (ingress) and nodes (the manager itself). An audit's own
- * answers are `answered`'s.
+ * `--manager-docker-host`)? Yes when its `manager/engine-api/<part>` outcome (or an audit's `engine-api/<part>`)
+ * says ok, or when the part holds something and no such outcome failed: a swarm always has networks (ingress) and
+ * nodes (the manager itself). An audit's own answers are `answered`'s.
  */
 export function managerAnswered(facts: Facts, part: 'nodes' | 'networks'): boolean {
-  const outcomes = facts.outcomes.filter((o) => o.probe === `engine-api/${part}` || o.probe.endsWith(`/engine-api/${part}`));
+  const ids = new Set<string>([engineApiProbe(part, 'audit'), engineApiProbe(part, 'manager')]);
+  const outcomes = facts.outcomes.filter((o) => ids.has(o.probe));
   if (outcomes.some((o) => o.status !== 'ok')) return false;
   return outcomes.length > 0 || facts[part].length > 0;
 }

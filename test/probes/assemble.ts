@@ -176,9 +176,9 @@ t.test('the least a run can give: no identity, no peers, no manager', (t) => {
     ...parts,
     peers: [bare],
     outcomes: [
-      { probe: 'x', status: 'error', subject: 's' },
-      { probe: 'x', status: 'error' },
-      { probe: 'x', status: 'error', subject: 'r' },
+      { probe: 'host/routes', status: 'error', subject: 's' },
+      { probe: 'host/routes', status: 'error' },
+      { probe: 'host/routes', status: 'error', subject: 'r' },
     ],
   });
   t.same(

@@ -39,6 +39,8 @@ interface Fake {
   df?: { ok: true } | { ok: false; reason: string };
   connect?: (address: string, port: number) => ConnectRaw;
   pings?: { target: string; size: number; df: boolean }[];
+  /** How long an unanswered echo takes (default 100 ms). */
+  timeoutDelayMs?: number;
 }
 
 function fakeIo(port: number, fake: Fake): DeepProbeIo {
@@ -56,7 +58,8 @@ function fakeIo(port: number, fake: Fake): DeepProbeIo {
       fake.pings?.push({ target, size, df });
       const answer = fake.echo?.(target, size, df) ?? { ok: true };
       if (answer === 'timeout') {
-        await delay(100, signal);
+        await delay(fake.timeoutDelayMs ?? 100, signal);
+        if (signal.aborted) return { ok: false, reason: 'stopped', message: 'stopped at the deadline' };
         return { ok: false, reason: 'timeout', message: 'Request timed out' };
       }
       return answer;
@@ -152,6 +155,37 @@ t.test('unreachable peer, MTU black hole, locally refused large echoes', async (
     'every echo had DF set',
   );
   t.match(result.notes, [/3 peer\(s\) never said they were done/]);
+});
+
+t.test('many unreachable peers: retries share one window, every peer is in the result, none cut short reads as lost', async (t) => {
+  const port = await freePort();
+  const peers = Array.from({ length: 100 }, (_, i) => `127.0.1.${i + 2}`);
+  const o = options('svc', { expect: String(peers.length + 1), deadline: '6' });
+  const started = Date.now();
+  const result = await runDeepProbe(
+    o,
+    fakeIo(port, { own: '127.0.1.1', dns: () => ['127.0.1.1', ...peers], echo: () => 'timeout', timeoutDelayMs: 1000 }),
+    emptyResult(o),
+  );
+  const elapsed = Date.now() - started;
+  t.ok(elapsed < 6000, `printed before the deadline (${elapsed} ms)`);
+  t.same(
+    result.peers.map((p) => p.address),
+    peers,
+    'every peer, in address order',
+  );
+  const lost = result.peers.filter((p) => p.small.untested === undefined);
+  const cut = result.peers.filter((p) => p.small.untested !== undefined);
+  t.ok(
+    lost.every((p) => p.small.sent === 3 && p.small.received === 0),
+    `${lost.length} peers got full rounds without an answer`,
+  );
+  t.ok(
+    cut.every((p) => p.small.sent === 0 && /deadline/.test(p.small.untested ?? '') && /untested/.test(p.error ?? '')),
+    `${cut.length} peers untested because of the deadline`,
+  );
+  t.ok(lost.length >= 32, 'the first batch of peers was tested');
+  t.ok(cut.length > 0, 'the last ones were not, and say so');
 });
 
 t.test('without DF the large echoes are untested, not passed; small ones still go', async (t) => {

@@ -98,6 +98,11 @@ t.test('an echo round: sent excludes echoes refused locally, errors other than t
     ]),
     { counts: { size: 1450, sent: 1, received: 0 }, errors: ['Message too long', 'Packet too big (mtu 1250)'] },
   );
+  t.same(
+    countRound(92, [{ ok: false, reason: 'stopped', message: 'stopped at the deadline' }, { ok: true }]),
+    { counts: { size: 92, sent: 1, received: 1 }, errors: [] },
+    'an echo cut short by the deadline is neither sent nor lost',
+  );
   t.end();
 });
 
