@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../engine/suggest.js';
 import { UsageError } from './exit.js';
 
 export interface ParsedArgs {
@@ -8,11 +9,33 @@ export interface ParsedArgs {
 
 /** `util.parseArgs`, with its errors turned into one-line usage errors. */
 export function parse(args: readonly string[], options: NonNullable<ParseArgsConfig['options']>): ParsedArgs {
+  // `--max-warnings -1`: parseArgs takes a value that starts with a dash for an option; a negative number after
+  // an option that takes a value is that value (as ESLint reads it).
+  const joined: string[] = [];
+  const end = args.indexOf('--');
+  for (let i = 0; i < args.length; i++) {
+    const arg = String(args[i]);
+    if (end !== -1 && i >= end) {
+      joined.push(arg);
+      continue;
+    }
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : Object.entries(options).find(([, o]) => arg === `-${String(o.short)}`)?.[0];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d+$/.test(next)) {
+      joined.push(`--${name}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true, allowNegative: true });
+    const { values, positionals } = parseArgs({ args: joined, options, allowPositionals: true, strict: true, allowNegative: true });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    // Node's "Unknown option '--max-warning'": name the option meant, as for rule ids.
+    const unknown = /^Unknown option '(-{1,2})([^']+)'/.exec(message);
+    const names = Object.entries(options).flatMap(([name, o]) => [name, ...(o.type === 'boolean' ? [`no-${name}`] : [])]);
+    const hint = unknown?.[1] === '--' ? didYouMean(unknown[2] ?? '', names, (n) => `--${n}`) : '';
+    throw new UsageError(`${message}${hint}`);
   }
 }
 
@@ -24,6 +47,8 @@ const REPORT_OPTIONS = {
   rule: { type: 'string', multiple: true },
   'failure-threshold': { type: 'string' },
   'max-warnings': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  'sarif-root': { type: 'string' },
   color: { type: 'boolean' },
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -37,6 +62,9 @@ export const LINT_OPTIONS = {
   fix: { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
   'print-stack': { type: 'boolean' },
+  stdin: { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
+  'print-config': { type: 'string' },
   'same-swarm': { type: 'boolean' },
   'stack-name': { type: 'string' },
   ...REPORT_OPTIONS,

@@ -5,11 +5,11 @@ import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import { loadFacts } from '../language/loader/facts.js';
-import { FORMATS, isFormat } from '../reporters/index.js';
 import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
-import { exitCode, UsageError } from './exit.js';
+import { UsageError } from './exit.js';
+import { finish, formatsFor, limits, readReportOptions, shown as quietly } from './report-options.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 import { DEEP_IMAGE } from '../probes/deep/image.js';
@@ -26,13 +26,14 @@ Options:
       --docker-host HOST     the engine (default: DOCKER_HOST, DOCKER_CONTEXT, the current context)
       --timeout SECONDS      per request (default 10)
       --deadline SECONDS     for the whole audit (default 30)
-  -f, --format NAME          stylish (default), json, sarif, prometheus, html
+  -f, --format NAME          stylish (default), json, sarif, github, gitlab, prometheus, html
   -o, --output-file FILE     write the report to FILE (prometheus: a node_exporter textfile)
       --save-facts FILE      save the facts; \`swarmlint lint FILE\` re-checks them offline
       --baseline FILE        report only findings not in this baseline
       --update-baseline      accept the current findings: write them to the --baseline file
                              (not when facts are missing)
-      --config FILE, --rule ID:SEVERITY, --failure-threshold S, --max-warnings N
+      --config FILE, --rule ID:SEVERITY, --failure-threshold S, --max-warnings N (-1: no limit)
+  -q, --quiet                report errors only
       --color, --no-color, --debug
   -h, --help
 
@@ -55,8 +56,6 @@ ${DEEP_WRITES.map((w) => `    - ${w}`).join('\n')}
 
 Exit: 0 clean, 1 findings at or over the threshold, 2 when facts are missing (the engine is unreachable,
 a call failed, or this node is not a manager) or for usage and configuration errors.`;
-
-const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
 
 function seconds(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -167,14 +166,8 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   if (args.positionals.length > 0)
     throw new UsageError(`audit takes no files (got ${args.positionals.join(' ')}); lint a saved facts file with swarmlint lint`);
   // Every usage value is checked before the engine is asked anything.
-  const format = (v.format as string | undefined) ?? 'stylish';
-  if (!isFormat(format)) throw new UsageError(`unknown format "${format}" (one of: ${FORMATS.join(', ')})`);
-  const outputFile = v['output-file'] ? resolve(cwd, v['output-file'] as string) : undefined;
-  const max = v['max-warnings'] as string | undefined;
-  if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`--max-warnings ${max}: a whole number, 0 or more`);
-  const thresholdFlag = v['failure-threshold'] as string | undefined;
-  if (thresholdFlag !== undefined && !(THRESHOLDS as readonly string[]).includes(thresholdFlag))
-    throw new UsageError(`--failure-threshold ${thresholdFlag}: one of ${THRESHOLDS.join(', ')}`);
+  const options = readReportOptions(v, cwd, formatsFor('audit'));
+  const { format, outputFile } = options;
   const timeout = seconds(v.timeout, 'timeout', 10);
   const deadline = seconds(v.deadline, 'deadline', 30);
   if (v['update-baseline'] && !v.baseline) throw new UsageError('--update-baseline needs --baseline FILE');
@@ -234,6 +227,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
   };
   const report = lintDocuments([document], {
+    root: options.root,
     rules: config.rules,
     plugins: config.plugins,
     cluster: config.cluster,
@@ -255,8 +249,9 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   const last = failed.length > 0 ? (prometheusFile ? previousSuccess(prometheusFile) : undefined) : Math.round(Date.now() / 1000);
   const context = {
     cwd,
-    rules: describeRules(shown, builtinRules, config.plugins),
-    color: useColor(format, outputFile, v.color as boolean | undefined),
+    root: options.root,
+    rules: describeRules(shown, builtinRules, config.plugins, format),
+    color: useColor(format, outputFile, options.color),
     command: 'audit' as const,
     durationMs,
     ...drawing(format, [document], config.cluster),
@@ -268,10 +263,8 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     errors: [...shown.errors, ...failed.map((o) => ({ kind: 'probe' as const, message: `${o.probe}: ${String(o.reason)}` }))],
   };
   if (prometheusFile) writeAtomically(prometheusFile, prometheus(withErrors, context), '--output-file');
-  else await writeReport(shown, format, context, outputFile);
+  else await writeReport(quietly(shown, options), format, context, outputFile);
 
-  const maxWarnings = max !== undefined ? Number(max) : config.maxWarnings;
-  const threshold = (thresholdFlag as (typeof THRESHOLDS)[number] | undefined) ?? config.failureThreshold;
   if (failed.length > 0) return 2;
-  return exitCode(shown, threshold, maxWarnings);
+  return finish(shown, options, limits(options, config), (line) => process.stderr.write(line));
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import { ConfigError, loadConfig } from '../engine/config.js';
+import { ConfigError, findConfig, loadConfig, type ResolvedConfig } from '../engine/config.js';
 import { profileFromFacts } from '../engine/cluster-profile.js';
 import { isDocument, prepareDocument } from '../engine/documents.js';
-import type { FatalError, FileEdit, LintReport } from '../engine/findings.js';
+import { compareFindings, type FatalError, type FileEdit, type LintReport } from '../engine/findings.js';
 import { applyEdits } from '../engine/fix.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
@@ -17,10 +17,10 @@ import { loadStack } from '../language/loader/stack.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
-import { exitCode, UsageError } from './exit.js';
+import { UsageError } from './exit.js';
+import { finish, formatsFor, limits, readReportOptions, shown } from './report-options.js';
 import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
-import { FORMATS, isFormat } from '../reporters/index.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 import { unifiedDiff } from '../engine/diff.js';
 import { displayPath } from '../reporters/paths.js';
@@ -34,15 +34,23 @@ A facts document (from preflight or audit --save-facts) is linted too.
 Options:
   -c, --compose-file FILE    a file of the merge set (repeat, in order)
       --merge A,B,...        another merge set (repeatable)
-  -f, --format NAME          stylish (default), json, sarif, html
-  -o, --output-file FILE     write the report to FILE
-      --config FILE          the config file (default: nearest swarmlint.config.*)
+  -f, --format NAME          stylish (default), json, sarif, github, gitlab, html
+  -o, --output-file FILE     write the report to FILE (its folder is created)
+      --config FILE          the config file for every file (default: each file's nearest
+                             swarmlint.config.* above it; ignores, failureThreshold and
+                             maxWarnings from the one above the working folder)
       --rule ID:SEVERITY     set a rule (off, error, warning, info, suggestion); repeatable
       --failure-threshold S  exit 1 at this severity or above (default error; none never)
-      --max-warnings N       exit 1 with more than N warnings
+      --max-warnings N       exit 1 with more than N warnings (-1: no limit)
+  -q, --quiet                report errors only (the exit code still counts every finding)
+      --stdin                lint standard input (as the file -)
+      --stdin-filename FILE  the name standard input is reported under
+      --print-config FILE    print the configuration that applies to FILE, as JSON, and lint nothing
+      --sarif-root DIR       paths and fingerprints relative to DIR (default: the git top level)
       --env-file FILE        variables for interpolation, over the environment
       --cluster-facts FILE   check against a saved audit (real subnets, nodes, MTU)
       --same-swarm           the stacks of this run go to one swarm: a port two of them publish conflicts
+                             (they are linted together, by the config above the working folder)
       --stack-name NAME      the name docker stack deploy gives the stack (over the config's stackName)
       --fix                  apply fixes to the files
       --fix-dry-run          report the files as they are, print the diff --fix would apply (stderr)
@@ -113,17 +121,13 @@ function printStacks(
   return failed ? 2 : 0;
 }
 
-const THRESHOLDS = ['error', 'warning', 'info', 'suggestion', 'none'] as const;
-
 /** The command line's own values, checked before any work is done: a typo must not cost a lint run. */
-function checkUsage(values: ParsedArgs['values'], positionals: readonly string[]): void {
-  const format = values.format as string | undefined;
-  if (format !== undefined && !isFormat(format)) throw new UsageError(`unknown format "${format}" (one of: ${FORMATS.join(', ')})`);
-  const max = values['max-warnings'] as string | undefined;
-  if (max !== undefined && !/^\d+$/.test(max)) throw new UsageError(`--max-warnings ${max}: a whole number, 0 or more`);
-  const threshold = values['failure-threshold'] as string | undefined;
-  if (threshold !== undefined && !(THRESHOLDS as readonly string[]).includes(threshold))
-    throw new UsageError(`--failure-threshold ${threshold}: one of ${THRESHOLDS.join(', ')}`);
+function checkUsage(values: ParsedArgs['values'], given: readonly string[]): void {
+  if (values.stdin === true && given.some((p) => p !== STDIN))
+    throw new UsageError(`--stdin lints standard input only (got ${given.join(' ')})`);
+  const positionals = values.stdin === true ? [STDIN] : given;
+  if (values['stdin-filename'] !== undefined && values.stdin !== true && !positionals.includes(STDIN))
+    throw new UsageError('--stdin-filename names standard input: use it with --stdin (or -)');
   const stackName = values['stack-name'] as string | undefined;
   // docker/cli refuses an empty name and one with spaces around it (validateStackName); swarmkit checks the rest.
   if (stackName !== undefined && !/^\S+$/.test(stackName))
@@ -139,69 +143,111 @@ interface Pass {
 
 export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const values = args.values;
+  const options = readReportOptions(values, cwd, formatsFor('lint'));
+  const format = options.format;
+  const positionals = values.stdin === true ? [STDIN] : args.positionals;
   checkUsage(values, args.positionals);
-  const format = (values.format as string | undefined) ?? 'stylish';
-  const config = await loadConfig({
-    cwd,
-    ...(values.config ? { configPath: values.config as string } : {}),
-    ruleOverrides: (values.rule as string[] | undefined) ?? [],
-  });
+  if (values['print-config'] !== undefined) return printConfig(values, cwd);
+  const ruleOverrides = (values.rule as string[] | undefined) ?? [];
+  // The run's config (--config, else the nearest above the working folder): ignores, threshold, warning limit.
+  const config = await loadConfig({ cwd, ...(values.config ? { configPath: values.config as string } : {}), ruleOverrides });
+  // Each file's rules, plugins, cluster and stack name come from the nearest config above it (as ESLint's flat
+  // config is looked up), unless --config names one for all. Loaded once per config file.
+  const configs = new Map<string, Promise<ResolvedConfig>>();
+  const configFor = (file: string): Promise<ResolvedConfig> => {
+    if (values.config || file === STDIN) return Promise.resolve(config);
+    const found = findConfig(dirname(file));
+    if (found === config.path) return Promise.resolve(config);
+    const key = found ?? '';
+    let loaded = configs.get(key);
+    if (!loaded) {
+      loaded = loadConfig({ cwd: dirname(file), ...(found ? { configPath: found } : {}), ruleOverrides });
+      configs.set(key, loaded);
+    }
+    return loaded;
+  };
   const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   if (values['env-file']) for (const [k, v] of readEnvFile(values['env-file'] as string, cwd)) env.set(k, v);
   // A saved audit is what the cluster is: where it and the config file both say something, the audit wins.
-  const cluster: ClusterProfile = values['cluster-facts']
-    ? { ...config.cluster, ...clusterFacts(values['cluster-facts'] as string, cwd) }
-    : config.cluster;
+  const savedCluster = values['cluster-facts'] ? clusterFacts(values['cluster-facts'] as string, cwd) : undefined;
+  const clusterOf = (c: ResolvedConfig): ClusterProfile => (savedCluster ? { ...c.cluster, ...savedCluster } : c.cluster);
+  const cluster = clusterOf(config);
 
   const compose = (values['compose-file'] as string[] | undefined) ?? [];
   const merges = (values.merge as string[] | undefined) ?? [];
-  if (args.positionals.length === 0 && compose.length === 0 && merges.length === 0)
+  if (positionals.length === 0 && compose.length === 0 && merges.length === 0)
     throw new UsageError('no files to lint (swarmlint lint --help)');
-  const { sets, errors: inputErrors } = await resolveInputs(args.positionals, compose, merges, cwd, config.ignores);
+  const { sets, errors: inputErrors } = await resolveInputs(positionals, compose, merges, cwd, config.ignores);
+  // `--stdin-filename`: standard input is reported, fingerprinted and fixed-dry-run under that name.
+  const stdinName = values['stdin-filename'] !== undefined ? resolve(cwd, values['stdin-filename'] as string) : undefined;
 
   // Read every file once; --fix rewrites these texts between passes.
   const files = new Map<string, ReadFile>();
   const readErrors: FatalError[] = [];
   for (const path of new Set(sets.flat())) {
     const read = readInput(path, defaultLimits);
-    if ('text' in read) files.set(path, read);
+    if ('text' in read) files.set(path, path === STDIN && stdinName ? { ...read, path: stdinName } : read);
     else readErrors.push(read);
+  }
+  // Sets by the config that applies to their first file, in order of first appearance. Stacks that go to one
+  // swarm are linted together (rules compare them), so by the run's config.
+  const sameSwarm = values['same-swarm'] === true || config.sameSwarm;
+  const groups = new Map<ResolvedConfig, string[][]>();
+  for (const set of sets) {
+    const first = set[0] === STDIN && stdinName ? stdinName : (set[0] ?? STDIN);
+    const c = sameSwarm ? config : await configFor(first);
+    groups.set(c, [...(groups.get(c) ?? []), set]);
   }
 
   if (values['print-stack'] === true)
     return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
 
   const fix = values.fix === true || values['fix-dry-run'] === true;
-  const stackName = (values['stack-name'] as string | undefined) ?? config.stackName;
+  const stackNameFlag = values['stack-name'] as string | undefined;
   const lintOnce = (): Pass => {
     const documents: LintDocument[] = [];
     const errors: FatalError[] = [...inputErrors, ...readErrors];
-    for (const set of sets) {
-      const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
-      if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
-      const doc = prepareDocument(
-        sources.map((f) => ({ path: f.path, text: f.text })),
-        { env, dialect: dialectOf(config.docker.cliVersion) },
+    const reports: LintReport[] = [];
+    for (const [c, group] of groups) {
+      const docs: LintDocument[] = [];
+      const stackName = stackNameFlag ?? c.stackName;
+      for (const set of group) {
+        const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
+        if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
+        const doc = prepareDocument(
+          sources.map((f) => ({ path: f.path, text: f.text })),
+          { env, dialect: dialectOf(c.docker.cliVersion) },
+        );
+        if (isDocument(doc))
+          docs.push({
+            ...doc,
+            // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
+            root: {
+              ...doc.root,
+              ...(doc.root.type === 'Stack' && stackName ? { name: stackName, ref: { kind: 'stack' as const, name: stackName } } : {}),
+            },
+          });
+        else errors.push(doc);
+      }
+      documents.push(...docs);
+      reports.push(
+        lintDocuments(docs, {
+          root: options.root,
+          rules: c.rules,
+          plugins: c.plugins,
+          cluster: clusterOf(c),
+          unusedSuppressions: c.unusedSuppressions,
+          sameSwarm,
+        }),
       );
-      if (isDocument(doc))
-        documents.push({
-          ...doc,
-          // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
-          root: {
-            ...doc.root,
-            ...(doc.root.type === 'Stack' && stackName ? { name: stackName, ref: { kind: 'stack' as const, name: stackName } } : {}),
-          },
-        });
-      else errors.push(doc);
     }
-    const report = lintDocuments(documents, {
-      rules: config.rules,
-      plugins: config.plugins,
-      cluster,
-      unusedSuppressions: config.unusedSuppressions,
-      sameSwarm: values['same-swarm'] === true || config.sameSwarm,
-    });
-    return { report: { ...report, errors: [...errors, ...report.errors] }, documents };
+    const report: LintReport = {
+      findings: reports.flatMap((r) => r.findings).sort(compareFindings),
+      errors: [...errors, ...reports.flatMap((r) => r.errors)],
+      files: reports.flatMap((r) => r.files),
+      rulesRun: [...new Set(reports.flatMap((r) => r.rulesRun))].sort(),
+    };
+    return { report, documents };
   };
 
   const dryRun = values['fix-dry-run'] === true;
@@ -244,20 +290,52 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   if (dryRun) pass = onDisk;
 
   const report = pass.report;
-  const outputFile = values['output-file'] as string | undefined;
+  const outputFile = options.outputFile;
   await writeReport(
-    report,
+    shown(report, options),
     format,
     {
       cwd,
-      rules: describeRules(report, builtinRules, config.plugins),
-      color: useColor(format, outputFile, values.color as boolean | undefined),
+      root: options.root,
+      rules: describeRules(
+        report,
+        builtinRules,
+        Object.assign({}, ...[...groups.keys()].map((c) => c.plugins)) as ResolvedConfig['plugins'],
+        format,
+      ),
+      color: useColor(format, outputFile, options.color),
       command: 'lint',
       ...drawing(format, pass.documents, cluster),
     },
     outputFile,
   );
-  const maxWarnings = values['max-warnings'] !== undefined ? Number(values['max-warnings']) : config.maxWarnings;
-  const threshold = (values['failure-threshold'] as (typeof THRESHOLDS)[number] | undefined) ?? config.failureThreshold;
-  return exitCode(report, threshold, maxWarnings);
+  return finish(report, options, limits(options, config), (line) => process.stderr.write(line));
+}
+
+/** `--print-config FILE`: the configuration in force for that file (the nearest config above it, or --config). */
+async function printConfig(values: ParsedArgs['values'], cwd: string): Promise<number> {
+  const file = resolve(cwd, values['print-config'] as string);
+  const config = await loadConfig({
+    cwd: dirname(file),
+    ...(values.config ? { configPath: resolve(cwd, values.config as string) } : {}),
+    ruleOverrides: (values.rule as string[] | undefined) ?? [],
+  });
+  const out = {
+    ...(config.path ? { configFile: config.path } : {}),
+    rules: Object.fromEntries(
+      Object.entries(config.rules)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([id, r]) => [id, r.options.length > 0 ? [r.severity, ...r.options] : r.severity]),
+    ),
+    plugins: Object.keys(config.plugins),
+    cluster: config.cluster,
+    failureThreshold: config.failureThreshold,
+    maxWarnings: config.maxWarnings ?? -1,
+    unusedSuppressions: config.unusedSuppressions,
+    ignores: config.ignores,
+    ...(config.stackName ? { stackName: config.stackName } : {}),
+    sameSwarm: config.sameSwarm,
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  return 0;
 }

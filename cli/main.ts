@@ -2,6 +2,7 @@
 // swarmlint: lint stack files, pre-flight a join, audit a cluster. Exit codes as ESLint: 0, 1, 2.
 import module from 'node:module';
 import { AUDIT_OPTIONS, LINT_OPTIONS, PREFLIGHT_OPTIONS, parse } from './args.js';
+import { didYouMean } from '../engine/suggest.js';
 import { UsageError } from './exit.js';
 import { TOOL_VERSION } from '../language/meta.js';
 
@@ -13,7 +14,8 @@ Commands:
   lint FILE...     lint stack files (the CI gate)       swarmlint lint --help
   preflight        check a host before it joins         swarmlint preflight --help
   audit            audit a running swarm (cron)         swarmlint audit --help
-  rules            list the rules
+  rules            list the rules (--format json)
+  help [COMMAND]   this help, a command's, or the rules (help rules --format json)
 
 Options:
   -h, --help       this help
@@ -22,6 +24,23 @@ Options:
 // Node's on-disk compile cache (Node 22.1 and later; absent in Node 20, where this does nothing): the modules a
 // command loads (all but these first few) are compiled from the cache on the next run.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+const COMMANDS = ['lint', 'preflight', 'audit', 'rules', 'help'];
+
+/** `swarmlint rules [--format text|json]` (and `help rules`). */
+async function rules(args: readonly string[]): Promise<number> {
+  const { values } = parse(args, { format: { type: 'string', short: 'f' }, help: { type: 'boolean', short: 'h' } });
+  const { RULES_HELP, listRules, rulesJson } = await import('./rules.js');
+  if (values.help) {
+    process.stdout.write(`${RULES_HELP}\n`);
+    return 0;
+  }
+  const format = (values.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`unknown format "${format}"${didYouMean(format, ['text', 'json'])} (rules: one of text, json)`);
+  process.stdout.write(format === 'json' ? rulesJson() : listRules());
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -69,13 +88,22 @@ async function main(argv: string[]): Promise<number> {
         const { runDeepProbeCli } = await import('./deep-probe.js');
         return await runDeepProbeCli(rest);
       }
-      case 'rules': {
-        const { listRules } = await import('./rules.js');
-        process.stdout.write(listRules());
-        return 0;
+      case 'rules':
+        return await rules(rest);
+      case 'help': {
+        const [topic, ...more] = rest;
+        if (topic === undefined) {
+          process.stdout.write(`${HELP}\n`);
+          return 0;
+        }
+        if (topic === 'rules') return await rules(more);
+        const topics = ['lint', 'preflight', 'audit', 'rules'];
+        if (more.length > 0 || !topics.includes(topic))
+          throw new UsageError(`help: no such topic "${rest.join(' ')}"${didYouMean(topic, topics)} (one of: ${topics.join(', ')})`);
+        return await main([topic, '--help']);
       }
       default:
-        throw new UsageError(`unknown command "${command}" (swarmlint --help)`);
+        throw new UsageError(`unknown command "${command}"${didYouMean(command, COMMANDS)} (swarmlint --help)`);
     }
   } catch (error) {
     return fail(error, debug);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ESLint } from 'eslint';
 import type { LintReport } from '../engine/findings.js';
@@ -23,11 +24,37 @@ const ENGINE_RULES: RuleDescriptor[] = [
   },
 ];
 
+/**
+ * A built-in rule's doc page under "What it checks" (docs/rules/ ships in the package, beside dist/): its
+ * paragraphs up to about a thousand characters; undefined when the page is not there.
+ */
+export function docSummary(id: string): string | undefined {
+  for (const up of ['../docs/rules/', '../../docs/rules/']) {
+    let text: string;
+    try {
+      text = readFileSync(new URL(`${up}${id}.md`, import.meta.url), 'utf8');
+    } catch {
+      continue;
+    }
+    const section = /^## What it checks\n+([\s\S]*?)(?=\n## |$(?![\s\S]))/m.exec(text)?.[1] ?? '';
+    // Whole paragraphs (a list after "…:" belongs to it), up to about a thousand characters.
+    let out = '';
+    for (const paragraph of section.trim().split(/\n{2,}/)) {
+      if (out && out.length + paragraph.length > 1000) break;
+      out += `${out ? '\n\n' : ''}${paragraph}`;
+    }
+    return out || undefined;
+  }
+  return undefined;
+}
+
 /** Descriptors of the rules that ran or reported, for SARIF and the "How to fix" list. */
 export function describeRules(
   report: LintReport,
   builtins: Readonly<Record<string, SwarmlintRule>>,
   plugins: Readonly<Record<string, ESLint.Plugin>>,
+  /** The format: only SARIF reads the doc pages. */
+  format = '',
 ): RuleDescriptor[] {
   const ids = new Set([...report.rulesRun, ...report.findings.map((f) => f.ruleId)]);
   const out: RuleDescriptor[] = [];
@@ -39,12 +66,14 @@ export function describeRules(
     }
     const rule = ruleFor(id, builtins, plugins);
     const docs = rule?.meta.docs;
+    const full = !id.includes('/') && format === 'sarif' ? docSummary(id) : undefined;
     out.push({
       id,
       description: docs?.description ?? id,
       severity: docs?.severity ?? 'warning',
       ...(docs?.url ? { helpUri: docs.url } : {}),
       ...(docs?.remediation ? { remediation: docs.remediation } : {}),
+      ...(full ? { fullDescription: full } : {}),
       fixable: Boolean(rule?.meta.fixable),
     });
   }
@@ -75,6 +104,7 @@ export function useColor(format: string, outputFile: string | undefined, flag: b
   if (flag !== undefined) return flag;
   if (format !== 'stylish' || outputFile) return false;
   if (process.env.NO_COLOR) return false;
+  if (process.env.TERM === 'dumb' && !process.env.FORCE_COLOR) return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return process.stdout.isTTY;
 }

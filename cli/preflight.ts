@@ -6,7 +6,8 @@ import type { PreflightFacts } from '../language/facts-format.js';
 import { loadFacts } from '../language/loader/facts.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
-import { exitCode, UsageError } from './exit.js';
+import { UsageError } from './exit.js';
+import { finish, formatsFor, limits, readReportOptions, shown, type ReportOptions } from './report-options.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 
@@ -29,10 +30,11 @@ Options:
       --listen                     answer the probes of \`swarmlint preflight\` run on other hosts (UDP needs it
                                    to prove a path): binds 2377/tcp, 7946/tcp+udp and the data-path port/udp
       --listen-address ADDR        the address to listen on (default 0.0.0.0)
-  -f, --format NAME                stylish (default), json, sarif, html
+  -f, --format NAME                stylish (default), json, sarif, github, gitlab, html
   -o, --output-file FILE           write the report to FILE
       --save-facts FILE            save the facts; \`swarmlint lint FILE\` re-checks them offline
-      --config FILE, --rule ID:SEVERITY, --failure-threshold S, --max-warnings N
+      --config FILE, --rule ID:SEVERITY, --failure-threshold S, --max-warnings N (-1: no limit)
+  -q, --quiet                      report errors only
       --color, --no-color, --debug
   -h, --help
 
@@ -97,14 +99,6 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : 
 
 const MARK = { ok: 'ok', skipped: 'skipped', error: 'FAILED' } as const;
 
-/** `--failure-threshold`, or the config's. */
-export function failureThreshold(value: unknown, configured: string): string {
-  const threshold = typeof value === 'string' ? value : configured;
-  if (!['error', 'warning', 'info', 'suggestion', 'none'].includes(threshold))
-    throw new UsageError(`--failure-threshold ${threshold}: one of error, warning, info, suggestion, none`);
-  return threshold;
-}
-
 export interface PreflightRequest {
   managers: { address: string; port: number }[];
   peers: string[];
@@ -140,6 +134,8 @@ export async function preflightRequest(args: ParsedArgs): Promise<PreflightReque
 
 export async function runPreflight(args: ParsedArgs, cwd: string): Promise<number> {
   const v = args.values;
+  // Every usage value is checked before any name is resolved or probe run.
+  const options = readReportOptions(v, cwd, formatsFor('preflight'));
   const request = await preflightRequest(args);
   if (v.listen) {
     return listen({
@@ -150,15 +146,11 @@ export async function runPreflight(args: ParsedArgs, cwd: string): Promise<numbe
     });
   }
   if (request.managers.length === 0) throw new UsageError('preflight needs --manager ADDR (the manager this host will join), or --listen');
-  const format = (v.format as string | undefined) ?? 'stylish';
-  if (!['stylish', 'json', 'sarif', 'html'].includes(format))
-    throw new UsageError(`unknown format "${format}" (one of: stylish, json, sarif, html)`);
   const config = await loadConfig({
     cwd,
     ...(v.config ? { configPath: v.config as string } : {}),
     ruleOverrides: (v.rule as string[] | undefined) ?? [],
   });
-  const threshold = failureThreshold(v['failure-threshold'], config.failureThreshold);
   /* c8 ignore start -- probing needs root, an engine and peers: test/lab/preflight.ts runs it on the lab */
   const started = performance.now();
   const { collectPreflight } = await import('../probes/preflight.js');
@@ -178,7 +170,7 @@ export async function runPreflight(args: ParsedArgs, cwd: string): Promise<numbe
       : {}),
   });
   if (progress) process.stderr.write('\n');
-  return reportPreflight(facts, { args, cwd, config, threshold, format, started });
+  return reportPreflight(facts, { args, cwd, config, options, started });
 }
 /* c8 ignore stop */
 
@@ -189,8 +181,7 @@ export async function reportPreflight(
     args: ParsedArgs;
     cwd: string;
     config: Awaited<ReturnType<typeof loadConfig>>;
-    threshold: string;
-    format: string;
+    options: ReportOptions;
     started: number;
   },
 ): Promise<number> {
@@ -215,27 +206,28 @@ export async function reportPreflight(
     files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
   };
   const report = lintDocuments([document], {
+    root: options.options.root,
     rules: config.rules,
     plugins: config.plugins,
     cluster: config.cluster,
     unusedSuppressions: 'off',
   });
-  const outputFile = v['output-file'] ? resolve(cwd, v['output-file'] as string) : undefined;
+  const { format, outputFile } = options.options;
   await writeReport(
-    report,
-    options.format,
+    shown(report, options.options),
+    format,
     {
       cwd,
-      rules: describeRules(report, builtinRules, config.plugins),
-      color: useColor(options.format, outputFile, v.color as boolean | undefined),
+      root: options.options.root,
+      rules: describeRules(report, builtinRules, config.plugins, format),
+      color: useColor(format, outputFile, options.options.color),
       command: 'preflight',
       durationMs: performance.now() - options.started,
-      ...drawing(options.format, [document], config.cluster),
+      ...drawing(format, [document], config.cluster),
     },
     outputFile,
   );
-  const maxWarnings = v['max-warnings'] !== undefined ? Number(v['max-warnings']) : config.maxWarnings;
-  return exitCode(report, options.threshold as Parameters<typeof exitCode>[1], maxWarnings);
+  return finish(report, options.options, limits(options.options, config), (line) => process.stderr.write(line));
 }
 
 /** `--listen`: the responder, until the deadline or SIGINT/SIGTERM. */

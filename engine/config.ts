@@ -13,7 +13,7 @@ import { dottedPath } from '../language/loader/schema.js';
 import { atPointer, parseYaml, toJS } from '../language/loader/yaml.js';
 import { LineIndex } from '../language/loader/text.js';
 import { SEVERITIES, TOOL_NAME, type Severity } from '../language/meta.js';
-import { editDistance } from '../language/edit-distance.js';
+import { didYouMean, suggest } from './suggest.js';
 
 export const CONFIG_FILES = [
   'swarmlint.config.json',
@@ -40,12 +40,12 @@ type Setting = Severity | 'off';
 
 export interface UserConfig {
   extends?: 'recommended' | 'all' | 'none';
-  rules?: Record<string, Setting | [Setting, ...unknown[]]>;
+  rules?: Record<string, Setting | 'warn' | 0 | 1 | 2 | [Setting | 'warn' | 0 | 1 | 2, ...unknown[]]>;
   plugins?: Record<string, string | ESLint.Plugin>;
   cluster?: ClusterProfile;
   failureThreshold?: Severity | 'none';
   maxWarnings?: number;
-  unusedSuppressions?: Setting;
+  unusedSuppressions?: Setting | 'warn' | 0 | 1 | 2;
   ignores?: string[];
   stackName?: string;
   docker?: DockerSettings;
@@ -103,7 +103,8 @@ let ajvInstance: import('ajv').Ajv | undefined;
 async function ajv(): Promise<import('ajv').Ajv> {
   if (!ajvInstance) {
     const { Ajv } = await import('ajv');
-    ajvInstance = new Ajv({ allErrors: true, strict: false });
+    // verbose: errors carry their schema, so an unknown key can be matched against the known ones.
+    ajvInstance = new Ajv({ allErrors: true, strict: false, verbose: true });
   }
   return ajvInstance;
 }
@@ -118,8 +119,10 @@ function describe(e: ErrorObject): string {
 /** One Ajv error as a sentence: `cluster.nodes` must be >= 1; `rulez` is not a known setting. */
 function sentence(e: ErrorObject, options = false): string {
   if (e.keyword === 'additionalProperties') {
-    const path = `${e.instancePath}/${escapePointer(String((e.params as { additionalProperty: unknown }).additionalProperty))}`;
-    return `\`${dotted(path, options)}\` is not a known ${options ? 'option' : 'setting'}`;
+    const key = String((e.params as { additionalProperty: unknown }).additionalProperty);
+    const path = `${e.instancePath}/${escapePointer(key)}`;
+    const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
+    return `\`${dotted(path, options)}\` is not a known ${options ? 'option' : 'setting'}${didYouMean(key, known, (k) => `\`${k}\``)}`;
   }
   return `\`${dotted(e.instancePath, options)}\` ${describe(e)}`;
 }
@@ -246,8 +249,18 @@ function checkPlugin(prefix: string, what: string, value: unknown): ESLint.Plugi
 
 /** Rule ids close to an unknown one (a typo, a missing or extra prefix). */
 function closest(id: string, known: readonly string[]): string[] {
-  const bare = id.startsWith(`${TOOL_NAME}/`) ? id.slice(TOOL_NAME.length + 1) : id;
-  return known.filter((k) => editDistance(bare, k) <= Math.max(2, Math.floor(k.length / 5))).slice(0, 3);
+  return suggest(id.startsWith(`${TOOL_NAME}/`) ? id.slice(TOOL_NAME.length + 1) : id, known);
+}
+
+/**
+ * ESLint's spellings of a severity, as users bring them from ESLint configs: `warn` is `warning`, and 0, 1, 2 are
+ * off, warning, error. Anything else is returned as it is (and refused by the caller).
+ */
+export function normalizeSeverity(value: unknown): unknown {
+  if (value === 'warn' || value === 1 || value === '1') return 'warning';
+  if (value === 0 || value === '0') return 'off';
+  if (value === 2 || value === '2') return 'error';
+  return value;
 }
 
 /** The options a rule's `meta.schema` allows, as one schema for the options array (ESLint's reading of it). */
@@ -291,8 +304,8 @@ async function checkOptions(
 }
 
 function parseSetting(value: unknown): [Setting, unknown[]] {
-  if (Array.isArray(value)) return [value[0] as Setting, value.slice(1)];
-  return [value as Setting, []];
+  if (Array.isArray(value)) return [normalizeSeverity(value[0]) as Setting, value.slice(1)];
+  return [normalizeSeverity(value) as Setting, []];
 }
 
 /**
@@ -361,17 +374,18 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
   for (const override of options.ruleOverrides ?? []) {
     const at = override.lastIndexOf(':');
     if (at <= 0) throw new ConfigError(`--rule ${override}: write it as id:severity (e.g. overlay-mtu:error)`);
-    apply(override.slice(0, at), override.slice(at + 1) as Setting, undefined, `--rule ${override}`);
+    apply(override.slice(0, at), normalizeSeverity(override.slice(at + 1)) as Setting, undefined, `--rule ${override}`);
   }
 
-  const unused = user.unusedSuppressions ?? 'warning';
+  const unused = (normalizeSeverity(user.unusedSuppressions) as Setting | undefined) ?? 'warning';
   return {
     ...(path ? { path } : {}),
     rules,
     plugins,
     cluster: user.cluster ?? {},
     failureThreshold: user.failureThreshold ?? 'error',
-    ...(user.maxWarnings !== undefined ? { maxWarnings: user.maxWarnings } : {}),
+    // -1 is "no limit", as on the command line.
+    ...(user.maxWarnings !== undefined && user.maxWarnings >= 0 ? { maxWarnings: user.maxWarnings } : {}),
     unusedSuppressions: unused,
     ignores: user.ignores ?? [],
     ...(user.stackName ? { stackName: user.stackName } : {}),

@@ -39,6 +39,11 @@ export interface EngineOptions {
   /** Built-in rules (tests may pass a registry with a rule of their own). */
   builtins?: Readonly<Record<string, SwarmlintRule>>;
   /**
+   * The repository root: fingerprints name files relative to it, so they are the same in every checkout (the
+   * CLI passes the git top level or `--sarif-root`). Without it, files are named as given.
+   */
+  root?: string;
+  /**
    * The stack documents of the run are deployed to one swarm (`--same-swarm`, the config's `sameSwarm`): only
    * then do rules see the other documents (a port published by two stacks). Without it each file is its own
    * stack, perhaps on its own swarm, as `docker stack deploy` sees it.
@@ -301,5 +306,5 @@ function toFinding(
     }
   }
   const anchor = file ? doc.text.slice(start, Math.max(start, end)) : '';
-  return { ...base, fingerprint: fingerprintOf(base, anchor) };
+  return { ...base, fingerprint: fingerprintOf(base, anchor, options.root) };
 }

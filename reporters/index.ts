@@ -2,6 +2,8 @@
 import type { Reporter } from './types.js';
 
 const loaders: Readonly<Record<string, () => Promise<Reporter>>> = {
+  github: async () => (await import('./github.js')).github,
+  gitlab: async () => (await import('./gitlab.js')).gitlab,
   html: async () => (await import('./html/index.js')).html,
   json: async () => (await import('./json.js')).json,
   prometheus: async () => (await import('./prometheus.js')).prometheus,

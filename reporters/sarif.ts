@@ -10,13 +10,16 @@ const SRCROOT = '%SRCROOT%';
 
 const encodePath = (p: string): string => p.split(/[\\/]/).map(encodeURIComponent).join('/');
 
+/** The repository root (`--sarif-root`, the git top level), else the working folder. */
+const rootOf = (context: ReportContext): string => context.root ?? context.cwd;
+
 /**
- * A file under the working folder relative to `%SRCROOT%`; one outside it as a `file:` URL; a name that is not a
- * path (`<stdin>`) as a relative reference of its own.
+ * A file under the repository root relative to `%SRCROOT%` (what code scanning matches to the repository); one
+ * outside it as a `file:` URL; a name that is not a path (`<stdin>`) as a relative reference of its own.
  */
 function artifact(path: string, context: ReportContext): { uri: string; uriBaseId?: string } {
   if (!isAbsolute(path)) return { uri: encodePath(path) };
-  const rel = relative(context.cwd, path);
+  const rel = relative(rootOf(context), path);
   if (rel.startsWith('..') || isAbsolute(rel)) return { uri: pathToFileURL(path).href };
   return { uri: encodePath(rel), uriBaseId: SRCROOT };
 }
@@ -63,7 +66,7 @@ export const sarif: Reporter = (report, context) => {
       id,
       name: id.replace(/(^|[-/])([a-z])/g, (_m, _sep: string, c: string) => c.toUpperCase()),
       shortDescription: { text: description },
-      fullDescription: { text: description },
+      fullDescription: { text: r?.fullDescription ?? description },
       ...(r?.helpUri ? { helpUri: r.helpUri } : {}),
       help: { text: help, markdown: r?.helpUri ? `${help}\n\n[Rule documentation](${r.helpUri})` : help },
       defaultConfiguration: { level: LEVEL[r?.severity ?? 'warning'] },
@@ -122,7 +125,9 @@ export const sarif: Reporter = (report, context) => {
     runs: [
       {
         tool: { driver: { name: TOOL_NAME, version: TOOL_VERSION, semanticVersion: TOOL_VERSION, informationUri: HOMEPAGE, rules } },
-        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${context.cwd.replace(/[\\/]$/, '')}/`).href } },
+        originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${rootOf(context).replace(/[\\/]$/, '')}/`).href } },
+        // Code scanning keeps one analysis per category: lint, audit and preflight do not replace each other.
+        automationDetails: { id: `${TOOL_NAME}/${context.command}/` },
         invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
         results,
       },

@@ -12,12 +12,19 @@ export interface RuleDescriptor {
   helpUri?: string;
   /** How to fix, markdown. */
   remediation?: string;
+  /** What the rule checks, in more words than the description: the first paragraph of its doc page's "What it checks". */
+  fullDescription?: string;
   fixable: boolean;
 }
 
 export interface ReportContext {
   /** Paths are shown relative to this folder. */
   cwd: string;
+  /**
+   * The repository root: SARIF URIs (`%SRCROOT%`), GitHub annotations and GitLab paths are relative to it.
+   * Without it, the working folder.
+   */
+  root?: string;
   rules: readonly RuleDescriptor[];
   /** Colour escapes allowed (a TTY, and no NO_COLOR). */
   color: boolean;

@@ -348,9 +348,9 @@ t.test('--baseline: only new findings; stable across runs, saved facts, restarts
     ['encrypted-overlay-prerequisites', 'probe-skipped', 'subnet-overlap'],
     'and shows its findings',
   );
-  await t.rejects(auditHere(['--baseline', join(bad, 'nodir', 'b.json'), '--update-baseline', '-o', 'r.txt'], bad, overlapping), {
+  await t.rejects(auditHere(['--baseline', join(bad, 'r.json', 'b.json'), '--update-baseline', '-o', 'r.txt'], bad, overlapping), {
     name: 'BaselineError',
-    message: /^cannot write the baseline: ENOENT/,
+    message: /^cannot write the baseline: (EEXIST|ENOTDIR)/,
   });
 });
 
@@ -450,12 +450,12 @@ t.test('--format prometheus: a textfile that keeps the last success when a run f
     'nor does a partial run after it',
   );
   await t.rejects(
-    auditHere(['-f', 'prometheus', '-o', 'nodir/x.prom'], cwd, replay),
-    { name: 'UsageError', message: /^--output-file .*nodir\/x\.prom: ENOENT/ },
-    'an unwritable textfile is a usage error',
+    auditHere(['-f', 'prometheus', '-o', 'fresh/x.prom/y.prom'], cwd, replay),
+    { name: 'UsageError', message: /^--output-file .*fresh\/x\.prom\/y\.prom: (EEXIST|ENOTDIR)/ },
+    'an unwritable textfile (a file where its folder should be) is a usage error',
   );
   await t.rejects(
-    auditHere(['-f', 'prometheus', '-o', 'nodir/x.prom'], cwd, 'unix:///nonexistent.sock'),
+    auditHere(['-f', 'prometheus', '-o', 'fresh/x.prom/y.prom'], cwd, 'unix:///nonexistent.sock'),
     { name: 'UsageError' },
     'also when the audit failed',
   );
@@ -576,6 +576,7 @@ t.test('usage errors: exit 2 before the engine is asked anything', async (t) => 
     [['-f', 'xml'], /unknown format "xml"/],
     [['--failure-threshold', 'fatal'], /--failure-threshold fatal: one of error, warning, info, suggestion, none/],
     [['--max-warnings', 'x'], /--max-warnings x: a whole number/],
+    [['--max-warnings', 'O'], /--max-warnings O: a whole number/],
     [['--baseline', 'broken.json'], /cannot read the baseline/],
     [['--config', 'missing.yml'], /the config file does not exist/],
     [['--docker-host', 'ftp://h'], /unsupported Docker host scheme ftp:/],
@@ -584,8 +585,8 @@ t.test('usage errors: exit 2 before the engine is asked anything', async (t) => 
   }
   t.equal(replay.requests.length, 0, 'no request was made');
   await t.rejects(
-    auditHere(['--save-facts', 'nodir/f.json'], cwd, replay),
-    { name: 'UsageError', message: /^--save-facts .*nodir\/f\.json: ENOENT/ },
-    'facts that cannot be saved',
+    auditHere(['--save-facts', 'broken.json/f.json'], cwd, replay),
+    { name: 'UsageError', message: /^--save-facts .*broken\.json\/f\.json: (EEXIST|ENOTDIR)/ },
+    'facts that cannot be saved (a file where its folder should be)',
   );
 });

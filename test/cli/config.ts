@@ -37,8 +37,8 @@ t.test('config errors: exit 2, the rule or setting named, with file:line:column'
     ['unknown.yml', /^swarmlint: \S+unknown\.yml:3:3: config: unknown rule "overlay-mut" \(did you mean "overlay-mtu"\?\)\n$/],
     ['options.yml', /^swarmlint: \S+options\.yml:2:27: rule overlay-mtu: invalid options: `underlayMtu` must be integer\n$/],
     ['nooptions.yml', /^swarmlint: \S+nooptions\.yml:2:3: rule dnsrr-ingress-port: takes no options\n$/],
-    ['key.json', /^swarmlint: \S+key\.json:3:3: `rulez` is not a known setting\n$/],
-    ['nested.yml', /^swarmlint: \S+nested\.yml:3:3: `cluster\.underlayMTU` is not a known setting\n$/],
+    ['key.json', /^swarmlint: \S+key\.json:3:3: `rulez` is not a known setting \(did you mean `rules`\?\)\n$/],
+    ['nested.yml', /^swarmlint: \S+nested\.yml:3:3: `cluster\.underlayMTU` is not a known setting \(did you mean `underlayMtu`\?\)\n$/],
   ] as const) {
     const r = await swarmlint(['lint', '--config', file, 'two.yml'], { cwd });
     t.equal(r.code, 2, `${file}: exit 2`);

@@ -34,6 +34,10 @@ t.test('1 for findings at or over the failure threshold', async (t) => {
 t.test('--max-warnings', async (t) => {
   t.equal((await swarmlint(['lint', '--max-warnings', '0', 'warn.yml'], { cwd })).code, 1, 'more warnings than 0');
   t.equal((await swarmlint(['lint', '--max-warnings=1', 'warn.yml'], { cwd })).code, 0, 'not more than 1');
+  const dir = t.testdir({ 'warn.yml': ONE_WARNING, 'swarmlint.config.json': '{ "maxWarnings": 0 }' });
+  t.equal((await swarmlint(['lint', 'warn.yml'], { cwd: dir })).code, 1, "the config's maxWarnings");
+  t.equal((await swarmlint(['lint', '--max-warnings', '-1', 'warn.yml'], { cwd: dir })).code, 0, '--max-warnings -1 lifts it');
+  t.equal((await swarmlint(['lint', '--max-warnings=-1', 'warn.yml'], { cwd: dir })).code, 0, '--max-warnings=-1 too');
 });
 
 t.test('--rule id:severity', async (t) => {
@@ -48,7 +52,11 @@ t.test('2 for usage errors, before any work, with one line on stderr', async (t)
     [['lint', '--bogus', 'two.yml'], /^swarmlint: Unknown option '--bogus'\n$/],
     [['lint'], /^swarmlint: no files to lint \(swarmlint lint --help\)\n$/],
     [['lint', '--format', 'xml', 'two.yml'], /^swarmlint: unknown format "xml" \(one of: .*json.*sarif.*stylish.*\)\n$/],
-    [['lint', '--max-warnings', 'many', 'two.yml'], /^swarmlint: --max-warnings many: a whole number, 0 or more\n$/],
+    [['lint', '--format', 'sarf', 'two.yml'], /^swarmlint: unknown format "sarf" \(did you mean "sarif"\?\) \(one of: .*\)\n$/],
+    [['lint', '--max-warnings', 'many', 'two.yml'], /^swarmlint: --max-warnings many: a whole number, 0 or more \(-1: no limit\)\n$/],
+    [['lint', '--max-warnings', '-2', 'two.yml'], /^swarmlint: --max-warnings -2: a whole number, 0 or more \(-1: no limit\)\n$/],
+    [['lint', '--max-warning', '1', 'two.yml'], /^swarmlint: Unknown option '--max-warning' \(did you mean --max-warnings\?\)\n$/],
+    [['lnt', 'two.yml'], /^swarmlint: unknown command "lnt" \(did you mean "lint"\?\) \(swarmlint --help\)\n$/],
     [
       ['lint', '--failure-threshold', 'fatal', 'two.yml'],
       /^swarmlint: --failure-threshold fatal: one of error, warning, info, suggestion, none\n$/,

@@ -181,7 +181,7 @@ t.test("rule options are checked against the rule's meta.schema", async (t) => {
   await check('broken.yml', /^rule broken: its meta\.schema is not a valid JSON schema \(schema is invalid: /, 2, 3);
   await check('least.yml', 'rule least: invalid options: `options` must NOT have fewer than 2 items', 2, 3);
   await check('type.yml', 'rule one: invalid options: `limit` must be >= 1', 4, 7);
-  await check('extra.json', 'rule one: invalid options: `limt` is not a known option', 3, 26);
+  await check('extra.json', 'rule one: invalid options: `limt` is not a known option (did you mean `limit`?)', 3, 26);
   await check('whole.yml', 'rule whole: invalid options: `options` must be one of: a, b', 2, 18);
   await check('example.yml', 'rule example/explicit-image-tag: invalid options: `allow` must be array', 4, 42);
   const free = await loadConfig({ cwd: dir, configPath: 'free.yml', builtins });
@@ -214,13 +214,13 @@ t.test('invalid settings: file:line:column and what is wrong', async (t) => {
     t.equal(e.file, join(dir, file), `${file}: names the file`);
     if (line !== undefined) t.same([e.line, e.column], [line, column], `${file}: at ${String(line)}:${String(column)}`);
   };
-  await check('top.yml', '`rulez` is not a known setting', 2, 1);
-  await check('nested.json', '`cluster.nodez` is not a known setting', 4, 5);
+  await check('top.yml', '`rulez` is not a known setting (did you mean `rules`?)', 2, 1);
+  await check('nested.json', '`cluster.nodez` is not a known setting (did you mean `nodes`?)', 4, 5);
   await check('min.json', '`cluster.nodes` must be >= 1', 3, 16);
-  await check('sev.yml', '`rules.schema` must be one of: off, error, warning, info, suggestion', 2, 3);
+  await check('sev.yml', '`rules.schema` must be one of: off, error, warning, info, suggestion, warn, 0, 1, 2', 2, 3);
   await check('extends.yml', '`extends` must be one of: recommended, all, none', 1, 1);
   await check('scalar.yml', '`the configuration` must be object', 1, 1);
-  await check('false.json', '`unusedSuppressions` must be one of: off, error, warning, info, suggestion', 1, 3);
+  await check('false.json', '`unusedSuppressions` must be one of: off, error, warning, info, suggestion, warn, 0, 1, 2', 1, 3);
   const notYaml = await configError(t, { cwd: dir, configPath: 'notyaml.yml' });
   t.equal(notYaml.file, join(dir, 'notyaml.yml'), 'a config that is not YAML names the file');
   t.ok(notYaml.line !== undefined && notYaml.line >= 2, 'and the line');
@@ -242,6 +242,28 @@ t.test("YAML 1.1's off is the severity off", async (t) => {
   t.equal(c.rules.schema?.severity, 'off', 'schema: off');
   t.equal(c.rules['dnsrr-ingress-port']?.severity, 'off', '[off]');
   t.equal(c.rules['swarm-ignored-key']?.severity, 'info');
+});
+
+t.test("ESLint's severities: warn, 0, 1, 2 (config and --rule); maxWarnings -1 is no limit", async (t) => {
+  const dir = t.testdir({
+    'swarmlint.config.json': JSON.stringify({
+      unusedSuppressions: 0,
+      maxWarnings: -1,
+      rules: { schema: 'warn', 'dnsrr-ingress-port': [1], 'swarm-ignored-key': 2, interpolation: 0 },
+    }),
+  });
+  const c = await loadConfig({ cwd: dir, ruleOverrides: ['overlay-mtu:warn', 'unused-network:2', 'subnet-overlap:0'] });
+  t.equal(c.unusedSuppressions, 'off', '0 is off');
+  t.equal(c.rules.schema?.severity, 'warning', 'warn is warning');
+  t.equal(c.rules['dnsrr-ingress-port']?.severity, 'warning', '[1] is warning');
+  t.equal(c.rules['swarm-ignored-key']?.severity, 'error', '2 is error');
+  t.equal(c.rules.interpolation?.severity, 'off', '0 is off');
+  t.equal(c.rules['overlay-mtu']?.severity, 'warning', '--rule id:warn');
+  t.equal(c.rules['unused-network']?.severity, 'error', '--rule id:2');
+  t.equal(c.rules['subnet-overlap']?.severity, 'off', '--rule id:0');
+  t.equal(c.maxWarnings, undefined, 'maxWarnings -1: no limit');
+  const e = await configError(t, { cwd: dir, ruleOverrides: ['overlay-mtu:3'] });
+  t.match(e.message, /^--rule overlay-mtu:3: rule overlay-mtu: "3" is not a severity/);
 });
 
 t.test('cluster, ignores, stackName, sameSwarm, unusedSuppressions pass through', async (t) => {
@@ -356,7 +378,7 @@ t.test('JS configs: a default export is required; a file that cannot be read say
   t.equal(e.message, 'the config module failed to load: config boom', 'a module that throws on import');
   t.equal(e.file, join(dir, 'throws.mjs'));
   e = await configError(t, { cwd: dir, configPath: 'bad.mjs' });
-  t.equal(e.message, '`rules.schema` must be one of: off, error, warning, info, suggestion', 'checked against the schema');
+  t.equal(e.message, '`rules.schema` must be one of: off, error, warning, info, suggestion, warn, 0, 1, 2', 'checked against the schema');
   t.equal(e.line, undefined, 'no position in a JS config');
   e = await configError(t, { cwd: dir });
   t.match(e.message, /^cannot read the config file: EISDIR/, 'a folder named like a config file');

@@ -47,3 +47,15 @@ t.test('a failed write throws and leaves no temporary file', (t) => {
   t.same(readdirSync(sub), ['x.json']);
   t.end();
 });
+
+t.test('a missing folder is created; a file in the way is an error', (t) => {
+  const path = join(dir, 'reports', 'ci', 'swarmlint.sarif');
+  writeFileAtomically(path, '{}');
+  t.equal(readFileSync(path, 'utf8'), '{}');
+  t.same(readdirSync(join(dir, 'reports', 'ci')), ['swarmlint.sarif'], 'nothing else in the new folder');
+  writeFileSync(join(dir, 'plain'), 'a file');
+  t.throws(() => {
+    writeFileAtomically(join(dir, 'plain', 'x.json'), '{}');
+  }, /EEXIST|ENOTDIR/);
+  t.end();
+});

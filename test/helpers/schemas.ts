@@ -19,6 +19,7 @@ function load(name: string): ValidateFunction {
 export const validateSarif = load('sarif-2.1.0.schema.json');
 export const validateFindings = load('findings.schema.json');
 export const validateConfig = load('config.schema.json');
+export const validateGitlab = load('gitlab-codequality.schema.json');
 
 /** Ajv's errors as one readable string, for assertion messages. */
 export function errorsOf(validate: ValidateFunction): string {

@@ -7,7 +7,8 @@ import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { address, failureThreshold, preflightRequest, reportPreflight, splitHostPort } from '../../cli/preflight.js';
+import { address, preflightRequest, reportPreflight, splitHostPort } from '../../cli/preflight.js';
+import { formatsFor, limits, readReportOptions } from '../../cli/report-options.js';
 import { PREFLIGHT_OPTIONS, parse } from '../../cli/args.js';
 import { loadConfig } from '../../engine/config.js';
 import type { PreflightFacts } from '../../language/facts-format.js';
@@ -38,7 +39,9 @@ t.test('usage errors exit 2 before anything is probed', async (t) => {
     [['--manager', '10.0.0.1', '--timeout', 'soon'], /--timeout takes a number of seconds/],
     [['--manager', '10.0.0.1', '--deadline', '0'], /--deadline takes a number of seconds/],
     [['--manager', '10.0.0.1', '--data-path-port', '0'], /--data-path-port: 0 is not a port/],
-    [['--manager', '10.0.0.1', '--format', 'xml'], /unknown format "xml" \(one of: stylish, json, sarif, html\)/],
+    [['--manager', '10.0.0.1', '--format', 'xml'], /unknown format "xml" \(one of: github, gitlab, html, json, sarif, stylish\)/],
+    [['--manager', '10.0.0.1', '--format', 'prometheus'], /unknown format "prometheus"/],
+    [['--manager', '10.0.0.1', '--max-warnings', 'O'], /--max-warnings O: a whole number, 0 or more \(-1: no limit\)/],
     [['--manager', '10.0.0.1', '--failure-threshold', 'fatal'], /--failure-threshold fatal: one of error/],
     [['--manager', '10.0.0.1', '--config', 'nope.json'], /nope\.json/],
     [['--peer', 'swarmlint-no-such-host.invalid', '--manager', '10.0.0.1'], /--peer swarmlint-no-such-host\.invalid: cannot resolve it/],
@@ -100,8 +103,11 @@ t.test('addresses and ports', async (t) => {
     600_000,
     'a responder listens for ten minutes by default',
   );
-  t.equal(failureThreshold(undefined, 'warning'), 'warning', "the config's threshold");
-  t.equal(failureThreshold('none', 'warning'), 'none');
+  const threshold = (args: string[]) =>
+    limits(readReportOptions(parse(args, PREFLIGHT_OPTIONS).values, dir, formatsFor('preflight')), { failureThreshold: 'warning' })
+      .threshold;
+  t.equal(threshold([]), 'warning', "the config's threshold");
+  t.equal(threshold(['--failure-threshold', 'none']), 'none');
 });
 
 /** Runs `swarmlint preflight --listen …` and resolves once it says it listens (or exits). */
@@ -221,8 +227,11 @@ t.test('the report of a facts document: lint, save, formats, exit codes', async 
     peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
   };
   const config = await loadConfig({ cwd: dir, ruleOverrides: [] });
-  const run = (args: string[], threshold = 'error', format = 'json') =>
-    reportPreflight(facts, { args: parse(args, PREFLIGHT_OPTIONS), cwd: dir, config, threshold, format, started: performance.now() });
+  const run = (args: string[], threshold = 'error', format = 'json') => {
+    const parsed = parse([...args, '--failure-threshold', threshold, '--format', format], PREFLIGHT_OPTIONS);
+    const options = readReportOptions(parsed.values, dir, formatsFor('preflight'));
+    return reportPreflight(facts, { args: parsed, cwd: dir, config, options, started: performance.now() });
+  };
 
   const saved = join(dir, 'facts.json');
   const out = join(dir, 'report.json');
@@ -245,15 +254,14 @@ t.test('the report of a facts document: lint, save, formats, exit codes', async 
   t.equal(await run(['-o', out, '--max-warnings', '0']), 1, 'too many warnings');
   t.equal(await run(['-o', join(dir, 'r.sarif')], 'error', 'sarif'), 0);
   t.equal((JSON.parse(readFileSync(join(dir, 'r.sarif'), 'utf8')) as { version: string }).version, '2.1.0');
-  await t.rejects(run(['--save-facts', join(dir, 'no', 'such', 'dir', 'f.json')]), /--save-facts .*ENOENT/);
+  await t.rejects(run(['--save-facts', join(saved, 'f.json')]), /--save-facts .*(EEXIST|ENOTDIR)/, 'a file where its folder should be');
   const quiet = { ...facts, outcomes: [] };
   t.equal(
     await reportPreflight(quiet, {
       args: parse([], PREFLIGHT_OPTIONS),
       cwd: dir,
       config,
-      threshold: 'error',
-      format: 'stylish',
+      options: readReportOptions({}, dir, formatsFor('preflight')),
       started: performance.now(),
     }),
     0,

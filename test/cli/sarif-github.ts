@@ -1,0 +1,139 @@
+// SARIF for code scanning and GitHub annotations: URIs relative to the repository root (`%SRCROOT%`, the git top
+// level or --sarif-root), fingerprints that two checkouts in different folders agree on, a category per command,
+// rule descriptions from the doc pages; `--format github` workflow commands.
+import t from 'tap';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { github } from '../../reporters/github.js';
+import { sarif } from '../../reporters/sarif.js';
+import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { lintTexts, STACK_A } from '../helpers/reports.js';
+import { errorsOf, validateSarif } from '../helpers/schemas.js';
+
+t.setTimeout(600_000);
+
+interface Log {
+  runs: {
+    tool: { driver: { rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string } }[] } };
+    originalUriBaseIds: Record<string, { uri: string }>;
+    automationDetails: { id: string };
+    results: {
+      ruleId: string;
+      message: { text: string };
+      partialFingerprints: Record<string, string>;
+      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+    }[];
+  }[];
+}
+
+/** Two clones of one repository, in folders of different depth and name. */
+const base = t.testdir({
+  one: { stacks: { 'docker-stack.yml': TWO_PROBLEMS } },
+  elsewhere: { deeper: { two: { stacks: { 'docker-stack.yml': TWO_PROBLEMS } } } },
+});
+const one = join(base, 'one');
+const two = join(base, 'elsewhere', 'deeper', 'two');
+for (const checkout of [one, two]) mkdirSync(join(checkout, '.git'));
+
+t.test('SARIF: relative to the git top level, the same fingerprints in two checkouts', async (t) => {
+  const logs: Log[] = [];
+  for (const checkout of [one, two]) {
+    // Run from the stacks folder: the root is still the checkout's top level, not the working folder.
+    const r = await swarmlint(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd: join(checkout, 'stacks') });
+    t.equal(r.code, 1);
+    t.equal(r.stderr, '');
+    const log = JSON.parse(r.stdout) as Log;
+    t.ok(validateSarif(log), `valid SARIF 2.1.0: ${errorsOf(validateSarif)}`);
+    logs.push(log);
+  }
+  const [a, b] = logs.map((l) => l.runs[0]);
+  if (!a || !b) throw new Error('no run');
+  t.equal(a.originalUriBaseIds['%SRCROOT%']?.uri, pathToFileURL(`${one}/`).href, '%SRCROOT% is the checkout');
+  t.equal(a.results.length, 2);
+  for (const r of [...a.results, ...b.results]) {
+    t.same(r.locations[0]?.physicalLocation.artifactLocation, { uri: 'stacks/docker-stack.yml', uriBaseId: '%SRCROOT%' }, 'relative URI');
+    t.notMatch(r.message.text, base, 'no absolute path in the message');
+  }
+  t.same(
+    a.results.map((r) => r.partialFingerprints),
+    b.results.map((r) => r.partialFingerprints),
+    'identical fingerprints in both checkouts',
+  );
+  t.equal(a.automationDetails.id, 'swarmlint/lint/', 'a category per command');
+  const rule = a.tool.driver.rules.find((r) => r.id === 'dnsrr-ingress-port');
+  t.match(
+    rule?.fullDescription.text,
+    /^Every service whose `deploy\.endpoint_mode` is `dnsrr`/,
+    "fullDescription: the doc page's What it checks",
+  );
+  t.not(rule?.fullDescription.text, rule?.shortDescription.text);
+});
+
+t.test('--sarif-root: another root; the fingerprints follow it', async (t) => {
+  const r = await swarmlint(['lint', '-f', 'sarif', '--sarif-root', '..', 'stacks/docker-stack.yml'], { cwd: one });
+  const run = (JSON.parse(r.stdout) as Log).runs[0];
+  t.same(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation, { uri: 'one/stacks/docker-stack.yml', uriBaseId: '%SRCROOT%' });
+  t.equal(run?.originalUriBaseIds['%SRCROOT%']?.uri, pathToFileURL(`${base}/`).href);
+  const missing = await swarmlint(['lint', '-f', 'sarif', '--sarif-root', 'nowhere', 'stacks/docker-stack.yml'], { cwd: one });
+  t.same([missing.code, missing.stdout, missing.stderr], [2, '', 'swarmlint: --sarif-root nowhere: not a folder\n']);
+});
+
+t.test('--format github: workflow commands with repository-relative files', async (t) => {
+  const r = await swarmlint(['lint', '-f', 'github', 'docker-stack.yml'], { cwd: join(two, 'stacks') });
+  t.equal(r.code, 1);
+  const lines = r.stdout.trimEnd().split('\n');
+  t.equal(lines.length, 2);
+  t.match(
+    lines[0],
+    /^::warning file=stacks\/docker-stack\.yml,line=5,col=5,endLine=5,endColumn=\d+,title=swarmlint swarm-ignored-key::Service `web`/,
+  );
+  t.match(
+    lines[1],
+    /^::error file=stacks\/docker-stack\.yml,line=7,col=9,.*title=swarmlint dnsrr-ingress-port::.*%0Ahttps:\/\/\S+dnsrr-ingress-port\.md$/,
+  );
+  const clean = await swarmlint(
+    ['lint', '-f', 'github', '--rule', 'dnsrr-ingress-port:off', '--rule', 'swarm-ignored-key:off', 'docker-stack.yml'],
+    {
+      cwd: join(two, 'stacks'),
+    },
+  );
+  t.same([clean.code, clean.stdout], [0, ''], 'nothing to annotate: no output');
+});
+
+t.test('github: data and properties escaped; findings without a file and fatal errors annotated', (t) => {
+  const cwd = t.testdirName;
+  const { report, context } = lintTexts(cwd, { 'a, b:c%.yml': STACK_A });
+  const text = github(
+    {
+      ...report,
+      findings: [
+        ...report.findings,
+        {
+          ruleId: 'probe-skipped',
+          severity: 'info',
+          message: 'line one\nline two: 100%',
+          logical: [{ kind: 'node', name: 'n1' }],
+          fingerprint: 'f',
+        },
+      ],
+      errors: [{ kind: 'load', message: 'not YAML', file: join(cwd, 'bad.yml'), line: 2, column: 3 }],
+    },
+    { ...context, root: cwd },
+  );
+  t.match(text, /^::error file=a%2C b%3Ac%25\.yml,line=6,col=9,/m, 'file name escaped as a property');
+  t.match(text, /^::notice title=swarmlint probe-skipped::line one%0Aline two: 100%25 \(node n1\)$/m, 'no file: the logical location');
+  t.match(text, /^::error file=bad\.yml,line=2,col=3,title=swarmlint could not check this::not YAML$/m);
+  t.equal(text.split('\n').filter((l) => l && !l.startsWith('::')).length, 0, 'one command per line');
+  t.end();
+});
+
+t.test('sarif reporter: root given to the context; a file outside it is a file: URL', (t) => {
+  const cwd = t.testdirName;
+  const { report, context } = lintTexts(cwd, { 'sub/x.yml': STACK_A });
+  const log = JSON.parse(sarif(report, { ...context, root: join(cwd, 'sub') })) as Log;
+  t.same(log.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation, { uri: 'x.yml', uriBaseId: '%SRCROOT%' });
+  const outside = JSON.parse(sarif(report, { ...context, root: join(cwd, 'other') })) as Log;
+  t.match(outside.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation, { uri: /^file:\/\/\/.*\/sub\/x\.yml$/ });
+  t.end();
+});
