@@ -349,7 +349,11 @@ function sshConnection(options: EngineOptions): Duplex {
       child.stdout.resume();
     },
     write(chunk: Buffer, _encoding, callback) {
-      child.stdin.write(chunk, callback);
+      // A write to an ssh that has already exited fails (EPIPE) before its exit is seen: the exit says why, so
+      // the write's own error is not passed on (it raced the message, and lost it, under load).
+      child.stdin.write(chunk, () => {
+        callback();
+      });
     },
     final(callback) {
       child.stdin.end();
