@@ -3,7 +3,8 @@
  * print. Never rejects: a missing command, a non-zero exit, a timeout and an abort are all in the result.
  */
 import { spawn } from 'node:child_process';
-import { delimiter } from 'node:path';
+import { statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 export interface CommandResult {
   /** Exit code; null when it did not exit by itself (timeout, abort, signal) or never started. */
@@ -29,6 +30,25 @@ function searchPath(): string {
   return [path, '/usr/local/sbin', '/usr/sbin', '/sbin'].join(delimiter);
 }
 
+/**
+ * Whether a command that failed to start with EACCES is really there. execvp reports EACCES, not ENOENT, when a
+ * folder on PATH may not be searched (`/root/...` for nobody), even if the command is in none of them: then it is
+ * missing, not forbidden. A file of that name in a folder that can be searched makes the EACCES real.
+ */
+export function foundOnPath(file: string, path: string): boolean {
+  if (file.includes('/')) return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  return path
+    .split(delimiter)
+    .filter((dir) => dir !== '')
+    .some((dir) => {
+      try {
+        return statSync(join(dir, file), { throwIfNoEntry: false })?.isFile() === true;
+      } catch {
+        return false; // a folder that may not be searched holds nothing we can run
+      }
+    });
+}
+
 export function runCommand(file: string, args: readonly string[], options: CommandOptions): Promise<CommandResult> {
   const maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
   return new Promise((resolve) => {
@@ -38,7 +58,8 @@ export function runCommand(file: string, args: readonly string[], options: Comma
       return;
     }
     // LC_ALL=C: the parsers read English, unlocalised output.
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: searchPath(), LC_ALL: 'C' } });
+    const path = searchPath();
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: path, LC_ALL: 'C' } });
     let bytes = 0;
     let settled = false;
     const kill = (): void => {
@@ -71,7 +92,7 @@ export function runCommand(file: string, args: readonly string[], options: Comma
       resolve({ ...result, code: result.timedOut || result.aborted ? null : code });
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') result.missing = true;
+      if (error.code === 'ENOENT' || (error.code === 'EACCES' && !foundOnPath(file, path))) result.missing = true;
       result.stderr += error.message;
       finish(null);
     });

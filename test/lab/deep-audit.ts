@@ -320,6 +320,37 @@ async function main(): Promise<void> {
     await nothingLeft(t, lab);
   });
 
+  await t.test('7946 dropped on node 3: the findings name node 3, pairs among the others stay ✓', async (t) => {
+    const fault = await lab.fault('drop-gossip', 3);
+    try {
+      const { run, facts, findings } = await deep(['--deep-no-encrypted']);
+      t.equal(run.code, 1, run.stderr);
+      const plain = pairsOf(facts, 'plain');
+      t.same(
+        ['1>2', '2>1'].map((k) => [k, plain.get(k)]),
+        [
+          ['1>2', 'ok'],
+          ['2>1', 'ok'],
+        ],
+        '1 ↔ 2 ✓',
+      );
+      const gossip = findings.filter((f) => f.ruleId === 'swarm-port-reachable');
+      t.ok(gossip.length > 0, 'the host tasks found 7946 filtered');
+      t.ok(
+        gossip.every((f) => f.message.includes(hostname(3)) && f.message.includes('7946/tcp')),
+        'every 7946 finding is about node 3',
+      );
+      t.same(
+        serious(findings).filter((m) => !m.includes(hostname(3))),
+        [],
+        'no error that leaves node 3 out',
+      );
+    } finally {
+      await fault.undo();
+    }
+    await nothingLeft(t, lab);
+  });
+
   await t.test('underlay MTU 1300 on node 3: path-mtu with the sizes, small echoes ✓', async (t) => {
     const fault = await lab.fault('underlay-mtu', 3);
     try {

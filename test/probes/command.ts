@@ -1,7 +1,9 @@
 // Host commands for probes, run for real: output, exit codes, a missing command, the timeout, the abort signal and
 // the output cap; and how a failure reads.
 import t from 'tap';
-import { commandFailure, runCommand } from '../../probes/adapters/command.js';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { commandFailure, foundOnPath, runCommand } from '../../probes/adapters/command.js';
 
 const signal = new AbortController().signal;
 
@@ -24,6 +26,23 @@ t.test('a command that is not installed', async (t) => {
   const r = await runCommand('swarmlint-no-such-command', [], { signal, timeoutMs: 5000 });
   t.same([r.code, r.missing], [null, true]);
   t.equal(commandFailure('swarmlint-no-such-command', r), 'swarmlint-no-such-command is not installed');
+});
+
+t.test('EACCES from a folder on PATH that may not be searched is a missing command, not a forbidden one', async (t) => {
+  // nobody's spawn of a command that is nowhere fails with EACCES when PATH holds /root/...: it is missing.
+  const dir = t.testdir({ bin: {}, locked: {} });
+  const bin = join(dir, 'bin');
+  writeFileSync(join(bin, 'not-executable'), '#!/bin/sh\n');
+  chmodSync(join(bin, 'not-executable'), 0o644);
+  mkdirSync(join(dir, 'locked', 'inner'));
+  t.equal(foundOnPath('not-executable', `${join(dir, 'locked')}:${bin}`), true, 'there, but not executable: a real EACCES');
+  t.equal(foundOnPath('nft-nowhere', `${join(dir, 'locked')}:${bin}`), false, 'in no folder: missing');
+  t.equal(foundOnPath('inner', join(dir, 'locked')), false, 'a folder of that name is not a command');
+  t.equal(foundOnPath(join(bin, 'not-executable'), ''), true, 'a path is looked at as it is');
+  // As root the exec of a file without an x bit fails with EACCES too: that one is not reported missing.
+  const r = await runCommand(join(bin, 'not-executable'), [], { signal, timeoutMs: 5000 });
+  t.same([r.code, r.missing], [null, false]);
+  t.match(r.stderr, /EACCES/);
 });
 
 t.test('the timeout kills it', async (t) => {
