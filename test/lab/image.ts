@@ -1,0 +1,161 @@
+// The user's image in a real dockerd: the archive of `npm run image:offline` (the image `audit --deep` runs too)
+// docker-loaded into a lab node, then run with the docker CLI exactly as the README says:
+// `docker run --rm -v "$PWD:/src" swarmlint/swarmlint:<version> lint /src`. A bind-mounted folder with a stack whose
+// subnets overlap gives exit 1 and the subnet-overlap error; the JSON report is the one the host's own build gives
+// for the same folder; a clean folder gives exit 0; `audit` reads the swarm through the mounted socket;
+// `--help` (and no arguments) print the help; both tags name one image.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { decide, prerequisites, up } from '../../lab/index.js';
+import { DEEP_IMAGE, IMAGE } from '../../probes/deep/image.js';
+import { assertDistFresh, childEnv, MAIN, ROOT } from '../helpers/cli.js';
+
+/** Line 15: the subnet of `back`, inside `front`'s. */
+const OVERLAPPING = `services:
+  web:
+    image: nginx:1.27
+    networks: [front, back]
+networks:
+  front:
+    driver: overlay
+    ipam:
+      config:
+        - subnet: 10.20.0.0/16
+  back:
+    driver: overlay
+    ipam:
+      config:
+        - subnet: 10.20.5.0/24
+`;
+const CLEAN = `services:
+  api:
+    image: busybox:1.36
+    networks: [app]
+networks:
+  app:
+    driver: overlay
+`;
+
+interface Finding {
+  ruleId: string;
+  severity: string;
+  file: string;
+  line: number;
+  message: string;
+  fingerprint: string;
+}
+
+const decision = decide(prerequisites());
+if (!decision.run) {
+  if ('fail' in decision) t.fail(decision.fail);
+  else t.plan(0, decision.skip);
+} else if (spawnSync('docker', ['--version'], { encoding: 'utf8' }).status !== 0) {
+  t.fail('the docker CLI is missing (apt-get install docker.io)');
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  assertDistFresh();
+  const dir = mkdtempSync(join(tmpdir(), 'swarmlint-image-lab-'));
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const archive = join(dir, 'swarmlint.tar');
+  const stacks = join(dir, 'stacks');
+  mkdirSync(join(stacks, 'ok'), { recursive: true });
+  writeFileSync(join(stacks, 'docker-stack.yml'), OVERLAPPING);
+  writeFileSync(join(stacks, 'ok', 'docker-stack.yml'), CLEAN);
+  const dockerConfig = join(dir, 'docker-config');
+  mkdirSync(dockerConfig);
+
+  const [lab] = await Promise.all([
+    up({
+      nodes: 1,
+      managers: 1,
+      log: (line) => {
+        t.comment(line);
+      },
+    }),
+    new Promise<void>((resolve, reject) => {
+      // env -i: no tap loaders (NODE_OPTIONS) in the build.
+      const built = spawnSync(
+        'env',
+        ['-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, process.execPath, 'scripts/image-offline.mjs', '-o', archive],
+        { cwd: ROOT, encoding: 'utf8', timeout: 180_000 },
+      );
+      if (built.status === 0) resolve();
+      else reject(new Error(`image-offline: ${built.stderr}`));
+    }),
+  ]);
+  t.teardown(() => lab.down());
+  await lab.loadImage(archive, IMAGE);
+  t.comment(`${IMAGE} (${(statSync(archive).size / 1e6).toFixed(1)} MB archive) loaded`);
+
+  /** The docker CLI against the lab node, as a user runs it. */
+  const docker = (args: string[]) =>
+    spawnSync('docker', args, {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { PATH: process.env.PATH, DOCKER_HOST: `unix://${lab.node(1).socketPath}`, DOCKER_CONFIG: dockerConfig },
+    });
+
+  t.test('one image, two tags', async (t) => {
+    const user = (await lab.node(1).docker.getImage(IMAGE).inspect()) as { Id: string };
+    const deep = (await lab.node(1).docker.getImage(DEEP_IMAGE).inspect()) as { Id: string };
+    t.equal(user.Id, deep.Id, `${IMAGE} and ${DEEP_IMAGE}`);
+  });
+
+  t.test('docker run --rm -v "$PWD:/src" IMAGE lint /src', (t) => {
+    const run = docker(['run', '--rm', '-v', `${stacks}:/src`, IMAGE, 'lint', '/src']);
+    t.equal(run.status, 1, `an error: exit 1 (stderr: ${run.stderr})`);
+    t.match(run.stdout, /docker-stack\.yml\n\s+15:\d+\s+error\s+Subnet 10\.20\.5\.0\/24 of network `back` overlaps.*subnet-overlap/);
+    t.match(run.stdout, /1 problem \(1 error\)/, 'one problem: the clean stack has none');
+    t.end();
+  });
+
+  t.test('the JSON report is the host build’s, finding for finding', (t) => {
+    const run = docker(['run', '--rm', '-v', `${stacks}:/src`, IMAGE, 'lint', '--format', 'json', '.']);
+    t.equal(run.status, 1, run.stderr);
+    const host = spawnSync(process.execPath, [MAIN, 'lint', '--format', 'json', '.'], { cwd: stacks, encoding: 'utf8', env: childEnv() });
+    t.equal(host.status, 1, host.stderr);
+    const findings = (stdout: string): Finding[] => (JSON.parse(stdout) as { findings: Finding[] }).findings;
+    const inImage = findings(run.stdout);
+    t.match(inImage, [{ ruleId: 'subnet-overlap', severity: 'error', file: 'docker-stack.yml', line: 15 }]);
+    t.equal(inImage.length, 1);
+    t.same(inImage, findings(host.stdout), 'same findings, messages and fingerprints as the host');
+    t.end();
+  });
+
+  t.test('a clean folder: exit 0', (t) => {
+    const run = docker(['run', '--rm', '-v', `${join(stacks, 'ok')}:/src`, IMAGE, 'lint', '.']);
+    t.equal(run.status, 0, run.stderr);
+    t.equal(run.stdout, '', 'nothing to say');
+    t.end();
+  });
+
+  t.test('audit through the mounted Engine API socket', (t) => {
+    const run = docker(['run', '--rm', '-v', `${lab.node(1).socketPath}:/var/run/docker.sock`, IMAGE, 'audit', '--format', 'json']);
+    t.ok(run.status === 0 || run.status === 1, `exit 0 or 1, not 2 (stderr: ${run.stderr})`);
+    const report = JSON.parse(run.stdout || '{}') as { command?: string; findings?: { ruleId: string }[] };
+    t.equal(report.command, 'audit');
+    t.notOk(
+      report.findings?.some((f) => f.ruleId === 'probe-skipped'),
+      'every fact read',
+    );
+    t.end();
+  });
+
+  t.test('--help, and no arguments', (t) => {
+    const help = docker(['run', '--rm', IMAGE, '--help']);
+    t.equal(help.status, 0, help.stderr);
+    t.match(help.stdout, /^Usage: swarmlint <command> \[options\]\n/);
+    const bare = docker(['run', '--rm', IMAGE]);
+    t.equal(bare.status, 0, bare.stderr);
+    t.equal(bare.stdout, help.stdout, 'the image’s default command is --help');
+    t.end();
+  });
+}
