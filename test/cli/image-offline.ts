@@ -158,12 +158,6 @@ t.test(
       'app/LICENSE',
       'app/NOTICE',
       'app/dist/cli/main.js',
-      'app/dist/cli/lint.js',
-      'app/dist/cli/audit.js',
-      'app/dist/cli/preflight.js',
-      'app/dist/cli/deep-probe.js',
-      'app/dist/probes/deep/run.js',
-      'app/dist/engine/vendored.js',
       'app/docs/rules/subnet-overlap.md',
       'app/schemas/stack-v3.13.schema.json',
       'app/node_modules/net-ping/index.js',
@@ -172,6 +166,25 @@ t.test(
       ...Object.keys(pkg.dependencies).flatMap((dep) => [`app/node_modules/${dep}/package.json`, `app/node_modules/${dep}/LICENSE`]),
     ])
       t.ok(files.has(name), `layer has ${name}`);
+    // The package as npm packs it, less the type declarations: no more, no less (however dist/ is built).
+    const [packed] = JSON.parse(
+      spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      }).stdout,
+    ) as [{ files: { path: string }[] }];
+    t.same(
+      layer
+        .filter((e) => e.name.startsWith('app/') && !e.name.startsWith('app/node_modules/') && e.type === '0')
+        .map((e) => e.name)
+        .sort(),
+      packed.files
+        .map((f) => `app/${f.path}`)
+        .filter((p) => !p.endsWith('.d.ts'))
+        .sort(),
+      'under /app: the packed files without .d.ts',
+    );
     t.equal(files.get('app/package.json')?.data.toString(), readFileSync(join(ROOT, 'package.json'), 'utf8'), "the package's own manifest");
     t.equal(files.get('usr/local/bin/node')?.mode, 0o755);
     t.equal(files.get('app/dist/cli/main.js')?.mode, 0o755);
