@@ -2,10 +2,11 @@
 // docker-loaded into a lab node, then run with the docker CLI exactly as the README says:
 // `docker run --rm -v "$PWD:/src" swarmlint/swarmlint:<version> lint /src`. A bind-mounted folder with a stack whose
 // subnets overlap gives exit 1 and the subnet-overlap error; the JSON report is the one the host's own build gives
-// for the same folder; a clean folder gives exit 0; `audit` reads the swarm through the mounted socket;
-// `--help` (and no arguments) print the help; both tags name one image.
+// for the same folder; run as another user, `-o` writes the SARIF into the mount; a clean folder gives exit 0;
+// `audit` reads the swarm through the mounted socket; `--help` (and no arguments) print the help; both tags name
+// one image.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -127,6 +128,38 @@ async function main(): Promise<void> {
     t.match(inImage, [{ ruleId: 'subnet-overlap', severity: 'error', file: 'docker-stack.yml', line: 15 }]);
     t.equal(inImage.length, 1);
     t.same(inImage, findings(host.stdout), 'same findings, messages and fingerprints as the host');
+    t.end();
+  });
+
+  t.test('--user and -o: the report written into the mounted folder, owned by that user', (t) => {
+    chmodSync(stacks, 0o777);
+    const run = docker([
+      'run',
+      '--rm',
+      '--user',
+      '65534:65534',
+      '-v',
+      `${stacks}:/src`,
+      IMAGE,
+      'lint',
+      '--format',
+      'sarif',
+      '-o',
+      'out/swarmlint.sarif',
+      '.',
+    ]);
+    t.equal(run.status, 1, `exit 1 (stderr: ${run.stderr})`);
+    t.equal(run.stdout, '', 'the report went to the file');
+    t.match(run.stderr, /the report is in \/src\/out\/swarmlint\.sarif/, 'a failing run says where the report is');
+    const file = join(stacks, 'out', 'swarmlint.sarif');
+    t.equal(statSync(file).uid, 65534, 'owned by the user the container ran as');
+    const log = JSON.parse(readFileSync(file, 'utf8')) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    t.match(log.runs[0]?.results, [
+      { ruleId: 'subnet-overlap', locations: [{ physicalLocation: { artifactLocation: { uri: 'docker-stack.yml' } } }] },
+    ]);
+    rmSync(join(stacks, 'out'), { recursive: true, force: true });
     t.end();
   });
 
