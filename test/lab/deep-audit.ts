@@ -3,7 +3,8 @@
 // manager's socket through a proxy that logs every request line. Healthy: every pair ✓, no error, and the requests
 // are the GETs and the labelled creates and removes --help lists. The encrypted overlay: what this kernel really
 // does (without ESP, as here: esp-blocked, once). 4789/udp dropped on node 3: overlay-reachability names node 3,
-// exit 1. Underlay MTU 1300 on node 3: path-mtu with the sizes. Node 3 drained: probe-skipped with the reason.
+// exit 1. 7946 dropped on node 3, and new connections from node 3 to the manager's 2377 dropped (node 3 stays
+// ready): swarm-port-reachable names node 3. Underlay MTU 1300 on node 3: path-mtu with the sizes. Node 3 drained: probe-skipped with the reason.
 // SIGINT in the middle: exit 130 and nothing left; SIGKILL in the middle: the next run removes the leftovers first.
 // After every run nothing labelled io.swarmlint.deep remains on any node (services, networks, containers).
 import { spawn, spawnSync } from 'node:child_process';
@@ -340,6 +341,60 @@ async function main(): Promise<void> {
         gossip.every((f) => f.message.includes(hostname(3)) && f.message.includes('7946/tcp')),
         'every 7946 finding is about node 3',
       );
+      t.same(
+        serious(findings).filter((m) => !m.includes(hostname(3))),
+        [],
+        'no error that leaves node 3 out',
+      );
+    } finally {
+      await fault.undo();
+    }
+    await nothingLeft(t, lab);
+  });
+
+  // 2377 dropped from node 3 to the manager. Dropping every 2377 packet (as drop-control does) also cuts node 3's
+  // running session with the manager, which then marks node 3 down after its heartbeat period (≈15 s on the lab):
+  // whether the run still starts a task there depends on when it looks. So only the packets that open a connection
+  // are dropped, at the manager's INPUT for node 3's source (`-s 198.18.0.103 -p tcp --dport 2377 --syn -j DROP`):
+  // node 3 keeps its session (it stays ready, its tasks start and report), while the host task's fresh connect to
+  // 2377 gets no answer, as behind a firewall that blocks new connections to the manager from that host.
+  await t.test('2377 dropped from node 3 to the manager (new connections only): a control-plane finding naming node 3', async (t) => {
+    const manager = lab.node(1).docker;
+    const stateOf3 = async (): Promise<string> =>
+      String(((await manager.getNode(lab.node(3).nodeId).inspect()) as { Status?: { State?: string } }).Status?.State);
+    const fault = await lab.fault('drop-control', 1, { from: 3, newOnly: true });
+    t.comment(`fault: ${fault.description}`);
+    try {
+      const { run, facts, findings } = await deep(['--deep-no-encrypted']);
+      t.equal(run.code, 1, run.stderr);
+      t.equal(await stateOf3(), 'ready', 'node 3 is still ready after the run (its session with the manager stayed up)');
+      const control = (facts?.mesh?.control ?? []).map((c) => [idOf.get(c.from), idOf.get(c.to), c.port, c.verdict]);
+      t.same(
+        control.filter((c) => c[3] !== 'open'),
+        [[3, 1, 2377, 'filtered']],
+        `only node 3 → the manager's 2377 fails: ${JSON.stringify(control)}`,
+      );
+      t.ok(
+        control.some((c) => c[0] === 2 && c[2] === 2377 && c[3] === 'open') &&
+          control.some((c) => c[0] === 3 && c[2] === 7946 && c[3] === 'open'),
+        "node 2 reaches the manager's 2377, node 3 reaches 7946",
+      );
+      const plain = pairsOf(facts, 'plain');
+      t.same(
+        ALL.map((k) => [k, plain.get(k)]),
+        ALL.map((k) => [k, 'ok']),
+        'the overlay is fine: every pair ✓',
+      );
+      const reach = findings.filter((f) => f.ruleId === 'swarm-port-reachable');
+      t.equal(reach.length, 1, `one swarm-port-reachable finding: ${reach.map((f) => f.message).join(' | ')}`);
+      t.match(
+        reach[0]?.message ?? '',
+        new RegExp(
+          `^From node \`${hostname(3)}\`, port 2377/tcp of manager \`${hostname(1)}\` did not answer the connection \\(filtered\\) \\(no answer within \\d+ ms\\)`,
+        ),
+        'it names node 3, the manager and 2377/tcp, with the evidence',
+      );
+      t.match(reach[0]?.message ?? '', /2377\/tcp.*control plane/);
       t.same(
         serious(findings).filter((m) => !m.includes(hostname(3))),
         [],
