@@ -4,7 +4,7 @@
 // are the GETs and the labelled creates and removes --help lists. The encrypted overlay: what this kernel really
 // does (without ESP, as here: esp-blocked, once). 4789/udp dropped on node 3: overlay-reachability names node 3,
 // exit 1. 7946 dropped on node 3, and new connections from node 3 to the manager's 2377 dropped (node 3 stays
-// ready): swarm-port-reachable names node 3. Underlay MTU 1300 on node 3: path-mtu with the sizes. Node 3 drained: probe-skipped with the reason.
+// ready): swarm-port-reachable names node 3. --deep-sample 1 with a seed: the seed's three pairs, each ✓. Underlay MTU 1300 on node 3: path-mtu with the sizes. Node 3 drained: probe-skipped with the reason.
 // SIGINT in the middle: exit 130 and nothing left; SIGKILL in the middle: the next run removes the leftovers first.
 // After every run nothing labelled io.swarmlint.deep remains on any node (services, networks, containers).
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import t, { type Test } from 'tap';
 import { Ajv } from 'ajv';
 import { decide, prerequisites, up, waitFor, type Lab } from '../../lab/index.js';
 import { DEEP_IMAGE } from '../../probes/deep/image.js';
+import { sampleMap } from '../../probes/deep/sample.js';
 import type { Finding } from '../../engine/findings.js';
 import type { FactsDocument } from '../../language/facts-format.js';
 import { ROOT } from '../helpers/cli.js';
@@ -257,6 +258,29 @@ async function main(): Promise<void> {
     );
     t.equal(writes.filter((r) => r === 'POST /networks/create').length, 1, 'one network (no encrypted one)');
     t.equal(writes.filter((r) => r === 'POST /services/create').length, 2, 'two services (plain, host)');
+    await nothingLeft(t, lab);
+  });
+
+  await t.test('--deep-sample 1: each node tests one peer, the seed chooses which, the others are not sampled', async (t) => {
+    const { run, facts } = await deep(['--deep-no-encrypted', '--deep-sample', '1', '--deep-seed', 'lab7']);
+    t.equal(run.code, 0, run.stderr);
+    t.same(facts?.mesh?.sample, { peers: 1, seed: 'lab7' }, 'the facts keep the sample and its seed');
+    const chosen = sampleMap(
+      'lab7',
+      lab.nodes.map((n) => n.nodeId),
+      1,
+    );
+    const expected = [...chosen].flatMap(([from, to]) => [...to].map((b) => `${String(idOf.get(from))}>${String(idOf.get(b))}`)).sort();
+    const plain = pairsOf(facts, 'plain');
+    t.same(
+      [...plain.entries()].sort(),
+      expected.map((k) => [k, 'ok']),
+      `3 pairs of 6, the seed's (${expected.join(' ')}), each ✓`,
+    );
+    const gossip = (facts?.mesh?.control ?? [])
+      .filter((c) => c.port === 7946)
+      .map((c) => `${String(idOf.get(c.from))}>${String(idOf.get(c.to))}`);
+    t.same(gossip.sort(), expected, 'the host tasks connect to 7946 of their sampled peer only');
     await nothingLeft(t, lab);
   });
 
