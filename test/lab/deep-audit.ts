@@ -7,81 +7,24 @@
 // ready): swarm-port-reachable names node 3. --deep-sample 1 with a seed: the seed's three pairs, each ✓. Underlay MTU 1300 on node 3: path-mtu with the sizes. Node 3 drained: probe-skipped with the reason.
 // SIGINT in the middle: exit 130 and nothing left; SIGKILL in the middle: the next run removes the leftovers first.
 // After every run nothing labelled io.swarmlint.deep remains on any node (services, networks, containers).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { Ajv } from 'ajv';
-import { decide, prerequisites, up, waitFor, type Lab } from '../../lab/index.js';
-import { DEEP_IMAGE } from '../../probes/deep/image.js';
+import { waitFor, type Lab } from '../../lab/index.js';
 import { sampleMap } from '../../probes/deep/sample.js';
 import type { Finding } from '../../engine/findings.js';
 import type { FactsDocument } from '../../language/facts-format.js';
 import { ROOT } from '../helpers/cli.js';
+import { distFresh, labWithDeepImage, recordingProxy, tempDir, whenLabCan } from '../helpers/lab.js';
 
 const DIST = join(ROOT, 'dist/cli/main.js');
 const validate = new Ajv({ allErrors: true, strict: false }).compile(
   JSON.parse(readFileSync(join(ROOT, 'schemas/facts.schema.json'), 'utf8')) as object,
 );
 
-const decision = decide(prerequisites());
-if (!decision.run) {
-  if ('fail' in decision) t.fail(decision.fail);
-  else t.plan(0, decision.skip);
-} else {
-  await main();
-}
-
-interface Proxy {
-  path: string;
-  requests: string[];
-  close(): Promise<void>;
-}
-
-/** A unix socket in front of another, logging every request line the client sends (as test/lab/audit.ts). */
-function recordingProxy(path: string, target: string): Promise<Proxy> {
-  const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(target);
-    sockets.add(client).add(upstream);
-    let pending = '';
-    client.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      // A request line starts the stream, follows a blank line, or follows a JSON body (the creates).
-      let consumed = 0;
-      for (const m of pending.matchAll(/(?:^|\r\n\r\n|\})([A-Z]+ \S+ HTTP\/1\.[01])\r\n/g)) {
-        if (m[1]) requests.push(m[1]);
-        consumed = m.index + m[0].length;
-      }
-      pending = pending.slice(Math.max(consumed, pending.length - 200));
-    });
-    client.pipe(upstream).pipe(client);
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  return new Promise((resolve) => {
-    server.listen(path, () => {
-      resolve({
-        path,
-        requests,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => {
-              done();
-            });
-          }),
-      });
-    });
-  });
-}
+await whenLabCan(t, main);
 
 interface Run {
   code: number | null;
@@ -154,45 +97,10 @@ async function nothingLeft(t: Test, lab: Lab): Promise<void> {
 
 async function main(): Promise<void> {
   const began = Date.now();
-  if (
-    statSync(DIST, { throwIfNoEntry: false }) === undefined ||
-    statSync(DIST).mtimeMs < statSync(join(ROOT, 'probes/audit/deep.ts')).mtimeMs
-  ) {
-    t.fail('dist/ is missing or older than probes/audit/deep.ts: run npm run build first');
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'swarmlint-deep-audit-'));
-  t.teardown(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const archive = join(dir, 'deep.tar');
-  const [lab] = await Promise.all([
-    up({
-      nodes: 3,
-      managers: 1,
-      log: (line) => {
-        t.comment(line);
-      },
-    }),
-    new Promise<void>((resolve, reject) => {
-      const built = spawnSync(
-        'env',
-        ['-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, process.execPath, 'scripts/image-offline.mjs', '-o', archive],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-          timeout: 180_000,
-        },
-      );
-      if (built.status === 0) resolve();
-      else reject(new Error(`image-offline: ${built.stderr}`));
-    }),
-  ]);
-  t.teardown(() => lab.down());
-  await lab.loadImage(archive, DEEP_IMAGE);
-  t.comment(`lab up and ${DEEP_IMAGE} loaded on 3 nodes after ${String(Date.now() - began)} ms`);
-  const proxy = await recordingProxy(join(dir, 'manager.sock'), lab.node(1).socketPath);
-  t.teardown(() => proxy.close());
+  if (!distFresh(t, 'dist/cli/main.js', 'probes/audit/deep.ts')) return;
+  const dir = tempDir(t, 'swarmlint-deep-audit-');
+  const { lab } = await labWithDeepImage(t, dir);
+  const proxy = await recordingProxy(t, join(dir, 'manager.sock'), lab.node(1).socketPath);
   const hostname = (n: number): string => lab.node(n).hostname;
   const idOf = new Map(lab.nodes.map((n) => [n.nodeId, n.index]));
 
