@@ -23,7 +23,7 @@ ul.findings{margin:4px 0;padding-left:18px}.finding{margin:3px 0}.where{color:va
 table{border-collapse:collapse;margin:10px 0}caption{text-align:left;color:var(--muted);padding:4px 0}
 th,td{border:1px solid var(--line);padding:3px 7px;text-align:left}td.num,th.num{text-align:right}
 table.mesh td.cell{text-align:center;min-width:36px;font-weight:600}
-td.ok{color:var(--ok)}td.fail{color:#fff;background:var(--bad)}td.mtu{color:#000;background:#f0b72f}td.esp{color:#fff;background:var(--esp)}td.untested,td.unsampled,td.self{color:var(--muted)}
+td.ok{color:var(--ok)}td.fail{color:#fff;background:var(--bad)}td.mtu{color:#000;background:#f0b72f}td.esp{color:#fff;background:var(--esp)}td.untested,td.self{color:var(--muted)}
 tr.fault th,th.fault{background:var(--bad);color:#fff}
 td.fault{outline:2px solid var(--bad);outline-offset:-2px}
 td.version.odd{color:var(--bad);font-weight:600}

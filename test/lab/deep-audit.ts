@@ -216,7 +216,7 @@ async function main(): Promise<void> {
       t.same(
         ALL.map((k) => secure.get(k)),
         ALL.map(() => 'unreachable'),
-        'encrypted overlay: no cross-node echo passes',
+        `encrypted overlay: no cross-node echo passes (${JSON.stringify(facts?.mesh?.pairs.filter((p) => p.network === 'encrypted' && p.verdict !== 'unreachable').map((p) => p.reason))})`,
       );
       const espFindings = findings.filter((f) => f.ruleId === 'esp-blocked');
       t.equal(espFindings.length, 1, 'one esp-blocked finding, not one per pair');
