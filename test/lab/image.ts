@@ -6,13 +6,12 @@
 // `audit` reads the swarm through the mounted socket; `--help` (and no arguments) print the help; both tags name
 // one image.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { decide, prerequisites, up } from '../../lab/index.js';
 import { DEEP_IMAGE, IMAGE } from '../../probes/deep/image.js';
-import { assertDistFresh, childEnv, MAIN, ROOT } from '../helpers/cli.js';
+import { assertDistFresh, childEnv, MAIN } from '../helpers/cli.js';
+import { labWithDeepImage, tempDir, whenLabCan } from '../helpers/lab.js';
 
 /** Line 15: the subnet of `back`, inside `front`'s. */
 const OVERLAPPING = `services:
@@ -49,52 +48,23 @@ interface Finding {
   fingerprint: string;
 }
 
-const decision = decide(prerequisites());
-if (!decision.run) {
-  if ('fail' in decision) t.fail(decision.fail);
-  else t.plan(0, decision.skip);
-} else if (spawnSync('docker', ['--version'], { encoding: 'utf8' }).status !== 0) {
-  t.fail('the docker CLI is missing (apt-get install docker.io)');
-} else {
-  await main();
-}
+await whenLabCan(t, async () => {
+  if (spawnSync('docker', ['--version'], { encoding: 'utf8' }).status !== 0)
+    t.fail('the docker CLI is missing (apt-get install docker.io)');
+  else await main();
+});
 
 async function main(): Promise<void> {
   assertDistFresh();
-  const dir = mkdtempSync(join(tmpdir(), 'swarmlint-image-lab-'));
-  t.teardown(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const archive = join(dir, 'swarmlint.tar');
+  const dir = tempDir(t, 'swarmlint-image-lab-');
   const stacks = join(dir, 'stacks');
   mkdirSync(join(stacks, 'ok'), { recursive: true });
   writeFileSync(join(stacks, 'docker-stack.yml'), OVERLAPPING);
   writeFileSync(join(stacks, 'ok', 'docker-stack.yml'), CLEAN);
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(dockerConfig);
-
-  const [lab] = await Promise.all([
-    up({
-      nodes: 1,
-      managers: 1,
-      log: (line) => {
-        t.comment(line);
-      },
-    }),
-    new Promise<void>((resolve, reject) => {
-      // env -i: no tap loaders (NODE_OPTIONS) in the build.
-      const built = spawnSync(
-        'env',
-        ['-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, process.execPath, 'scripts/image-offline.mjs', '-o', archive],
-        { cwd: ROOT, encoding: 'utf8', timeout: 180_000 },
-      );
-      if (built.status === 0) resolve();
-      else reject(new Error(`image-offline: ${built.stderr}`));
-    }),
-  ]);
-  t.teardown(() => lab.down());
-  await lab.loadImage(archive, IMAGE);
-  t.comment(`${IMAGE} (${(statSync(archive).size / 1e6).toFixed(1)} MB archive) loaded`);
+  // The image as `audit --deep` gets it, on one node: the same archive, under both tags.
+  const { lab } = await labWithDeepImage(t, dir, 1);
 
   /** The docker CLI against the lab node, as a user runs it. */
   const docker = (args: string[]) =>
