@@ -257,6 +257,8 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const originals = new Map([...files.values()].map((f) => [f.path, f.text]));
   let fixed = 0;
   const changed = new Set<string>();
+  const unwritten: FatalError[] = [];
+  const fixedIn = new Map<string, number>();
   for (let i = 0; fix && i < 10; i++) {
     const edits = new Map<string, FileEdit[]>();
     for (const f of pass.report.findings) if (f.fix) edits.set(f.fix.file, [...(edits.get(f.fix.file) ?? []), f.fix]);
@@ -269,6 +271,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       file.text = out.text;
       applied += out.applied;
       changed.add(file.path);
+      fixedIn.set(file.path, (fixedIn.get(file.path) ?? 0) + out.applied);
     }
     if (applied === 0) break;
     fixed += applied;
@@ -276,12 +279,28 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   }
   if (fix && changed.size > 0) {
     if (!dryRun) {
-      for (const file of files.values()) if (changed.has(file.path)) writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+      // Each fixed file is written beside itself and renamed into place (its mode kept, a symlink kept): a run that
+      // fails or is killed leaves the old file whole. A file that cannot be written is a fatal error (exit 2); the
+      // other files are still written.
+      for (const file of files.values()) {
+        if (!changed.has(file.path)) continue;
+        try {
+          writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+        } catch (error) {
+          unwritten.push({ kind: 'io', file: file.path, message: `--fix could not write the file: ${(error as Error).message}` });
+        }
+      }
     }
     const verb = dryRun ? 'would fix' : 'fixed';
-    process.stderr.write(
-      `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
-    );
+    // What was not written was not fixed.
+    for (const u of unwritten) {
+      fixed -= fixedIn.get(u.file ?? '') ?? 0;
+      changed.delete(u.file ?? '');
+    }
+    if (changed.size > 0)
+      process.stderr.write(
+        `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
+      );
     if (dryRun)
       for (const file of files.values())
         if (changed.has(file.path))
@@ -289,7 +308,19 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   }
   if (dryRun) pass = onDisk;
 
-  const report = pass.report;
+  // A file --fix could not write is reported as it is on disk, with the error.
+  const lost = new Set(unwritten.map((u) => u.file));
+  const report: LintReport =
+    unwritten.length > 0
+      ? {
+          ...pass.report,
+          findings: [
+            ...pass.report.findings.filter((f) => !lost.has(f.file)),
+            ...onDisk.report.findings.filter((f) => lost.has(f.file)),
+          ].sort(compareFindings),
+          errors: [...pass.report.errors, ...unwritten],
+        }
+      : pass.report;
   const outputFile = options.outputFile;
   await writeReport(
     shown(report, options),
