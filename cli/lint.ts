@@ -19,7 +19,7 @@ import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
 import { finish, formatsFor, limits, readReportOptions, shown } from './report-options.js';
-import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
+import { planStacks, resolveInputs, readInput, STDIN, type PlannedStack, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 import { unifiedDiff } from '../engine/diff.js';
@@ -27,8 +27,10 @@ import { displayPath } from '../reporters/paths.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
 
-Lints Docker stack files as \`docker stack deploy\` reads them. Each file is a stack of its own;
--c files (and each --merge list) are merged like \`docker stack deploy -c a.yml -c b.yml\`.
+Lints Docker stack files as \`docker stack deploy\` reads them. Each file is a stack of its own (a file
+given twice is linted once; an override found in a folder, without \`image\` and with its base beside
+it, is not linted alone); -c files (and each --merge list) are merged like \`docker stack deploy -c a.yml
+-c b.yml\`, and so are the config's \`stacks:\` (one swarm; linted by name; all of them without FILEs).
 A facts document (from preflight or audit --save-facts) is linted too.
 
 Options:
@@ -61,6 +63,12 @@ Options:
   -h, --help
 
 Exit: 0 clean, 1 findings at or over the threshold, 2 usage, config or files that could not be checked.`;
+
+/** A note names its file relative to the working folder, as the reports do. */
+function displayNote(cwd: string, note: string): string {
+  const at = note.indexOf(': ');
+  return at > 0 ? `${displayPath(cwd, note.slice(0, at))}${note.slice(at)}` : note;
+}
 
 function readEnvFile(path: string, cwd: string): Map<string, string> {
   let text: string;
@@ -175,9 +183,19 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
 
   const compose = (values['compose-file'] as string[] | undefined) ?? [];
   const merges = (values.merge as string[] | undefined) ?? [];
-  if (positionals.length === 0 && compose.length === 0 && merges.length === 0)
+  if (positionals.length === 0 && compose.length === 0 && merges.length === 0 && config.stacks.length === 0)
     throw new UsageError('no files to lint (swarmlint lint --help)');
-  const { sets, errors: inputErrors } = await resolveInputs(positionals, compose, merges, cwd, config.ignores);
+  const inputs = await resolveInputs(positionals, compose, merges, cwd, config.ignores);
+  const inputErrors = inputs.errors;
+  const plan = planStacks(inputs.sets, inputs.expanded, config.stacks, (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  for (const note of plan.notes) process.stderr.write(`swarmlint: note: ${displayNote(cwd, note)}\n`);
+  const sets = plan.stacks.map((s) => s.files);
   // `--stdin-filename`: standard input is reported, fingerprinted and fixed-dry-run under that name.
   const stdinName = values['stdin-filename'] !== undefined ? resolve(cwd, values['stdin-filename'] as string) : undefined;
 
@@ -192,12 +210,14 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   // Sets by the config that applies to their first file, in order of first appearance. Stacks that go to one
   // swarm are linted together (rules compare them), so by the run's config.
   const sameSwarm = values['same-swarm'] === true || config.sameSwarm;
-  const groups = new Map<ResolvedConfig, string[][]>();
-  for (const set of sets) {
-    const first = set[0] === STDIN && stdinName ? stdinName : (set[0] ?? STDIN);
-    const c = sameSwarm ? config : await configFor(first);
-    groups.set(c, [...(groups.get(c) ?? []), set]);
+  // The config's declared stacks go to one swarm: linted together, by the run's config.
+  const groups = new Map<ResolvedConfig | 'declared', PlannedStack[]>();
+  for (const stack of plan.stacks) {
+    const first = stack.files[0] === STDIN && stdinName ? stdinName : (stack.files[0] ?? STDIN);
+    const key = sameSwarm ? config : stack.declared ? 'declared' : await configFor(first);
+    groups.set(key, [...(groups.get(key) ?? []), stack]);
   }
+  const configOf = (key: ResolvedConfig | 'declared'): ResolvedConfig => (key === 'declared' ? config : key);
 
   if (values['print-stack'] === true)
     return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
@@ -208,10 +228,13 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     const documents: LintDocument[] = [];
     const errors: FatalError[] = [...inputErrors, ...readErrors];
     const reports: LintReport[] = [];
-    for (const [c, group] of groups) {
+    for (const [key, group] of groups) {
+      const c = configOf(key);
       const docs: LintDocument[] = [];
-      const stackName = stackNameFlag ?? c.stackName;
-      for (const set of group) {
+      for (const planned of group) {
+        // A declared stack has its own name; the others get --stack-name, else their config's stackName.
+        const stackName = planned.name ?? stackNameFlag ?? c.stackName;
+        const set = planned.files;
         const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
         if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
         const doc = prepareDocument(
@@ -237,7 +260,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
           plugins: c.plugins,
           cluster: clusterOf(c),
           unusedSuppressions: c.unusedSuppressions,
-          sameSwarm,
+          sameSwarm: sameSwarm || key === 'declared',
         }),
       );
     }
@@ -331,7 +354,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       rules: describeRules(
         report,
         builtinRules,
-        Object.assign({}, ...[...groups.keys()].map((c) => c.plugins)) as ResolvedConfig['plugins'],
+        Object.assign({}, ...[...groups.keys()].map((c) => configOf(c).plugins)) as ResolvedConfig['plugins'],
         format,
       ),
       color: useColor(format, outputFile, options.color),
