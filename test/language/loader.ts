@@ -313,3 +313,29 @@ t.test('a merge set whose first file has no final line break: the next file stil
   t.equal((port?.loc.start.line ?? 0) - 4 + 1, 4, 'the port points at line 4 of b.yml, where it is');
   t.end();
 });
+
+t.test('secret and config files are looked for as docker/cli resolves them: against the first file’s folder', (t) => {
+  // `docker stack config -c sub/a.yml -c other/b.yml` (docker/cli 28.2.2) prints a secret of b.yml declared
+  // `file: ./y.txt` as sub/y.txt: every file of the set is relative to the first one's folder.
+  const dir = t.testdir({ sub: { 'y.txt': 'x', folder: {} }, other: { 'z.txt': 'x' } });
+  const a = { path: `${dir}/sub/a.yml`, text: 'services:\n  web:\n    image: nginx\n' };
+  const b = {
+    path: `${dir}/other/b.yml`,
+    text: 'secrets:\n  y:\n    file: ./y.txt\n  z:\n    file: ./z.txt\n  e:\n    external: true\n    file: ./nope\nconfigs:\n  f:\n    file: folder\n',
+  };
+  const { stack } = loadStack([a, b]);
+  t.same(
+    (stack.fileObjects ?? []).map((f) => [f.kind, f.name, f.problem ?? 'ok']),
+    [
+      ['secret', 'y', 'ok'],
+      ['secret', 'z', 'missing'],
+      ['config', 'f', 'folder'],
+    ],
+  );
+  const redefined = loadStack([
+    { path: `${dir}/sub/c.yml`, text: 'services:\n  web:\n    image: nginx\nsecrets:\n  z:\n    file: ./z.txt\n' },
+    { path: `${dir}/sub/d.yml`, text: 'secrets:\n  z:\n    external: true\n' },
+  ]).stack;
+  t.same(redefined.fileObjects, [], 'a later file that makes the secret external replaces the file-based one (mergo WithOverride)');
+  t.end();
+});

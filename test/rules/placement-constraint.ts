@@ -25,6 +25,10 @@ testRule('placement-constraint', rule, {
                   - node.platform.arch == x86_64
                   - node.labels.zone == eu-west-1a
                   - engine.labels.storage != ssd
+                preferences:
+                  - spread: node.labels.zone
+                  - spread: Engine.Labels.rack
+                  - spread: \${SWL_TEST_UNSET_ZONE}
       `,
     },
   ],
@@ -106,6 +110,27 @@ testRule('placement-constraint', rule, {
           data: { service: 'web', key: 'node.rol', suggestion: ' (did you mean `node.role`?)' },
         },
         { messageId: 'unknownKey', line: 6, column: 114, data: { service: 'web', key: 'node.foo', suggestion: '' } },
+      ],
+    },
+    {
+      name: 'a spread swarmkit skips: not a node or engine label (a node attribute, a bare name, a label without a name)',
+      code: yaml`
+        services:
+          web:
+            image: nginx
+            deploy:
+              placement:
+                preferences:
+                  - spread: node.hostname
+                  - spread: zone
+                  - spread: node.labels.
+                  - spread: ""
+      `,
+      errors: [
+        { messageId: 'spreadIgnored', line: 7, column: 21, data: { service: 'web', descriptor: 'node.hostname' } },
+        { messageId: 'spreadIgnored', line: 8, column: 21, data: { service: 'web', descriptor: 'zone' } },
+        { messageId: 'spreadIgnored', line: 9, column: 21, data: { service: 'web', descriptor: 'node.labels.' } },
+        { messageId: 'spreadIgnored', line: 10, column: 21, data: { service: 'web', descriptor: '""' } },
       ],
     },
     {
