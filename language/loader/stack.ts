@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { echoNearMiss } from '../quote.js';
-import { dockerLoadProblems } from './docker-checks.js';
+import { dockerLoadProblems, timestampTexts } from './docker-checks.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
@@ -473,6 +473,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
     if (tree.kind === 'map')
       for (const problem of dockerLoadProblems(tree, { workingDir, env }))
         diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
+    for (const t of timestampTexts(tree)) diag(t.range, 'swarm-ignored-key', 'timestampText', { path: t.path });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
     interpolated.push(toJS(tree));
     for (const kind of ['secret', 'config'] as const) for (const name of fileDefinitions(tree)[kind]) sources.delete(`${kind}\0${name}`);

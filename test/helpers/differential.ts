@@ -101,6 +101,14 @@ const SCALARS = [
   '!!int "3"',
   '!!bool "yes"',
   '!!float 1',
+  // Floats, base 60 and timestamps as yaml.v3 (docker ≥ 28) reads them.
+  '1.5',
+  '80.0',
+  '1e2',
+  '1:30:00',
+  '2001-12-14t21:59:43.10-05:00',
+  '2001-12-14 21:59:43.10',
+  '2001-12-14 21:59:43.10 -5',
 ];
 
 /** Where a scalar goes: a template with `@` for the value. */
@@ -113,6 +121,9 @@ const SLOTS: [string, string][] = [
   ['label value', 'services:\n  web:\n    image: nginx\n    labels:\n      a: @\n'],
   ['port', 'services:\n  web:\n    image: nginx\n    ports:\n      - @\n'],
   ['network external', 'services:\n  web:\n    image: nginx\n    networks: [n]\nnetworks:\n  n:\n    external: @\n'],
+  ['command', 'services:\n  web:\n    image: nginx\n    command: @\n'],
+  ['extra_hosts', 'services:\n  web:\n    image: nginx\n    extra_hosts:\n      - @\n'],
+  ['published', 'services:\n  web:\n    image: nginx\n    ports:\n      - target: 80\n        published: @\n'],
   ['mtu option', 'services:\n  web:\n    image: nginx\nnetworks:\n  n:\n    driver_opts:\n      com.docker.network.driver.mtu: @\n'],
 ];
 

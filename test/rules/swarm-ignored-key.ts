@@ -12,6 +12,33 @@ testRule('swarm-ignored-key', rule, {
   ],
   invalid: [
     {
+      name: 'unquoted dates in maps docker turns into text (docker 28 reads timestamps); quoted ones and x- keys are kept',
+      code: yaml`
+        x-release: &release 2024-01-01
+        services:
+          web:
+            image: nginx
+            environment:
+              RELEASE: 2024-01-01
+              QUOTED: "2024-01-01"
+              STAMP: 2024-01-01T10:00:00Z
+              TIME: "10:00"
+            labels:
+              - built=2024-01-01
+            extra_hosts:
+              - 2024-01-01
+            deploy:
+              labels:
+                since: 2024-01-01 10:00:00
+      `,
+      errors: [
+        { messageId: 'timestampText', line: 6, column: 16, data: { path: 'services.web.environment.RELEASE' } },
+        { messageId: 'timestampText', line: 8, column: 14, data: { path: 'services.web.environment.STAMP' } },
+        { messageId: 'timestampText', line: 13, column: 9, data: { path: 'services.web.extra_hosts[0]' } },
+        { messageId: 'timestampText', line: 16, column: 16, data: { path: 'services.web.deploy.labels.since' } },
+      ],
+    },
+    {
       name: 'a fixed address on a network, inside its subnet or not (swarm never uses it)',
       code: yaml`
         services:
