@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { ConfigError, findConfig, loadConfig, type ResolvedConfig } from '../engine/config.js';
 import { profileFromFacts } from '../engine/cluster-profile.js';
 import { isDocument, prepareDocument } from '../engine/documents.js';
-import { compareFindings, type FatalError, type FileEdit, type LintReport } from '../engine/findings.js';
+import { compareFindings, type FatalError, type FileEdit, type Finding, type LintReport } from '../engine/findings.js';
 import { applyEdits } from '../engine/fix.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
@@ -63,6 +63,17 @@ Options:
   -h, --help
 
 Exit: 0 clean, 1 findings at or over the threshold, 2 usage, config or files that could not be checked.`;
+
+/** Findings without repeats: the same rule, message and place (a fix, if any, is the same then). */
+function once(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = [f.ruleId, f.messageId, f.message, f.file, f.line, f.column, f.endLine, f.endColumn].join('\0');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 /** A note names its file relative to the working folder, as the reports do. */
 function displayNote(cwd: string, note: string): string {
@@ -265,9 +276,11 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       );
     }
     const report: LintReport = {
-      findings: reports.flatMap((r) => r.findings).sort(compareFindings),
+      // A file in two stacks of the run (alone and in a merge set, or in two merge sets) has its own findings
+      // in each: the same problem at the same place is reported once.
+      findings: once(reports.flatMap((r) => r.findings)).sort(compareFindings),
       errors: [...errors, ...reports.flatMap((r) => r.errors)],
-      files: reports.flatMap((r) => r.files),
+      files: [...new Set(reports.flatMap((r) => r.files))],
       rulesRun: [...new Set(reports.flatMap((r) => r.rulesRun))].sort(),
     };
     return { report, documents };

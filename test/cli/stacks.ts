@@ -137,3 +137,18 @@ t.test('a declared stack is merged as -c a -c b merges it (--print-stack)', asyn
   t.match(declared.stdout, /replicas: 3[\s\S]*published: 80[\s\S]*published: 443/);
   t.equal(declared.stdout, flags.stdout);
 });
+
+t.test('a file in two stacks of the run (alone and merged): its findings once, the file counted once', async (t) => {
+  const cwd = t.testdir({
+    'docker-stack.yml': 'services:\n  web:\n    image: nginx:1.27\n    container_name: web\n',
+    'docker-stack.prod.yml': OVERRIDE,
+  });
+  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], { cwd });
+  const out = json(r.stdout);
+  t.same(
+    out.findings.map((f) => f.ruleId),
+    ['swarm-ignored-key'],
+    'container_name, once',
+  );
+  t.equal(out.summary.files, 2);
+});
