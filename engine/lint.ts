@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Linter } from './vendored.js';
+import { FlatConfigArray, Linter } from './vendored.js';
 import type { ESLint, Linter as LinterTypes } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
 import type { ClusterProfile, RunContext } from '../language/settings.js';
@@ -82,30 +80,15 @@ export function documentName(index: number, kind: LintDocument['kind']): string 
   return `doc${String(index)}.${kind}`;
 }
 
-const requireCjs = createRequire(import.meta.url);
-type ConfigArrayClass = new (
-  configs: LinterTypes.Config[],
-  options: { basePath: string },
-) => LinterTypes.Config[] & { normalizeSync(): void };
-let configArrayClass: ConfigArrayClass | null | undefined;
-
 /**
  * ESLint's own FlatConfigArray, normalised once, so that `Linter#verify` (which takes any array with
  * `getConfig()` as normalised) reuses its per-file config cache across documents. The class is not a public
- * export: when a future ESLint moves it, plain arrays are used (the same results, ~75 ms slower on 80 files).
+ * export (engine/config-array.ts): when a future ESLint moves it, plain arrays are used (the same results, ~75 ms
+ * slower on 80 files).
  */
 export function normalised(configs: LinterTypes.Config[]): LinterTypes.Config[] {
-  if (configArrayClass === undefined) {
-    try {
-      const dir = dirname(requireCjs.resolve('eslint/package.json'));
-      configArrayClass =
-        (requireCjs(join(dir, 'lib/config/flat-config-array.js')) as { FlatConfigArray?: ConfigArrayClass }).FlatConfigArray ?? null;
-    } catch {
-      configArrayClass = null;
-    }
-  }
-  if (!configArrayClass) return configs;
-  const array = new configArrayClass(configs, { basePath: '/' });
+  if (!FlatConfigArray) return configs;
+  const array = new FlatConfigArray(configs, { basePath: '/' });
   array.normalizeSync();
   return array;
 }

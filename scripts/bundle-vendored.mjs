@@ -7,13 +7,24 @@
 // `node scripts/bundle-vendored.mjs --write-notice` rewrites it.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'engine/vendored.ts');
 const outfile = join(root, 'dist/engine/vendored.js');
 const MARKER = '---- Bundled in dist/engine/vendored.js (written by scripts/bundle-vendored.mjs --write-notice) ----';
+
+// engine/config-array.ts finds ESLint's FlatConfigArray through the devDependency's folder at run time; in the
+// bundle it is ESLint's own file, the one its Linter uses, so the package loads no second ESLint.
+const eslintDir = dirname(createRequire(entry).resolve('eslint/package.json'));
+const configArray = {
+  name: 'eslint-config-array',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/config-array\.js$/ }, () => ({ path: join(eslintDir, 'lib/config/flat-config-array.js') }));
+  },
+};
 
 const result = await build({
   entryPoints: [entry],
@@ -27,6 +38,7 @@ const result = await build({
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [configArray],
   // The bundled CommonJS calls require() for Node's own modules: give the ES module one.
   banner: { js: "import { createRequire as __vendoredRequire } from 'node:module'; const require = __vendoredRequire(import.meta.url);" },
 });
