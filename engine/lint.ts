@@ -93,6 +93,25 @@ export function normalised(configs: LinterTypes.Config[]): LinterTypes.Config[] 
   return array;
 }
 
+/**
+ * The built-in rules as ESLint is handed them. One that is set without options goes without its `meta.schema`:
+ * ESLint would check `[]` merged with the rule's defaults against it, with an Ajv 6 it builds and a schema per rule
+ * it compiles on every run (about 20 ms of a one-file run), and that check cannot fail: no options is valid for
+ * ESLint's array form, and test/rules/registry.ts checks every rule's defaults against its schema. A rule set with
+ * options keeps the check (the config loader checks them first), as do rules other than the built-in ones.
+ */
+export function withoutNeedlessSchemas(
+  builtins: Readonly<Record<string, SwarmlintRule>>,
+  settings: Readonly<Record<string, RuleSetting>>,
+): Record<string, SwarmlintRule> {
+  return Object.fromEntries(
+    Object.entries(builtins).map(([id, rule]) => {
+      const needless = builtinRules[id] === rule && Array.isArray(rule.meta.schema) && (settings[id]?.options.length ?? 0) === 0;
+      return [id, needless ? ({ ...rule, meta: { ...rule.meta, schema: false } } as unknown as SwarmlintRule) : rule];
+    }),
+  );
+}
+
 /** Every published ingress port of every stack document: the context `published-port-conflict` needs. */
 export function runContextOf(documents: readonly LintDocument[]): RunContext {
   const publishedPorts: RunContext['publishedPorts'] = [];
@@ -131,7 +150,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   const builtins = options.builtins ?? builtinRules;
   const plugins = options.plugins ?? {};
   const preloaded = new Map<string, Root>();
-  const plugin = createPlugin(preloaded, builtins);
+  const plugin = createPlugin(preloaded, withoutNeedlessSchemas(builtins, options.rules));
   const linter = new Linter({ configType: 'flat' });
   const run = options.sameSwarm === true ? runContextOf(documents) : undefined;
   const unused = options.unusedSuppressions ?? 'warning';
