@@ -1,20 +1,28 @@
-// Replaces dist/engine/vendored.js (tsc's two re-exports) with one bundle of ESLint's Linter and
-// @typescript-eslint/utils' RuleCreator and everything they use, so that the package depends on neither
-// (engine/vendored.ts says why). Run by `npm run build`, after tsc.
+// Run by `npm run build`, after tsc and copy-assets. Two bundles:
 //
-// Their licences stay with them: NOTICE ends with the name, version, licence and licence text of every package in
-// the bundle. The build fails when that part of NOTICE is not what this bundle holds (after a dependency update);
-// `node scripts/bundle-vendored.mjs --write-notice` rewrites it.
+// - dist/engine/vendored.js (tsc's re-exports) becomes one bundle of ESLint's Linter and @typescript-eslint/utils'
+//   RuleCreator and everything they use, so that the package depends on neither (engine/vendored.ts says why).
+// - dist/cli/main.js and dist/cli/lint.js (tsc's) become one file each with what they import, `yaml` and
+//   `ipaddr.js` included: Node then reads, resolves and compiles two files for `swarmlint lint` instead of about
+//   160, and `swarmlint --help` loads one. The vendored bundle, the other commands (audit, preflight, rules,
+//   deep-probe: tsc's modules, as before), Ajv and tinyglobby (loaded only when a config or a folder needs them) stay
+//   imports. Both files stay in dist/cli/, so what they read beside them (../schemas/, ../language/generated/,
+//   ../../docs/rules/) is found as from tsc's modules there.
+//
+// The licences of bundled packages stay with them: NOTICE ends with the name, version, licence and licence text of
+// every package in the bundles. The build fails when that part of NOTICE is not what the bundles hold (after a
+// dependency update); `node scripts/bundle-vendored.mjs --write-notice` rewrites it.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'engine/vendored.ts');
 const outfile = join(root, 'dist/engine/vendored.js');
-const MARKER = '---- Bundled in dist/engine/vendored.js (written by scripts/bundle-vendored.mjs --write-notice) ----';
+const MARKER = '---- Bundled in dist/engine/vendored.js and dist/cli/ (written by scripts/bundle-vendored.mjs --write-notice) ----';
+const SECTION = /^---- Bundled in .* \(written by scripts\/bundle-vendored\.mjs --write-notice\) ----$/m;
 
 // engine/config-array.ts finds ESLint's FlatConfigArray through the devDependency's folder at run time; in the
 // bundle it is ESLint's own file, the one its Linter uses, so the package loads no second ESLint.
@@ -44,9 +52,55 @@ const result = await build({
 });
 renameSync(`${outfile}.tmp`, outfile);
 
+// The CLI: main.js and lint.js, each bundled from tsc's output into a folder of its own, then renamed over it.
+const cli = join(root, 'dist/cli');
+const staged = join(root, 'dist/.cli-bundle');
+const ALLOWED = new Set(['yaml', 'ipaddr.js']);
+const cliResult = await build({
+  entryPoints: [join(cli, 'main.js'), join(cli, 'lint.js')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  outdir: staged,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['ajv', 'tinyglobby'],
+  plugins: [
+    {
+      name: 'cli-imports',
+      setup(b) {
+        // The vendored bundle is imported, from dist/cli/ as from anywhere.
+        b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
+        // main.js loads each command when it is run: those imports stay (lint.js is the other bundle).
+        b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) =>
+          a.importer === join(cli, 'main.js') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+        );
+        // Any other package is a mistake here: it would be bundled without its licence in NOTICE.
+        b.onResolve({ filter: /^[^./]/ }, (a) => {
+          if (isBuiltin(a.path) || a.kind === 'dynamic-import' || ALLOWED.has(a.path.split('/')[0])) return undefined;
+          return {
+            errors: [
+              {
+                text: `${a.path} (imported by ${relative(root, a.importer)}) is not bundled into the CLI: add it to ALLOWED or make it an import`,
+              },
+            ],
+          };
+        });
+      },
+    },
+  ],
+  // Bundled CommonJS may call require() for Node's own modules: give the ES module one.
+  banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+});
+for (const name of ['main.js', 'lint.js']) renameSync(join(staged, name), join(cli, name));
+chmodSync(join(cli, 'main.js'), 0o755);
+rmSync(staged, { recursive: true, force: true });
+
 /** The folder of each package the bundle took code from (nested copies included), by its package.json. */
 const folders = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
+for (const input of [...Object.keys(result.metafile.inputs), ...Object.keys(cliResult.metafile.inputs)]) {
   const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) folders.add(join(root, m[1]));
 }
@@ -69,7 +123,7 @@ const packages = [...folders]
 const section = [MARKER, '', ...packages.flatMap((p) => [`== ${p.name} ${p.version} (${p.license})`, '', p.text, ''])].join('\n');
 const noticeFile = join(root, 'NOTICE');
 const notice = readFileSync(noticeFile, 'utf8');
-const at = notice.indexOf(MARKER);
+const at = notice.search(SECTION);
 const head = (at === -1 ? notice : notice.slice(0, at)).trimEnd();
 const wanted = `${head}\n\n${section}`;
 if (process.argv.includes('--write-notice')) {
@@ -78,7 +132,7 @@ if (process.argv.includes('--write-notice')) {
   console.log(`NOTICE: ${String(packages.length)} bundled packages`);
 } else if (notice !== wanted) {
   console.error(
-    `NOTICE does not list the ${String(packages.length)} packages bundled in ${relative(root, outfile)} as they are now` +
+    `NOTICE does not list the ${String(packages.length)} packages bundled in ${relative(root, outfile)} and dist/cli/ as they are now` +
       ' (a dependency changed?): run `node scripts/bundle-vendored.mjs --write-notice` and commit NOTICE.',
   );
   process.exit(1);
