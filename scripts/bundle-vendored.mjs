@@ -2,7 +2,7 @@
 //
 // - dist/engine/vendored.js (tsc's re-exports) becomes one bundle of ESLint's Linter and @typescript-eslint/utils'
 //   RuleCreator and everything they use, so that the package depends on neither (engine/vendored.ts says why).
-// - dist/cli/main.js and dist/cli/lint.js (tsc's) become one file each with what they import, `yaml` and
+// - dist/cli/main.js and dist/cli/lint.js (tsc's) are replaced by one file each with what they import, `yaml` and
 //   `ipaddr.js` included: Node then reads, resolves and compiles two files for `swarmlint lint` instead of about
 //   160, and `swarmlint --help` loads one. The vendored bundle, the other commands (audit, preflight, rules,
 //   deep-probe: tsc's modules, as before), Ajv and tinyglobby (loaded only when a config or a folder needs them) stay
@@ -34,6 +34,32 @@ const configArray = {
   },
 };
 
+// ESLint's ~300 JavaScript rules are half of the bundle (about 1 MB, compiled on every start) and never run on
+// swarmlint's languages: the config loader refuses rule ids other than swarmlint's and plugins' (engine/config.ts),
+// and the languages take no inline rule configuration. ESLint still looks their ids up when a comment names one
+// (`# eslint-disable-next-line no-console`: found, then unused; not found would be an error), so the ids stay, each
+// with a rule that reports nothing.
+const coreRules = {
+  name: 'eslint-core-rules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/rules$/ }, (a) =>
+      a.importer === join(eslintDir, 'lib/config/default-config.js') ? { path: 'core-rules', namespace: 'eslint-core-rules' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'eslint-core-rules' }, () => {
+      const ids = [...createRequire(entry)(join(eslintDir, 'lib/rules/index.js')).keys()];
+      return {
+        contents: [
+          `const { LazyLoadingRuleMap } = require(${JSON.stringify(join(eslintDir, 'lib/rules/utils/lazy-loading-rule-map.js'))});`,
+          'const placeholder = { meta: { type: "problem", schema: false }, create: () => ({}) };',
+          `module.exports = new LazyLoadingRuleMap(${JSON.stringify(ids)}.map((id) => [id, () => placeholder]));`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: join(eslintDir, 'lib/rules'),
+      };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [entry],
   bundle: true,
@@ -46,18 +72,18 @@ const result = await build({
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [configArray],
+  plugins: [configArray, coreRules],
   // The bundled CommonJS calls require() for Node's own modules: give the ES module one.
   banner: { js: "import { createRequire as __vendoredRequire } from 'node:module'; const require = __vendoredRequire(import.meta.url);" },
 });
 renameSync(`${outfile}.tmp`, outfile);
 
-// The CLI: main.js and lint.js, each bundled from tsc's output into a folder of its own, then renamed over it.
+// The CLI: main.js and lint.js, each bundled from the sources into a folder of its own, then renamed over tsc's.
 const cli = join(root, 'dist/cli');
 const staged = join(root, 'dist/.cli-bundle');
 const ALLOWED = new Set(['yaml', 'ipaddr.js']);
 const cliResult = await build({
-  entryPoints: [join(cli, 'main.js'), join(cli, 'lint.js')],
+  entryPoints: [join(root, 'cli/main.ts'), join(root, 'cli/lint.ts')],
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -75,7 +101,7 @@ const cliResult = await build({
         b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
         // main.js loads each command when it is run: those imports stay (lint.js is the other bundle).
         b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) =>
-          a.importer === join(cli, 'main.js') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+          a.importer === join(root, 'cli/main.ts') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
         );
         // Any other package is a mistake here: it would be bundled without its licence in NOTICE.
         b.onResolve({ filter: /^[^./]/ }, (a) => {
