@@ -73,14 +73,15 @@ function ensureDclint(): string {
 
 /**
  * Strips the types from bench/parse-floor.ts into plain JavaScript, so the floor is timed without any
- * TypeScript loader. It goes under node_modules/.cache/ so that `yaml` resolves to the project's own copy.
+ * TypeScript loader. It goes under bench/results/ (gitignored), where `yaml` resolves to the project's own copy
+ * (node_modules may be shared with another checkout, and bench/.deps/ has dclint's).
  */
 function floorScript(): string {
   const source = readFileSync(join(ROOT, 'bench/parse-floor.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023, verbatimModuleSyntax: true },
   });
-  const dir = join(ROOT, 'node_modules/.cache/swarmlint-bench');
+  const dir = join(ROOT, 'bench/results/.floor');
   mkdirSync(dir, { recursive: true });
   const out = join(dir, 'parse-floor.mjs');
   writeFileSync(out, outputText);
