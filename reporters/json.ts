@@ -1,6 +1,6 @@
 import { SEVERITIES } from '../language/meta.js';
 import { TOOL_NAME, TOOL_VERSION } from '../language/meta.js';
-import { displayPath } from './paths.js';
+import { withDisplayPaths } from './paths.js';
 import type { Reporter } from './types.js';
 
 /** The version of the JSON output format (schemas/findings.schema.json). */
@@ -12,18 +12,12 @@ export const JSON_FORMAT = 'swarmlint-findings/1';
  * errors; the rules that reported, with their remediation and docs URL; and counts.
  */
 export const json: Reporter = (report, context) => {
-  const rel = (p: string): string => displayPath(context.cwd, p);
   const reported = new Set(report.findings.map((f) => f.ruleId));
   const out = {
     format: JSON_FORMAT,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     command: context.command,
-    findings: report.findings.map((f) => ({
-      ...f,
-      ...(f.file !== undefined ? { file: rel(f.file) } : {}),
-      ...(f.fix ? { fix: { ...f.fix, file: rel(f.fix.file) } } : {}),
-    })),
-    errors: report.errors.map((e) => ({ ...e, ...(e.file !== undefined ? { file: rel(e.file) } : {}) })),
+    ...withDisplayPaths(context.cwd, report),
     rules: Object.fromEntries(
       context.rules
         .filter((r) => reported.has(r.id))

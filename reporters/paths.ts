@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import type { FatalError, Finding } from '../engine/findings.js';
 
 /**
  * A file as reporters show it: relative to the working folder (`.` for the folder itself); names that are not
@@ -6,4 +7,20 @@ import { isAbsolute, relative } from 'node:path';
  */
 export function displayPath(cwd: string, path: string): string {
   return isAbsolute(path) ? relative(cwd, path) || '.' : path;
+}
+
+/** Findings and fatal errors as archived reports (JSON, the HTML page's data) keep them: every path shown as displayPath shows it. */
+export function withDisplayPaths(
+  cwd: string,
+  report: { findings: readonly Finding[]; errors: readonly FatalError[] },
+): { findings: Finding[]; errors: FatalError[] } {
+  const rel = (p: string): string => displayPath(cwd, p);
+  return {
+    findings: report.findings.map((f) => ({
+      ...f,
+      ...(f.file !== undefined ? { file: rel(f.file) } : {}),
+      ...(f.fix ? { fix: { ...f.fix, file: rel(f.fix.file) } } : {}),
+    })),
+    errors: report.errors.map((e) => ({ ...e, ...(e.file !== undefined ? { file: rel(e.file) } : {}) })),
+  };
 }

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { FatalError, Finding } from '../../engine/findings.js';
 import { SEVERITIES, TOOL_NAME, TOOL_VERSION } from '../../language/meta.js';
 import type { Facts, Stack, SwarmNode } from '../../language/model.js';
-import { displayPath } from '../paths.js';
+import { displayPath, withDisplayPaths } from '../paths.js';
 import type { Reporter, ReportContext } from '../types.js';
 import { addressMapSvg, capacityTable, collectRanges, findOverlaps, type Overlap } from './address-map.js';
 import { esc, scriptJson, slug } from './escape.js';
@@ -154,12 +154,7 @@ export const html: Reporter = (report, context) => {
   const archive = {
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     command: context.command,
-    findings: report.findings.map((f) => ({
-      ...f,
-      ...(f.file !== undefined ? { file: rel(f.file) } : {}),
-      ...(f.fix ? { fix: { ...f.fix, file: rel(f.fix.file) } } : {}),
-    })),
-    errors: report.errors.map((e) => ({ ...e, ...(e.file !== undefined ? { file: rel(e.file) } : {}) })),
+    ...withDisplayPaths(context.cwd, report),
     facts: facts.map((d) => d.raw),
   };
   return [
