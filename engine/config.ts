@@ -14,6 +14,7 @@ import { atPointer, parseYaml, toJS } from '../language/loader/yaml.js';
 import { LineIndex } from '../language/loader/text.js';
 import { SEVERITIES, TOOL_NAME, type Severity } from '../language/meta.js';
 import { didYouMean, suggest } from './suggest.js';
+import { packageFile } from './package-file.js';
 
 export const CONFIG_FILES = [
   'swarmlint.config.json',
@@ -207,7 +208,7 @@ let configValidator: import('ajv').ValidateFunction | undefined;
 async function validateShape(value: unknown, path: string, locate?: Locate): Promise<void> {
   // Compiled once: the schema has an $id, and Ajv refuses a second schema under the same id.
   if (!configValidator) {
-    const schema = JSON.parse(readFileSync(new URL('../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(packageFile('schemas/config.schema.json'), 'utf8')) as object;
     configValidator = (await ajv()).compile(schema);
   }
   const validate = configValidator;
