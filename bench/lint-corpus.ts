@@ -5,14 +5,13 @@
 //
 //   npm run bench:lint -- [--runs N] [--warmup N] [--corpus DIR] [--no-build] [--check]
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
+import { ensureBuilt, log, ROOT, rounds, stats, type Contender as Timed, type Stats } from './runner.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEPS = join(ROOT, 'bench/.deps');
 const RESULTS = join(ROOT, 'bench/results');
 const DCLINT_VERSION = '3.1.0';
@@ -34,10 +33,6 @@ if (!Number.isInteger(RUNS) || RUNS < 1 || !Number.isInteger(WARMUP) || WARMUP <
 function die(message: string): never {
   process.stderr.write(`bench/lint-corpus: ${message}\n`);
   process.exit(2);
-}
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
 }
 
 function run(command: string, args: string[], cwd = ROOT): void {
@@ -62,44 +57,6 @@ if (FILES.length === 0) die(`no files in ${corpusDir}`);
 
 // --- the contenders, made ready -----------------------------------------------------------------------------
 
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than anything the build reads. */
-function ensureBuilt(): void {
-  const main = join(ROOT, 'dist/cli/main.js');
-  const assets = join(ROOT, 'dist/language/generated/stack-schema-v3.13.cjs');
-  const inputs = [
-    'index.ts',
-    'cli',
-    'language',
-    'engine',
-    'rules',
-    'probes',
-    'reporters',
-    'schemas',
-    'scripts/copy-assets.mjs',
-    'tsconfig.json',
-    'tsconfig.build.json',
-  ];
-  const built = existsSync(main) && existsSync(assets) ? statSync(main).mtimeMs : 0;
-  const newest = Math.max(...inputs.map((p) => newestMtime(join(ROOT, p))));
-  if (opts['no-build']) {
-    if (built === 0) die('dist/ is missing; run npm run build (or drop --no-build)');
-    if (newest > built) log('note: dist/ is older than the sources; timing it as it is (--no-build)');
-    return;
-  }
-  if (built >= newest) return;
-  log(built === 0 ? 'dist/ is missing: npm run build' : 'dist/ is stale: npm run build');
-  run('npm', ['run', 'build']);
-}
-
 /** Installs dclint, pinned, into bench/.deps/ (gitignored) when it is not there. */
 function ensureDclint(): string {
   const pkg = join(DEPS, 'node_modules/dclint/package.json');
@@ -116,25 +73,23 @@ function ensureDclint(): string {
 
 /**
  * Strips the types from bench/parse-floor.ts into plain JavaScript, so the floor is timed without any
- * TypeScript loader. It goes under node_modules/.cache/ so that `yaml` resolves to the project's own copy.
+ * TypeScript loader. It goes under bench/results/ (gitignored), where `yaml` resolves to the project's own copy
+ * (node_modules may be shared with another checkout, and bench/.deps/ has dclint's).
  */
 function floorScript(): string {
   const source = readFileSync(join(ROOT, 'bench/parse-floor.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2023, verbatimModuleSyntax: true },
   });
-  const dir = join(ROOT, 'node_modules/.cache/swarmlint-bench');
+  const dir = join(ROOT, 'bench/results/.floor');
   mkdirSync(dir, { recursive: true });
   const out = join(dir, 'parse-floor.mjs');
   writeFileSync(out, outputText);
   return out;
 }
 
-interface Contender {
+interface Contender extends Timed {
   name: 'floor' | 'swarmlint' | 'dclint';
-  args: string[];
-  /** Checks one run's exit code and output: throws unless every file was really read. */
-  verify: (status: number | null, stdout: string, stderr: string) => string;
 }
 
 const fileSet = new Set(FILES);
@@ -194,94 +149,31 @@ function contenders(dclint: string, floor: string): Contender[] {
 
 // --- timing -------------------------------------------------------------------------------------------------
 
-const getconf = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-const CLOCK_TICKS = getconf.status === 0 ? Number(getconf.stdout.trim()) : 100;
-
-/**
- * CPU seconds (user + system) of this process's reaped children, from /proc (Linux; undefined elsewhere): the
- * difference around one spawnSync is that child's CPU time, to a clock tick (10 ms).
- */
-function childrenCpu(): number | undefined {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command name field 3 is index 0, so cutime (16) and cstime (17) are 13 and 14.
-    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-interface Sample {
-  wall: number;
-  cpu: number | undefined;
-}
+// --- main ---------------------------------------------------------------------------------------------------
 
 // stdout goes to a file, the same for every contender: dclint exits before a pipe has taken all of its output.
 const STDOUT = join(os.tmpdir(), `swarmlint-bench-${String(process.pid)}.out`);
 
-function timeOnce(c: Contender): Sample & { summary: string } {
-  const fd = openSync(STDOUT, 'w');
-  const cpu0 = childrenCpu();
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, c.args, {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', fd, 'pipe'],
-    maxBuffer: 1 << 28,
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu1 = childrenCpu();
-  closeSync(fd);
-  if (r.error) throw r.error;
-  const summary = c.verify(r.status, readFileSync(STDOUT, 'utf8'), r.stderr);
-  return { wall, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0, summary };
+try {
+  ensureBuilt(opts['no-build']);
+} catch (error) {
+  die((error as Error).message);
 }
-
-interface Stats {
-  min: number;
-  median: number;
-  mean: number;
-  max: number;
-  stdev: number;
-}
-
-function stats(xs: number[]): Stats {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  const mean = s.reduce((a, b) => a + b, 0) / n;
-  const median = n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
-  const stdev = Math.sqrt(s.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, n - 1));
-  return { min: s[0]!, median, mean, max: s[n - 1]!, stdev };
-}
-
-// --- main ---------------------------------------------------------------------------------------------------
-
-ensureBuilt();
 const list = contenders(ensureDclint(), floorScript());
 const load0 = os.loadavg();
 
 log(`${String(FILES.length)} files from ${relative(ROOT, corpusDir)}; ${String(WARMUP)} warm-up + ${String(RUNS)} timed runs each`);
-const checked: Record<string, string> = {};
-for (const c of list) {
-  for (let i = 0; i < WARMUP; i++) checked[c.name] = timeOnce(c).summary;
-  if (WARMUP === 0) checked[c.name] = '(checked on the timed runs)';
-  log(`  ${c.name.padEnd(9)} ${checked[c.name]!}`);
-}
-
-const samples: Record<string, Sample[]> = Object.fromEntries(list.map((c) => [c.name, []]));
-for (let round = 0; round < RUNS; round++) {
-  // Rotate the order each round, so a change in machine load falls on every contender alike.
-  for (let k = 0; k < list.length; k++) {
-    const c = list[(round + k) % list.length]!;
-    const s = timeOnce(c);
-    samples[c.name]!.push({ wall: s.wall, cpu: s.cpu });
-  }
-  log(
-    `  round ${String(round + 1)}/${String(RUNS)}: ${list.map((c) => `${c.name} ${samples[c.name]!.at(-1)!.wall.toFixed(3)}s`).join(', ')}`,
-  );
-}
+const { samples, summaries: checked } = rounds(list, {
+  runs: RUNS,
+  warmup: WARMUP,
+  stdoutFile: STDOUT,
+  onRound: (round, samples) => {
+    log(
+      `  round ${String(round + 1)}/${String(RUNS)}: ${list.map((c) => `${c.name} ${samples[c.name]!.at(-1)!.wall.toFixed(3)}s`).join(', ')}`,
+    );
+  },
+});
+for (const c of list) log(`  ${c.name.padEnd(9)} ${checked[c.name]!}`);
 const load1 = os.loadavg();
 rmSync(STDOUT, { force: true });
 

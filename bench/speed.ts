@@ -11,29 +11,14 @@
 //                  end to end (`lint -f json`); and against the same with 4,000 (linear: about 4×)
 // - JSON reader:   the positioned reader (language/loader/json.ts) against `JSON.parse` of a 6.3 MB facts text,
 //                  in this process
-import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureBuilt, exits, log, MAIN, median, ROOT, rounds, type Contender } from './runner.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'bench/results');
-const MAIN = join(ROOT, 'dist/cli/main.js');
-const CLOCK_TICKS = 100;
 
 const { values: opts } = parseArgs({
   options: {
@@ -48,43 +33,7 @@ const { values: opts } = parseArgs({
 });
 const RUNS = Number(opts.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be 1 or more');
-const log = (message: string): void => void process.stderr.write(`${message}\n`);
-
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = 0;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-const sources = ['index.ts', 'cli', 'language', 'engine', 'rules', 'probes', 'reporters', 'schemas'];
-if (!opts['no-build'] && (!existsSync(MAIN) || Math.max(...sources.map((s) => newestMtime(join(ROOT, s)))) > statSync(MAIN).mtimeMs)) {
-  log('dist/ is missing or stale: npm run build');
-  if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('npm run build failed');
-}
-
-/** CPU seconds of this process's reaped children (/proc; undefined elsewhere). */
-function childrenCpu(): number | undefined {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-interface Contender {
-  name: string;
-  args: string[];
-  /** Exit codes that mean the work was done. */
-  ok: number[];
-}
-interface Sample {
-  wall: number;
-  cpu: number;
-}
+ensureBuilt(opts['no-build']);
 
 const work = mkdtempSync(join(os.tmpdir(), 'swarmlint-speed-'));
 process.on('exit', () => {
@@ -92,41 +41,23 @@ process.on('exit', () => {
 });
 const STDOUT = join(work, 'stdout');
 
-function timeOnce(c: Contender): Sample {
-  const fd = openSync(STDOUT, 'w');
-  const cpu0 = childrenCpu() ?? 0;
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, c.args, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = (childrenCpu() ?? 0) - cpu0;
-  closeSync(fd);
-  if (r.error) throw r.error;
-  if (!c.ok.includes(r.status ?? -1)) throw new Error(`${c.name}: exit ${String(r.status)}: ${String(r.stderr).slice(0, 400)}`);
-  return { wall, cpu };
+interface Medians {
+  wall: number;
+  cpu: number;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const n = s.length;
-  return n % 2 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
-};
-
 /** One warm-up each, then `runs` rounds in rotating order; medians of wall and CPU per contender. */
-function measure(contenders: Contender[], runs = RUNS): Record<string, { wall: number; cpu: number }> {
-  for (const c of contenders) timeOnce(c);
-  const samples = new Map<string, Sample[]>(contenders.map((c) => [c.name, []]));
-  for (let round = 0; round < runs; round++) {
-    for (let k = 0; k < contenders.length; k++) {
-      const c = contenders[(round + k) % contenders.length] as Contender;
-      samples.get(c.name)?.push(timeOnce(c));
-    }
-  }
+function measure(contenders: Contender[], runs = RUNS): Record<string, Medians> {
+  const { samples } = rounds(contenders, { runs, warmup: 1, stdoutFile: STDOUT });
   return Object.fromEntries(
-    [...samples].map(([name, s]) => [name, { wall: median(s.map((x) => x.wall)), cpu: median(s.map((x) => x.cpu)) }]),
+    Object.entries(samples).map(([name, s]) => [
+      name,
+      { wall: median(s.map((x) => x.wall)), cpu: median(s.map((x) => x.cpu ?? Number.NaN)) },
+    ]),
   );
 }
 
-const FLOOR: Contender = { name: 'node -e 0', args: ['-e', '0'], ok: [0] };
+const FLOOR = exits('node -e 0', ['-e', '0'], [0]);
 const rows: { measurement: string; figure: string; wall: number; cpu: number; target: string }[] = [];
 const load0 = os.loadavg();
 
@@ -134,12 +65,12 @@ const load0 = os.loadavg();
 log('one file …');
 const one = measure([
   FLOOR,
-  { name: 'lint one file', args: [MAIN, 'lint', 'examples/docker-stack.yml'], ok: [0, 1] },
-  { name: '--help', args: [MAIN, '--help'], ok: [0] },
+  exits('lint one file', [MAIN, 'lint', 'examples/docker-stack.yml'], [0, 1]),
+  exits('--help', [MAIN, '--help'], [0]),
 ]);
-const floor = one['node -e 0'] as Sample;
-const oneFile = one['lint one file'] as Sample;
-const help = one['--help'] as Sample;
+const floor = one['node -e 0'] as Medians;
+const oneFile = one['lint one file'] as Medians;
+const help = one['--help'] as Medians;
 rows.push(
   { measurement: 'node -e 0', figure: `${floor.wall.toFixed(3)} s`, wall: 1, cpu: 1, target: '' },
   {
@@ -185,11 +116,11 @@ if (opts.corpus && existsSync(opts.corpus) && statSync(opts.corpus).isDirectory(
 }
 log(`1000 files (${origin}) …`);
 const thousand = measure(
-  [FLOOR, { name: 'lint 1000 files', args: [MAIN, 'lint', '-f', 'json', many], ok: [0, 1, 2] }],
+  [FLOOR, exits('lint 1000 files', [MAIN, 'lint', '-f', 'json', many], [0, 1, 2])],
   Math.max(3, Math.ceil(RUNS / 2)),
 );
-const t1000 = thousand['lint 1000 files'] as Sample;
-const f1000 = thousand['node -e 0'] as Sample;
+const t1000 = thousand['lint 1000 files'] as Medians;
+const f1000 = thousand['node -e 0'] as Medians;
 rows.push({
   measurement: 'lint 1000 files / node -e 0',
   figure: `${t1000.wall.toFixed(3)} s, ${((t1000.wall * 1000) / 1000).toFixed(2)} ms/file`,
@@ -214,13 +145,13 @@ writeFileSync(join(work, 'facts-4000.json'), factsWithNodes(4_000));
 log('16,000 findings …');
 const findings = measure(
   [
-    { name: '16k', args: [MAIN, 'lint', '-f', 'json', join(work, 'facts-16000.json')], ok: [1] },
-    { name: '4k', args: [MAIN, 'lint', '-f', 'json', join(work, 'facts-4000.json')], ok: [1] },
+    exits('16k', [MAIN, 'lint', '-f', 'json', join(work, 'facts-16000.json')], [1]),
+    exits('4k', [MAIN, 'lint', '-f', 'json', join(work, 'facts-4000.json')], [1]),
   ],
   Math.max(3, Math.ceil(RUNS / 2)),
 );
-const f16 = findings['16k'] as Sample;
-const f4 = findings['4k'] as Sample;
+const f16 = findings['16k'] as Medians;
+const f4 = findings['4k'] as Medians;
 rows.push(
   {
     measurement: '15,999 findings, end to end',

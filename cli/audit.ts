@@ -279,6 +279,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     color: useColor(format, outputFile, options.color),
     command: 'audit' as const,
     durationMs,
+    ...(savedAs ? { factsFile: savedAs } : {}),
     ...drawing(format, [document], config.cluster),
     ...(last !== undefined ? { lastSuccess: last } : {}),
   };

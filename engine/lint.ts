@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Linter } from './vendored.js';
+import { FlatConfigArray, Linter } from './vendored.js';
 import type { ESLint, Linter as LinterTypes } from 'eslint';
 import { rules as builtinRules, type SwarmlintRule } from '../rules/index.js';
 import type { ClusterProfile, RunContext } from '../language/settings.js';
@@ -82,32 +80,36 @@ export function documentName(index: number, kind: LintDocument['kind']): string 
   return `doc${String(index)}.${kind}`;
 }
 
-const requireCjs = createRequire(import.meta.url);
-type ConfigArrayClass = new (
-  configs: LinterTypes.Config[],
-  options: { basePath: string },
-) => LinterTypes.Config[] & { normalizeSync(): void };
-let configArrayClass: ConfigArrayClass | null | undefined;
-
 /**
  * ESLint's own FlatConfigArray, normalised once, so that `Linter#verify` (which takes any array with
  * `getConfig()` as normalised) reuses its per-file config cache across documents. The class is not a public
- * export: when a future ESLint moves it, plain arrays are used (the same results, ~75 ms slower on 80 files).
+ * export (engine/config-array.ts): when a future ESLint moves it, plain arrays are used (the same results, ~75 ms
+ * slower on 80 files).
  */
 export function normalised(configs: LinterTypes.Config[]): LinterTypes.Config[] {
-  if (configArrayClass === undefined) {
-    try {
-      const dir = dirname(requireCjs.resolve('eslint/package.json'));
-      configArrayClass =
-        (requireCjs(join(dir, 'lib/config/flat-config-array.js')) as { FlatConfigArray?: ConfigArrayClass }).FlatConfigArray ?? null;
-    } catch {
-      configArrayClass = null;
-    }
-  }
-  if (!configArrayClass) return configs;
-  const array = new configArrayClass(configs, { basePath: '/' });
+  if (!FlatConfigArray) return configs;
+  const array = new FlatConfigArray(configs, { basePath: '/' });
   array.normalizeSync();
   return array;
+}
+
+/**
+ * The built-in rules as ESLint is handed them. One that is set without options goes without its `meta.schema`:
+ * ESLint would check `[]` merged with the rule's defaults against it, with an Ajv 6 it builds and a schema per rule
+ * it compiles on every run (about 20 ms of a one-file run), and that check cannot fail: no options is valid for
+ * ESLint's array form, and test/rules/registry.ts checks every rule's defaults against its schema. A rule set with
+ * options keeps the check (the config loader checks them first), as do rules other than the built-in ones.
+ */
+export function withoutNeedlessSchemas(
+  builtins: Readonly<Record<string, SwarmlintRule>>,
+  settings: Readonly<Record<string, RuleSetting>>,
+): Record<string, SwarmlintRule> {
+  return Object.fromEntries(
+    Object.entries(builtins).map(([id, rule]) => {
+      const needless = builtinRules[id] === rule && Array.isArray(rule.meta.schema) && (settings[id]?.options.length ?? 0) === 0;
+      return [id, needless ? ({ ...rule, meta: { ...rule.meta, schema: false } } as unknown as SwarmlintRule) : rule];
+    }),
+  );
 }
 
 /** Every published ingress port of every stack document: the context `published-port-conflict` needs. */
@@ -124,6 +126,7 @@ export function runContextOf(documents: readonly LintDocument[]): RunContext {
           protocol: p.protocol,
           service: service.name,
           document: documentName(index, doc.kind),
+          order: index,
           file: where?.path ?? doc.name,
           line: where ? p.loc.start.line - where.line + 1 : p.loc.start.line,
         });
@@ -148,7 +151,7 @@ export function lintDocuments(documents: readonly LintDocument[], options: Engin
   const builtins = options.builtins ?? builtinRules;
   const plugins = options.plugins ?? {};
   const preloaded = new Map<string, Root>();
-  const plugin = createPlugin(preloaded, builtins);
+  const plugin = createPlugin(preloaded, withoutNeedlessSchemas(builtins, options.rules));
   const linter = new Linter({ configType: 'flat' });
   const run = options.sameSwarm === true ? runContextOf(documents) : undefined;
   const unused = options.unusedSuppressions ?? 'warning';

@@ -7,4 +7,5 @@
  */
 export { Linter } from 'eslint/universal';
 export { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+export { FlatConfigArray } from './config-array.js';
 export { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';

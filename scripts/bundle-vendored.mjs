@@ -1,19 +1,64 @@
-// Replaces dist/engine/vendored.js (tsc's two re-exports) with one bundle of ESLint's Linter and
-// @typescript-eslint/utils' RuleCreator and everything they use, so that the package depends on neither
-// (engine/vendored.ts says why). Run by `npm run build`, after tsc.
+// Run by `npm run build`, after tsc and copy-assets. Two bundles:
 //
-// Their licences stay with them: NOTICE ends with the name, version, licence and licence text of every package in
-// the bundle. The build fails when that part of NOTICE is not what this bundle holds (after a dependency update);
-// `node scripts/bundle-vendored.mjs --write-notice` rewrites it.
+// - dist/engine/vendored.js (tsc's re-exports) becomes one bundle of ESLint's Linter and @typescript-eslint/utils'
+//   RuleCreator and everything they use, so that the package depends on neither (engine/vendored.ts says why).
+// - dist/cli/main.js and dist/cli/lint.js (tsc's) are replaced by one file each with what they import, `yaml` and
+//   `ipaddr.js` included: Node then reads, resolves and compiles two files for `swarmlint lint` instead of about
+//   160, and `swarmlint --help` loads one. The vendored bundle, the other commands (audit, preflight, rules,
+//   deep-probe: tsc's modules, as before), Ajv and tinyglobby (loaded only when a config or a folder needs them) stay
+//   imports. Both files stay in dist/cli/, so what they read beside them (../schemas/, ../language/generated/,
+//   ../../docs/rules/) is found as from tsc's modules there.
+//
+// The licences of bundled packages stay with them: NOTICE ends with the name, version, licence and licence text of
+// every package in the bundles. The build fails when that part of NOTICE is not what the bundles hold (after a
+// dependency update); `node scripts/bundle-vendored.mjs --write-notice` rewrites it.
 import { build } from 'esbuild';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'engine/vendored.ts');
 const outfile = join(root, 'dist/engine/vendored.js');
-const MARKER = '---- Bundled in dist/engine/vendored.js (written by scripts/bundle-vendored.mjs --write-notice) ----';
+const MARKER = '---- Bundled in dist/engine/vendored.js and dist/cli/ (written by scripts/bundle-vendored.mjs --write-notice) ----';
+const SECTION = /^---- Bundled in .* \(written by scripts\/bundle-vendored\.mjs --write-notice\) ----$/m;
+
+// engine/config-array.ts finds ESLint's FlatConfigArray through the devDependency's folder at run time; in the
+// bundle it is ESLint's own file, the one its Linter uses, so the package loads no second ESLint.
+const eslintDir = dirname(createRequire(entry).resolve('eslint/package.json'));
+const configArray = {
+  name: 'eslint-config-array',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/config-array\.js$/ }, () => ({ path: join(eslintDir, 'lib/config/flat-config-array.js') }));
+  },
+};
+
+// ESLint's ~300 JavaScript rules are half of the bundle (about 1 MB, compiled on every start) and never run on
+// swarmlint's languages: the config loader refuses rule ids other than swarmlint's and plugins' (engine/config.ts),
+// and the languages take no inline rule configuration. ESLint still looks their ids up when a comment names one
+// (`# eslint-disable-next-line no-console`: found, then unused; not found would be an error), so the ids stay, each
+// with a rule that reports nothing.
+const coreRules = {
+  name: 'eslint-core-rules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/rules$/ }, (a) =>
+      a.importer === join(eslintDir, 'lib/config/default-config.js') ? { path: 'core-rules', namespace: 'eslint-core-rules' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'eslint-core-rules' }, () => {
+      const ids = [...createRequire(entry)(join(eslintDir, 'lib/rules/index.js')).keys()];
+      return {
+        contents: [
+          `const { LazyLoadingRuleMap } = require(${JSON.stringify(join(eslintDir, 'lib/rules/utils/lazy-loading-rule-map.js'))});`,
+          'const placeholder = { meta: { type: "problem", schema: false }, create: () => ({}) };',
+          `module.exports = new LazyLoadingRuleMap(${JSON.stringify(ids)}.map((id) => [id, () => placeholder]));`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: join(eslintDir, 'lib/rules'),
+      };
+    });
+  },
+};
 
 const result = await build({
   entryPoints: [entry],
@@ -27,14 +72,61 @@ const result = await build({
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [configArray, coreRules],
   // The bundled CommonJS calls require() for Node's own modules: give the ES module one.
   banner: { js: "import { createRequire as __vendoredRequire } from 'node:module'; const require = __vendoredRequire(import.meta.url);" },
 });
 renameSync(`${outfile}.tmp`, outfile);
 
+// The CLI: main.js and lint.js, each bundled from the sources into a folder of its own, then renamed over tsc's.
+const cli = join(root, 'dist/cli');
+const staged = join(root, 'dist/.cli-bundle');
+const ALLOWED = new Set(['yaml', 'ipaddr.js']);
+const cliResult = await build({
+  entryPoints: [join(root, 'cli/main.ts'), join(root, 'cli/lint.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  outdir: staged,
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['ajv', 'tinyglobby'],
+  plugins: [
+    {
+      name: 'cli-imports',
+      setup(b) {
+        // The vendored bundle is imported, from dist/cli/ as from anywhere.
+        b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
+        // main.js loads each command when it is run: those imports stay (lint.js is the other bundle).
+        b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) =>
+          a.importer === join(root, 'cli/main.ts') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+        );
+        // Any other package is a mistake here: it would be bundled without its licence in NOTICE.
+        b.onResolve({ filter: /^[^./]/ }, (a) => {
+          if (isBuiltin(a.path) || a.kind === 'dynamic-import' || ALLOWED.has(a.path.split('/')[0])) return undefined;
+          return {
+            errors: [
+              {
+                text: `${a.path} (imported by ${relative(root, a.importer)}) is not bundled into the CLI: add it to ALLOWED or make it an import`,
+              },
+            ],
+          };
+        });
+      },
+    },
+  ],
+  // Bundled CommonJS may call require() for Node's own modules: give the ES module one.
+  banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
+});
+for (const name of ['main.js', 'lint.js']) renameSync(join(staged, name), join(cli, name));
+chmodSync(join(cli, 'main.js'), 0o755);
+rmSync(staged, { recursive: true, force: true });
+
 /** The folder of each package the bundle took code from (nested copies included), by its package.json. */
 const folders = new Set();
-for (const input of Object.keys(result.metafile.inputs)) {
+for (const input of [...Object.keys(result.metafile.inputs), ...Object.keys(cliResult.metafile.inputs)]) {
   const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) folders.add(join(root, m[1]));
 }
@@ -57,7 +149,7 @@ const packages = [...folders]
 const section = [MARKER, '', ...packages.flatMap((p) => [`== ${p.name} ${p.version} (${p.license})`, '', p.text, ''])].join('\n');
 const noticeFile = join(root, 'NOTICE');
 const notice = readFileSync(noticeFile, 'utf8');
-const at = notice.indexOf(MARKER);
+const at = notice.search(SECTION);
 const head = (at === -1 ? notice : notice.slice(0, at)).trimEnd();
 const wanted = `${head}\n\n${section}`;
 if (process.argv.includes('--write-notice')) {
@@ -66,7 +158,7 @@ if (process.argv.includes('--write-notice')) {
   console.log(`NOTICE: ${String(packages.length)} bundled packages`);
 } else if (notice !== wanted) {
   console.error(
-    `NOTICE does not list the ${String(packages.length)} packages bundled in ${relative(root, outfile)} as they are now` +
+    `NOTICE does not list the ${String(packages.length)} packages bundled in ${relative(root, outfile)} and dist/cli/ as they are now` +
       ' (a dependency changed?): run `node scripts/bundle-vendored.mjs --write-notice` and commit NOTICE.',
   );
   process.exit(1);

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { atPointer, toJS, type PValue } from './yaml.js';
 import type { Range } from '../model.js';
@@ -16,12 +18,21 @@ export const DEFAULT_SCHEMA_VERSION = '3.13';
 
 const validators = new Map<string, ValidateFunction>();
 
+/**
+ * A file of language/generated/: beside this module's folder in the sources and in tsc's dist/language/loader/;
+ * one folder further in dist/cli/, where `npm run build` bundles the `lint` command (scripts/bundle-vendored.mjs).
+ */
+function generatedFile(name: string): string {
+  const inBundle = new URL(`../language/generated/${name}`, import.meta.url);
+  return fileURLToPath(existsSync(inBundle) ? inBundle : new URL(`../generated/${name}`, import.meta.url));
+}
+
 /** docker/cli's stack schema of one version, precompiled (scripts/gen-schema-validators.mjs). Loaded on first use. */
 function stackValidator(version: string): ValidateFunction {
   let v = validators.get(version);
   if (!v) {
     if (!SCHEMA_VERSIONS.includes(version)) throw new Error(`no stack schema ${version}`);
-    v = createRequire(import.meta.url)(`../generated/stack-schema-v${version}.cjs`) as ValidateFunction;
+    v = createRequire(import.meta.url)(generatedFile(`stack-schema-v${version}.cjs`)) as ValidateFunction;
     validators.set(version, v);
   }
   return v;

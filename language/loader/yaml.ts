@@ -409,7 +409,12 @@ function collectCstComments(token: unknown, offset: number, out: Comment[]): voi
     });
     return;
   }
-  for (const [k, v] of Object.entries(token)) if (k !== 'source' && v !== null && typeof v === 'object') collectCstComments(v, offset, out);
+  // for…in, not Object.entries: no array per token (the CST of a large file has tens of thousands).
+  const fields = token as Record<string, unknown>;
+  for (const k in fields) {
+    const v = fields[k];
+    if (k !== 'source' && v !== null && typeof v === 'object') collectCstComments(v, offset, out);
+  }
 }
 
 // --------------------------------------------------------------------------------------------------------

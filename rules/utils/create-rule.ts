@@ -44,6 +44,15 @@ export const createRule: typeof builtinCreator = (rule) => {
   const created = builtinCreator(rule);
   const checks = rule.meta.docs.checks;
   if (checks) Object.assign(created.meta, { languages: languagesOf(checks) });
+  // Without defaults, RuleCreator's merge (a structuredClone per rule and document) gives `[]` whatever the
+  // options are: give it directly.
+  const defaults =
+    (rule.meta as { defaultOptions?: readonly unknown[] }).defaultOptions ??
+    (rule as { defaultOptions?: readonly unknown[] }).defaultOptions;
+  if (defaults === undefined || defaults.length === 0) {
+    const { create } = rule;
+    created.create = (context) => create(context, [] as unknown as Parameters<typeof create>[1]);
+  }
   return created;
 };
 

@@ -1,14 +1,17 @@
 // What `swarmlint lint` writes, byte for byte, in every format, over the fixtures: compared with the files in
 // test/snapshots/output/ (written only with SWARMLINT_UPDATE_SNAPSHOT=1, reviewed like code). Speed work (indexes,
 // lazy loading, a faster reader) must not change a byte of it. Run in this process (runLint, as the CLI's `lint`
-// does after parsing its arguments), with an empty environment, so the figures depend on the code only.
-import t from 'tap';
+// does after parsing its arguments), with an empty environment, so the figures depend on the code only; and again
+// through the built CLI (dist/cli/main.js, the bundle `npm run build` makes of it) in a child process.
+import t, { type Test } from 'tap';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LINT_OPTIONS, parse } from '../../cli/args.js';
 import { runLint } from '../../cli/lint.js';
+import { assertDistFresh, MAIN } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const snapshots = fileURLToPath(new URL('../snapshots/output/', import.meta.url));
@@ -57,34 +60,48 @@ t.teardown(() => {
   process.chdir(savedCwd);
 });
 
+/** Compares one report (with its exit code) with its snapshot, or writes the snapshot. */
+function compare(t: Test, name: string, code: number | null, out: string): void {
+  // The checkout's own folder (SARIF's %SRCROOT%, a message naming another file of the run) as `<root>/`, so
+  // the snapshot holds wherever the repository is.
+  const text = `exit ${String(code)}\n${readFileSync(out, 'utf8')}`
+    .replaceAll(pathToFileURL(root).href, 'file:///<root>/')
+    .replaceAll(root, '<root>/');
+  const file = join(snapshots, name);
+  if (update) {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+    t.pass(`${name} written`);
+    return;
+  }
+  const expected = readFileSync(file, 'utf8');
+  // One assertion with the first difference, not a megabyte-long diff.
+  if (text === expected) {
+    t.pass(`${name}: byte-identical`);
+    return;
+  }
+  let at = 0;
+  while (text[at] === expected[at]) at++;
+  t.fail(`${name}: differs from offset ${String(at)}`, {
+    found: text.slice(Math.max(0, at - 120), at + 120),
+    wanted: expected.slice(Math.max(0, at - 120), at + 120),
+  });
+}
+
 for (const run of runs) {
+  const files = run.args.includes('--config') ? [] : inputs;
   t.test(run.name, async (t) => {
     const out = join(dir, run.name);
-    const files = run.args.includes('--config') ? [] : inputs;
     const code = await runLint(parse(['lint', ...run.args, '-o', out, ...files].slice(1), LINT_OPTIONS), root);
-    // The checkout's own folder (SARIF's %SRCROOT%, a message naming another file of the run) as `<root>/`, so
-    // the snapshot holds wherever the repository is.
-    const text = `exit ${String(code)}\n${readFileSync(out, 'utf8')}`
-      .replaceAll(pathToFileURL(root).href, 'file:///<root>/')
-      .replaceAll(root, '<root>/');
-    const file = join(snapshots, run.name);
-    if (update) {
-      writeFileSync(`${file}.tmp`, text);
-      renameSync(`${file}.tmp`, file);
-      t.pass(`${run.name} written`);
-      return;
-    }
-    const expected = readFileSync(file, 'utf8');
-    // One assertion with the first difference, not a megabyte-long diff.
-    if (text === expected) {
-      t.pass(`${run.name}: byte-identical`);
-      return;
-    }
-    let at = 0;
-    while (text[at] === expected[at]) at++;
-    t.fail(`${run.name}: differs from offset ${String(at)}`, {
-      found: text.slice(Math.max(0, at - 120), at + 120),
-      wanted: expected.slice(Math.max(0, at - 120), at + 120),
-    });
+    compare(t, run.name, code, out);
+  });
+  if (update) continue;
+  t.test(`${run.name}, the built CLI`, (t) => {
+    assertDistFresh();
+    const out = join(dir, `built-${run.name}`);
+    const child = spawnSync(process.execPath, [MAIN, 'lint', ...run.args, '-o', out, ...files], { cwd: root, env: {}, encoding: 'utf8' });
+    if (child.error) throw child.error;
+    compare(t, run.name, child.status, out);
+    t.end();
   });
 }
