@@ -19,6 +19,8 @@ export const DEEP_PROBE_OPTIONS = {
   sample: { type: 'string' },
   seed: { type: 'string' },
   ids: { type: 'string', multiple: true },
+  'leak-vni': { type: 'string' },
+  'leak-port': { type: 'string' },
   'node-id': { type: 'string' },
   hostname: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -41,6 +43,9 @@ Options:
   --sample K          test only K peers, picked from --seed among --ids (audit --deep-sample)
   --seed S            the sample's seed
   --ids A,B,...       the tested nodes' IDs (host kind: one per --nodes address, in that order)
+  --leak-vni N        host kind: until the deadline, count inbound UDP to --leak-port whose VXLAN header
+                      carries VNI N (the encrypted overlay's): plaintext that should have been ESP
+  --leak-port P       the swarm's data-path port (default 4789)
   --node-id ID        this node's id (default: $SWARMLINT_NODE_ID, e.g. {{.Node.ID}} in the task's Env)
   --hostname H        this node's hostname (default: $SWARMLINT_NODE_HOSTNAME)
   --run also defaults to $SWARMLINT_DEEP_RUN.`;

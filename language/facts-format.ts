@@ -281,6 +281,33 @@ export interface FactsMeshSample {
   seed: string;
 }
 
+/**
+ * The encryption-leak check (CVE-2023-28840): each node's host task counted, until its deadline, the inbound UDP to
+ * the data-path port whose VXLAN header carries the encrypted overlay's VNI: plaintext that should have been ESP.
+ * Only what passed the node's INPUT chain is seen (a raw socket), that is plaintext the node accepts.
+ */
+export interface FactsMeshLeak {
+  network: 'encrypted';
+  /** The encrypted overlay's VNI; absent when it could not be read (then `untested` says why). */
+  vni?: number;
+  /** The data-path port counted. */
+  port: number;
+  /** Why no node counted anything (the VNI unknown): the check is untested, never a pass. */
+  untested?: string;
+  /** Each node whose host task reported: how long it counted, or why it could not. */
+  nodes: FactsMeshLeakNode[];
+}
+
+export interface FactsMeshLeakNode {
+  /** The receiving node's ID. */
+  node: string;
+  window_ms: number;
+  /** Why this node counted nothing (no raw socket, no result): untested there. */
+  untested?: string;
+  /** Senders (node IDs; an address when no node has it) of plaintext packets of the VNI, with their count; only counts > 0. */
+  from: { from: string; packets: number }[];
+}
+
 export interface FactsMesh {
   /** The run id its objects were labelled with (`io.swarmlint.run`). */
   run: string;
@@ -291,4 +318,6 @@ export interface FactsMesh {
   pairs: FactsMeshPair[];
   networks: FactsMeshNetwork[];
   control: FactsMeshControl[];
+  /** The encryption-leak check; absent when the run had no encrypted overlay. */
+  leak?: FactsMeshLeak;
 }

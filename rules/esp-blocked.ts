@@ -29,6 +29,8 @@ export default createRule({
         'The encrypted overlay `{{network}}` carries nothing between node `{{node}}` and any other node ({{peers}}), while the plain overlay does and the others reach each other encrypted: {{node}} drops ESP (IP protocol 50), or its kernel lacks IPsec ESP support (CONFIG_INET_ESP, CONFIG_XFRM_USER){{evidence}}.',
       meshPair:
         "Node `{{from}}`'s task cannot reach node `{{to}}`'s task over the encrypted overlay `{{network}}` ({{echo}}), while the plain overlay between them works: ESP (IP protocol 50) is blocked between the two nodes, or one of them lacks kernel support for IPsec ESP{{evidence}}.",
+      meshLeak:
+        "Node `{{to}}` accepted {{count}} plaintext VXLAN packet(s) of the encrypted overlay `{{network}}` (VNI {{vni}}, UDP {{port}}) from node `{{from}}` during the deep audit's {{seconds}} s window: traffic that should travel inside ESP crossed the wire unencrypted and {{to}} took it in (CVE-2023-28840: docker's rule that drops unencrypted VXLAN of an encrypted network's VNI is missing on {{to}}, or {{from}} sends encrypted-overlay traffic without IPsec).",
       firewall:
         'The local firewall ({{firewall}}) {{verdict}} IP protocol 50 (ESP) from {{from}}, by {{rule}}, and the swarm has the encrypted overlay network(s) {{networks}}: their traffic travels inside ESP, so none of it reaches this host, while unencrypted overlays keep working.',
       firewallIfEncrypted:
@@ -41,6 +43,7 @@ export default createRule({
   create(context) {
     return visit({
       Mesh(mesh) {
+        leaks(context, mesh);
         const plain = new Map(mesh.pairs.filter((p) => p.network === 'plain').map((p) => [`${p.from}>${p.to}`, p]));
         // Only pairs the plain overlay connects: there the encrypted overlay's failure is ESP's.
         const carried = (p: MeshPair): boolean => {
@@ -92,6 +95,29 @@ export default createRule({
     });
   },
 });
+
+/** The encryption-leak check: one finding per receiving node and sender with packets of the encrypted VNI. */
+function leaks(context: Parameters<Parameters<typeof createRule>[0]['create']>[0], mesh: Mesh): void {
+  const leak = mesh.leak;
+  if (!leak?.vni) return;
+  const network = networkName(mesh, 'encrypted');
+  for (const counted of leak.nodes) {
+    const at = mesh.nodes.find((n) => n.id === counted.node);
+    if (!at) continue;
+    for (const f of counted.from) {
+      if (f.packets <= 0) continue;
+      report(context, at, 'meshLeak', {
+        to: at.hostname,
+        from: meshName(mesh, f.from),
+        count: String(f.packets),
+        network,
+        vni: String(leak.vni),
+        port: String(leak.port),
+        seconds: String(Math.round(counted.window_ms / 1000)),
+      });
+    }
+  }
+}
 
 /** What the nodes' tasks noted about ESP or IPsec (`; node-1: …`), as evidence for the message; empty when nothing. */
 function espEvidence(mesh: Mesh): string {

@@ -33,7 +33,7 @@ import type {
   Constraint,
 } from '../model.js';
 
-import { FACTS_FORMAT, type FactsMeshEcho, type FactsMeshKind, type FactsMeshTask } from '../facts-format.js';
+import { FACTS_FORMAT, type FactsMeshEcho, type FactsMeshKind, type FactsMeshLeak, type FactsMeshTask } from '../facts-format.js';
 
 /**
  * Facts documents (language/facts-format.ts): what probes saw (preflight) or what a manager's Engine API says
@@ -466,6 +466,7 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
       ...opt('error', s(get(x, 'error'))),
     };
   });
+  const leak = readLeak(get(v, 'leak'));
   const sampleV = get(v, 'sample');
   const peers = sampleV?.kind === 'map' ? n(get(sampleV, 'peers')) : undefined;
   const sample = sampleV && peers !== undefined ? { peers, seed: s(get(sampleV, 'seed')) } : undefined;
@@ -480,5 +481,22 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
     pairs,
     networks,
     control,
+    ...(leak ? { leak } : {}),
+  };
+}
+
+function readLeak(v: PValue | undefined): FactsMeshLeak | undefined {
+  if (v?.kind !== 'map') return undefined;
+  return {
+    network: 'encrypted',
+    ...opt('vni', n(get(v, 'vni'))),
+    port: n(get(v, 'port')) ?? 0,
+    ...opt('untested', s(get(v, 'untested'))),
+    nodes: list(get(v, 'nodes')).map((x) => ({
+      node: s(get(x, 'node')),
+      window_ms: n(get(x, 'window_ms')) ?? 0,
+      ...opt('untested', s(get(x, 'untested'))),
+      from: list(get(x, 'from')).map((f) => ({ from: s(get(f, 'from')), packets: n(get(f, 'packets')) ?? 0 })),
+    })),
   };
 }

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FactsMesh, FactsMeshKind, FactsOutcome } from '../../language/facts-format.js';
 import type { EngineWriter } from '../adapters/docker-write.js';
+import { dataPathPortOf, vniOf } from '../deep/leak.js';
 import { obj, str } from '../parse/json.js';
 import { demuxLogs } from '../parse/log-stream.js';
 import {
@@ -135,6 +136,7 @@ function probeArgs(
     managers: string[];
     nodes: string[];
     sample?: { peers: number; seed: string; ids: string[]; addresses: string[] };
+    leak?: { vni: number; port: number };
   },
 ): string[] {
   const args = ['deep-probe', '--run', o.run, '--kind', kind, '--expect', String(o.expect), '--deadline', String(Math.round(o.deadlineS))];
@@ -146,7 +148,37 @@ function probeArgs(
     if (nodes.length > 0) args.push('--nodes', nodes.join(','));
   }
   if (o.sample) args.push('--sample', String(o.sample.peers), '--seed', o.sample.seed, '--ids', o.sample.ids.join(','));
+  if (kind === 'host' && o.leak) args.push('--leak-vni', String(o.leak.vni), '--leak-port', String(o.leak.port));
   return args;
+}
+
+type MeshLeakInput = { vni: number; port: number } | { untested: string; port: number };
+
+/** The encrypted overlay's VNI (`GET /networks/<id>`, retried for 10 s) and the swarm's data-path port (`GET /swarm`). */
+async function leakTarget(api: EngineWriter, networkId: string, signal: AbortSignal): Promise<MeshLeakInput> {
+  const getJson = async (path: string): Promise<unknown> =>
+    JSON.parse((await api.call('GET', path, { signal: bounded(signal, 30_000) })).body.toString('utf8')) as unknown;
+  let port = 4789;
+  try {
+    port = dataPathPortOf(await getJson('/swarm'));
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { untested: `the swarm's data-path port could not be read (GET /swarm: ${(error as Error).message})`, port };
+  }
+  const until = Date.now() + 10_000;
+  let last = 'no vxlanid_list in its options';
+  for (;;) {
+    try {
+      const vni = vniOf(await getJson(`/networks/${encodeURIComponent(networkId)}`));
+      if (vni !== undefined) return { vni, port };
+    } catch (error) {
+      if (signal.aborted) throw error;
+      last = (error as Error).message;
+    }
+    if (Date.now() >= until) break;
+    await sleep(250, signal);
+  }
+  return { untested: `the encrypted overlay's VNI could not be read (${last})`, port };
 }
 
 /** The deep audit. Never leaves what it made behind; throws only when nothing could be tested. */
@@ -206,6 +238,12 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
       );
       networkIds.set(o.key, id);
     }
+    // The encryption-leak check needs the encrypted overlay's VNI (the managers allocate it just after the create)
+    // and the swarm's data-path port; without them the check is untested.
+    let leak: MeshLeakInput | undefined;
+    const encryptedId = networkIds.get('encrypted');
+    if (encryptedId) leak = await leakTarget(api, encryptedId, options.signal);
+    if (leak && 'untested' in leak) log(`encryption-leak check untested: ${leak.untested}`);
     const kinds: { kind: FactsMeshKind; name: string; network: string }[] = [
       ...overlays.map((o) => ({ kind: o.key, name: o.name, network: networkIds.get(o.key) ?? o.name })),
       { kind: 'host', name: `swarmlint-deep-${run}-host`, network: 'host' },
@@ -220,6 +258,7 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
         managers,
         nodes: addresses,
         ...(options.sample ? { sample: { ...options.sample, ids: tested.map((n) => n.id), addresses: tested.map((n) => n.address) } } : {}),
+        ...(leak && 'vni' in leak ? { leak } : {}),
       });
       log(`creating service ${k.name}`);
       const id = await api.createService(
@@ -305,6 +344,7 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
         results,
         networks: overlays,
         ...(options.sample ? { sample: options.sample } : {}),
+        ...(leak ? { leak } : {}),
       }),
     };
   } catch (error) {

@@ -8,6 +8,7 @@ import type {
   FactsMeshControl,
   FactsMeshEcho,
   FactsMeshKind,
+  FactsMeshLeak,
   FactsMeshNode,
   FactsMeshPair,
   FactsMeshTask,
@@ -168,6 +169,8 @@ export interface ProbeResult {
   self: { address: string; mtu: number } | null;
   peers: ProbePeer[];
   control: { to: string; port: number; verdict: 'open' | 'closed' | 'filtered'; error?: string }[];
+  /** Host kind: the encryption-leak count (probes/deep/leak.ts). */
+  leak?: { port: number; vni: number; window_ms: number; from: { address: string; packets: number }[]; untested?: string };
   notes: string[];
 }
 
@@ -225,8 +228,26 @@ export function parseProbeResult(text: string): ProbeResult | undefined {
       const error = short(control.error);
       return [{ to: str(control.to), port, verdict, ...(error ? { error } : {}) }];
     }),
+    ...leakOf(r.leak),
     notes: arr(r.notes).map(short).filter(Boolean).slice(0, 20),
   };
+}
+
+function leakOf(v: unknown): Pick<ProbeResult, 'leak'> {
+  if (typeof v !== 'object' || v === null) return {};
+  const l = obj(v);
+  const port = num(l.port);
+  const vni = num(l.vni);
+  if (port === undefined || vni === undefined) return {};
+  const untested = short(l.untested);
+  const from = arr(l.from)
+    .flatMap((x) => {
+      const f = obj(x);
+      const packets = num(f.packets);
+      return str(f.address) && packets !== undefined && packets > 0 ? [{ address: str(f.address), packets }] : [];
+    })
+    .slice(0, 1000);
+  return { leak: { port, vni, window_ms: num(l.window_ms) ?? 0, from, ...(untested ? { untested } : {}) } };
 }
 
 /**
@@ -273,6 +294,8 @@ export interface MeshInput {
   networks: readonly { key: OverlayKind; name: string }[];
   /** `--deep-sample`: only the sampled pairs go into the mesh. */
   sample?: { peers: number; seed: string };
+  /** The encryption-leak check the host tasks were asked for: the VNI and port, or why it was not asked for. */
+  leak?: { vni: number; port: number } | { untested: string; port: number };
 }
 
 const echo = (e: ProbeEcho | null): FactsMeshEcho | null => (e ? { size: e.size, sent: e.sent, received: e.received } : null);
@@ -391,6 +414,7 @@ export function buildMesh(input: MeshInput): FactsMesh {
     }
   }
 
+  const leak = input.leak ? leakSection(input, input.leak, tested, byAddress) : undefined;
   return {
     run: input.run,
     image: input.image,
@@ -404,5 +428,31 @@ export function buildMesh(input: MeshInput): FactsMesh {
     control: control.sort((x, y) =>
       `${name.get(x.from) ?? x.from}${String(x.port)}`.localeCompare(`${name.get(y.from) ?? y.from}${String(y.port)}`),
     ),
+    ...(leak ? { leak } : {}),
   };
+}
+
+/** The leak section: each tested node's count (by sender node), or why it has none. */
+function leakSection(
+  input: MeshInput,
+  asked: NonNullable<MeshInput['leak']>,
+  tested: readonly DeepNode[],
+  byAddress: ReadonlyMap<string, string>,
+): FactsMeshLeak {
+  if ('untested' in asked) return { network: 'encrypted', port: asked.port, untested: asked.untested, nodes: [] };
+  const results = input.results.get('host') ?? new Map<string, ProbeResult>();
+  const nodes = tested.map((n) => {
+    const r = results.get(n.id);
+    const base = { node: n.id, window_ms: r?.leak?.window_ms ?? 0, from: [] };
+    if (!r) return { ...base, untested: `no result from ${n.hostname}'s host task` };
+    if (!r.leak) return { ...base, untested: `${n.hostname}'s host task reported no count (it ended before its deadline)` };
+    if (r.leak.untested) return { ...base, untested: r.leak.untested };
+    if (r.leak.vni !== asked.vni || r.leak.port !== asked.port)
+      return {
+        ...base,
+        untested: `${n.hostname}'s host task counted VNI ${String(r.leak.vni)} on ${String(r.leak.port)}, not the one asked`,
+      };
+    return { ...base, from: r.leak.from.map((f) => ({ from: byAddress.get(f.address) ?? f.address, packets: f.packets })) };
+  });
+  return { network: 'encrypted', vni: asked.vni, port: asked.port, nodes };
 }

@@ -4,6 +4,7 @@
  * No I/O here: probes/deep/run.ts does the sockets, DNS and ICMP.
  */
 import { isIPv4 } from 'node:net';
+import { DEFAULT_DATA_PATH_PORT, type LeakResult } from './leak.js';
 import { samplePeers, SEED_PATTERN } from './sample.js';
 
 export type DeepKind = 'plain' | 'encrypted' | 'host';
@@ -52,6 +53,8 @@ export interface DeepProbeResult {
   self: { address: string; mtu: number } | null;
   peers: PeerResult[];
   control: ControlResult[];
+  /** Host kind with `--leak-vni`: plaintext VXLAN of the encrypted overlay's VNI received here (probes/deep/leak.ts). */
+  leak?: LeakResult;
   notes: string[];
   elapsed_ms: number;
 }
@@ -75,6 +78,11 @@ export interface DeepProbeOptions {
    * (the tested nodes' IDs; for the host kind in the order of `nodes`).
    */
   sample?: { peers: number; seed: string; ids: string[] };
+  /**
+   * `--leak-vni N [--leak-port P]` (host kind): count inbound UDP to port P (the data-path port) whose VXLAN header
+   * carries VNI N (the encrypted overlay's) until the deadline.
+   */
+  leak?: { vni: number; port: number };
 }
 
 /** ICMP payload of the small echo (the contract: 64 bytes), and IPv4 + ICMP header bytes. */
@@ -137,6 +145,10 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
   const mtu = integer(values.mtu, 'mtu', 576, 65_535);
   const nodes = addressList(values.nodes, 'nodes');
   const sample = sampleOption(values, kind, nodes);
+  const leakVni = integer(values['leak-vni'], 'leak-vni', 1, 2 ** 24 - 1);
+  const leakPort = integer(values['leak-port'], 'leak-port', 1, 65_535);
+  if (leakVni !== undefined && kind !== 'host') throw new ProbeUsageError('--leak-vni is for the host kind');
+  if (leakPort !== undefined && leakVni === undefined) throw new ProbeUsageError('--leak-port needs --leak-vni');
   return {
     run: text('run') ?? '',
     kind: kind as DeepKind,
@@ -148,6 +160,7 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
     nodes,
     node: { id: text('node-id') ?? '', hostname: text('hostname') ?? '' },
     ...(sample ? { sample } : {}),
+    ...(leakVni !== undefined ? { leak: { vni: leakVni, port: leakPort ?? DEFAULT_DATA_PATH_PORT } } : {}),
   };
 }
 

@@ -12,8 +12,10 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { dfAvailable, dfPing } from '../adapters/ping.js';
+import { openRawUdp } from '../adapters/raw-udp.js';
 import { tcpCheck } from '../paths/transport.js';
 import { HELLO_PORT } from './image.js';
+import { LeakCounter } from './leak.js';
 import { samplePeers } from './sample.js';
 import {
   budget,
@@ -49,6 +51,11 @@ export interface DeepProbeIo {
   /** One echo of an IP packet of `size` bytes, DF set when `df`. */
   ping(target: string, size: number, df: boolean, timeoutMs: number, signal: AbortSignal): Promise<EchoOutcome>;
   connect(address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<ConnectRaw>;
+  /**
+   * A raw IPPROTO_UDP socket that hands every inbound IPv4 UDP packet (IP header included) to `onPacket`; the reason
+   * when it cannot be opened. Absent: the leak check is untested.
+   */
+  rawUdp?(onPacket: (packet: Uint8Array) => void): { ok: true; close: () => void } | { ok: false; reason: string };
   helloPort: number;
   /** Where the hello server listens (0.0.0.0 in a task; 127.0.0.1 in tests). */
   helloHost: string;
@@ -91,6 +98,7 @@ export function systemIo(): DeepProbeIo {
       const raw = await tcpCheck({ address, port, family: 4, timeoutMs, signal });
       return raw.kind === 'connected' ? { kind: 'connected' } : raw.kind === 'refused' ? { kind: 'refused' } : raw;
     },
+    rawUdp: (onPacket) => openRawUdp(onPacket),
     helloPort: HELLO_PORT,
     helloHost: '0.0.0.0',
     log: (line) => process.stderr.write(`deep-probe: ${line}\n`),
@@ -346,8 +354,16 @@ export async function runDeepProbe(
   const deadlineTimer = setTimeout(stop, plan.printAt - start);
   outer?.addEventListener('abort', stop, { once: true });
   try {
-    if (options.kind === 'host') await controlChecks(options, io, result, signal);
-    else await overlayChecks(options, io, result, plan, signal);
+    if (options.kind === 'host') {
+      const leak = options.leak ? startLeakCount(options.leak, io, result) : undefined;
+      try {
+        await controlChecks(options, io, result, signal);
+        // The leak count listens until the deadline: the encrypted overlay's tasks echo within theirs.
+        if (leak) await sleep(plan.printAt - io.now(), signal);
+      } finally {
+        leak?.stop();
+      }
+    } else await overlayChecks(options, io, result, plan, signal);
     if (outer?.aborted) result.notes.push('stopped by a signal before the end');
   } catch (error) {
     result.notes.push(`internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -357,6 +373,30 @@ export async function runDeepProbe(
   }
   result.elapsed_ms = io.now() - start;
   return result;
+}
+
+/**
+ * Starts counting plaintext VXLAN of the encrypted VNI (probes/deep/leak.ts) into `result.leak`; `stop` closes the
+ * socket and writes the counts. A socket that cannot open leaves the check untested, with a note.
+ */
+function startLeakCount(leak: { vni: number; port: number }, io: DeepProbeIo, result: DeepProbeResult): { stop(): void } {
+  const counter = new LeakCounter(leak.port, leak.vni);
+  const opened = io.rawUdp ? io.rawUdp((packet) => counter.add(packet)) : ({ ok: false, reason: 'no raw UDP socket here' } as const);
+  const start = io.now();
+  if (!opened.ok) {
+    result.leak = { port: leak.port, vni: leak.vni, window_ms: 0, from: [], untested: opened.reason };
+    result.notes.push(`encryption-leak check untested: ${opened.reason}`);
+    return { stop: () => undefined };
+  }
+  let stopped = false;
+  return {
+    stop: () => {
+      if (stopped) return;
+      stopped = true;
+      opened.close();
+      result.leak = { port: leak.port, vni: leak.vni, window_ms: io.now() - start, from: counter.from() };
+    },
+  };
 }
 
 async function controlChecks(options: DeepProbeOptions, io: DeepProbeIo, result: DeepProbeResult, signal: AbortSignal): Promise<void> {

@@ -49,3 +49,25 @@ t.test('a document without a mesh has none, and a broken verdict reads as untest
   t.equal(loadFacts(text, 'a.json').mesh?.pairs[0]?.verdict, 'untested');
   t.end();
 });
+
+t.test('the leak section (audit --deep with an encrypted overlay) loads as written', (t) => {
+  const leak = {
+    network: 'encrypted' as const,
+    vni: 4097,
+    port: 4789,
+    nodes: [
+      { node: 'n1', window_ms: 28_000, from: [] },
+      { node: 'n2', window_ms: 0, untested: 'no raw UDP socket (EPERM)', from: [] },
+      { node: 'n3', window_ms: 28_000, from: [{ from: 'n1', packets: 12 }] },
+    ],
+  };
+  const text = factsDoc({ nodes: [], networks: [], services: [], outcomes: [], mesh: { ...meshOf(), leak } });
+  t.ok(validate(JSON.parse(text)), JSON.stringify(validate.errors));
+  t.same(loadFacts(text, 'audit.json').mesh?.leak, leak);
+  const unknown = { network: 'encrypted' as const, port: 4789, untested: 'no VNI', nodes: [] };
+  t.same(
+    loadFacts(factsDoc({ nodes: [], networks: [], services: [], outcomes: [], mesh: { ...meshOf(), leak: unknown } }), 'a.json').mesh?.leak,
+    unknown,
+  );
+  t.end();
+});

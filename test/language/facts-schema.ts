@@ -121,6 +121,13 @@ const sample: Complete<Omit<PreflightFacts, Unsampled>> = {
     ],
     networks: [{ key: 'plain', name: 'swarmlint-deep-r1-plain', encrypted: false, mtu: 1450 }],
     control: [{ from: 'n1', to: 'n2', port: 7946, verdict: 'open', error: 'x' }],
+    leak: {
+      network: 'encrypted',
+      vni: 4097,
+      port: 4789,
+      untested: 'the VNI could not be read',
+      nodes: [{ node: 'n2', window_ms: 28_000, untested: 'no raw UDP socket', from: [{ from: 'n1', packets: 5 }] }],
+    },
   },
   host: {
     hostname: 'worker-1',

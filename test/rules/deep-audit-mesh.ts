@@ -1,6 +1,7 @@
 // The deep audit's mesh (audit --deep) as path-mtu, esp-blocked, swarm-port-reachable and probe-skipped read it.
 // overlay-reachability, a mesh-only rule, has its own file.
 import { LOST, LOST_LARGE, meshDoc, meshNode, meshNodeLine, meshOf, pairLine } from '../helpers/mesh.js';
+import type { FactsMeshLeak } from '../../language/facts-format.js';
 import { testRule } from '../helpers/tap.js';
 import pathMtu from '../../rules/path-mtu.js';
 import espBlocked from '../../rules/esp-blocked.js';
@@ -110,6 +111,20 @@ const everywhereData = {
   evidence: '',
 };
 
+/** The encryption-leak check: every node counted for 28 s; `from` what node 3 received. */
+const leakMesh = (from: { from: string; packets: number }[], over: Partial<FactsMeshLeak> = {}): string =>
+  meshDoc({
+    ...meshOf(() => ({}), { networks: ['plain', 'encrypted'] }),
+    leak: {
+      network: 'encrypted',
+      vni: 4097,
+      port: 4789,
+      nodes: ['n1', 'n2', 'n3'].map((node) => ({ node, window_ms: 28_000, from: node === 'n3' ? from : [] })),
+      ...over,
+    },
+  });
+const leaked = leakMesh([{ from: 'n1', packets: 12 }]);
+
 testRule(
   'esp-blocked',
   espBlocked,
@@ -118,6 +133,11 @@ testRule(
       { name: 'both overlays answer', code: meshDoc(meshOf(() => ({}), { networks: ['plain', 'encrypted'] })) },
       { name: 'the plain overlay fails too: overlay-reachability reports it', code: both },
       { name: 'no encrypted overlay (--deep-no-encrypted)', code: meshDoc(meshOf()) },
+      { name: 'the leak check counted nothing', code: leakMesh([]) },
+      {
+        name: 'the leak check untested (no VNI): no finding, never a pass either (the facts say untested)',
+        code: leakMesh([], { vni: undefined, untested: 'no VNI' }),
+      },
     ],
     invalid: [
       {
@@ -143,6 +163,25 @@ testRule(
             messageId: 'meshNode',
             line: meshNodeLine(n2Esp, 'n2'),
             data: { node: 'swl-n2', peers: '`swl-n1`, `swl-n3`', network: 'swarmlint-deep-r1-enc', evidence: '' },
+          },
+        ],
+      },
+      {
+        name: 'plaintext VXLAN of the encrypted VNI from node 1 accepted by node 3',
+        code: leaked,
+        errors: [
+          {
+            messageId: 'meshLeak',
+            line: meshNodeLine(leaked, 'n3'),
+            data: {
+              to: 'swl-n3',
+              from: 'swl-n1',
+              count: '12',
+              network: 'swarmlint-deep-r1-enc',
+              vni: '4097',
+              port: '4789',
+              seconds: '28',
+            },
           },
         ],
       },
