@@ -82,6 +82,8 @@ export const AUDIT_OPTIONS = {
   'deep-no-encrypted': { type: 'boolean' },
   'deep-constraint': { type: 'string', multiple: true },
   'deep-deadline': { type: 'string' },
+  'deep-sample': { type: 'string' },
+  'deep-seed': { type: 'string' },
   ...REPORT_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 

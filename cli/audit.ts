@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
@@ -14,6 +15,7 @@ import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 import { DEEP_IMAGE } from '../probes/deep/image.js';
 import { DEEP_WRITES } from '../probes/audit/deep.js';
+import { SEED_PATTERN } from '../probes/deep/sample.js';
 import { parseConstraint } from '../probes/audit/mesh.js';
 import type { FactsDocument } from '../language/facts-format.js';
 
@@ -49,6 +51,11 @@ Deep audit (writes to the cluster; the audit without --deep only reads):
                              node.labels.zone==a, node.role!=manager); the others are reported as skipped
       --deep-deadline SECONDS
                              the probes' deadline (default 90); tasks may take 60 s more to start
+      --deep-sample K        each node tests K peers picked at random (K × N pairs instead of N × (N − 1)),
+                             a different choice each run, so that runs from cron cover the mesh over days;
+                             the other pairs are "not sampled" (○ in the matrix), neither passed nor failed
+      --deep-seed S          the sample's seed (default: random; the matrix and --save-facts show it):
+                             the same seed and nodes test the same pairs again
   What --deep writes, and nothing else, each labelled io.swarmlint.deep=1 and io.swarmlint.run=<run>:
 ${DEEP_WRITES.map((w) => `    - ${w}`).join('\n')}
   All of it is removed when the run ends (success, error, timeout, SIGINT or SIGTERM); what an earlier run left
@@ -90,11 +97,14 @@ interface DeepFlags {
   encrypted: boolean;
   constraints: string[];
   deadlineS: number;
+  sample?: { peers: number; seed: string };
 }
 
 /** The --deep options, checked before the engine is asked anything; undefined without --deep. */
 function deepOptions(v: ParsedArgs['values']): DeepFlags | undefined {
-  const given = ['deep-image', 'deep-no-encrypted', 'deep-constraint', 'deep-deadline'].filter((k) => v[k] !== undefined);
+  const given = ['deep-image', 'deep-no-encrypted', 'deep-constraint', 'deep-deadline', 'deep-sample', 'deep-seed'].filter(
+    (k) => v[k] !== undefined,
+  );
   if (!v.deep) {
     if (given.length > 0) throw new UsageError(`--${given[0] ?? ''} needs --deep`);
     return undefined;
@@ -105,7 +115,22 @@ function deepOptions(v: ParsedArgs['values']): DeepFlags | undefined {
   for (const c of constraints) parseConstraint(c);
   const image = (v['deep-image'] as string | undefined) ?? DEEP_IMAGE;
   if (!/^[\w][\w.:/@-]*$/.test(image)) throw new UsageError(`--deep-image ${image}: not an image reference`);
-  return { image, encrypted: !v['deep-no-encrypted'], constraints, deadlineS };
+  return { image, encrypted: !v['deep-no-encrypted'], constraints, deadlineS, ...sampleFlags(v) };
+}
+
+/** --deep-sample K [--deep-seed S]: K from 1; the seed random (8 hex digits) unless given. */
+function sampleFlags(v: ParsedArgs['values']): { sample?: { peers: number; seed: string } } {
+  const k = v['deep-sample'] as string | undefined;
+  const seed = v['deep-seed'] as string | undefined;
+  if (k === undefined) {
+    if (seed !== undefined) throw new UsageError('--deep-seed needs --deep-sample');
+    return {};
+  }
+  if (!/^\d+$/.test(k) || Number(k) < 1 || Number(k) > 10_000)
+    throw new UsageError(`--deep-sample takes a number of peers from 1 to 10000, not "${k}"`);
+  if (seed !== undefined && !SEED_PATTERN.test(seed))
+    throw new UsageError(`--deep-seed "${seed}": letters, digits, -, _ and . only, at most 64`);
+  return { sample: { peers: Number(k), seed: seed ?? randomBytes(4).toString('hex') } };
 }
 
 /**
@@ -254,6 +279,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     color: useColor(format, outputFile, options.color),
     command: 'audit' as const,
     durationMs,
+    ...(savedAs ? { factsFile: savedAs } : {}),
     ...drawing(format, [document], config.cluster),
     ...(last !== undefined ? { lastSuccess: last } : {}),
   };

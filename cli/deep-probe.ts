@@ -16,6 +16,9 @@ export const DEEP_PROBE_OPTIONS = {
   mtu: { type: 'string' },
   managers: { type: 'string', multiple: true },
   nodes: { type: 'string', multiple: true },
+  sample: { type: 'string' },
+  seed: { type: 'string' },
+  ids: { type: 'string', multiple: true },
   'node-id': { type: 'string' },
   hostname: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -35,6 +38,9 @@ Options:
   --mtu N             overlay MTU to test (default: the MTU of its own overlay interface)
   --managers A,B      manager addresses: TCP 2377 (host kind)
   --nodes A,B,...     node addresses: TCP 7946 (host kind)
+  --sample K          test only K peers, picked from --seed among --ids (audit --deep-sample)
+  --seed S            the sample's seed
+  --ids A,B,...       the tested nodes' IDs (host kind: one per --nodes address, in that order)
   --node-id ID        this node's id (default: $SWARMLINT_NODE_ID, e.g. {{.Node.ID}} in the task's Env)
   --hostname H        this node's hostname (default: $SWARMLINT_NODE_HOSTNAME)
   --run also defaults to $SWARMLINT_DEEP_RUN.`;

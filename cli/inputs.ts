@@ -1,10 +1,13 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { looksLikeFacts } from '../language/loader/facts.js';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { CONFIG_FILES, type DeclaredStack } from '../engine/config.js';
+import { parseYaml, toJS } from '../language/loader/yaml.js';
 import type { FatalError } from '../engine/findings.js';
 import { LoadError } from '../language/loader/errors.js';
 import type { LoadLimits } from '../language/loader/limits.js';
 import { decodeText, tooLarge } from '../language/loader/text.js';
+import { defaultLimits } from '../language/loader/limits.js';
 
 /** Files looked for in a folder: stack and compose files by their usual names. */
 export const STACK_GLOBS = ['**/*stack*.{yml,yaml}', '**/*swarm*.{yml,yaml}', '**/docker-compose*.{yml,yaml}', '**/compose*.{yml,yaml}'];
@@ -29,9 +32,11 @@ export async function resolveInputs(
   merges: readonly string[],
   cwd: string,
   ignores: readonly string[],
-): Promise<{ sets: string[][]; errors: FatalError[] }> {
+): Promise<{ sets: string[][]; errors: FatalError[]; expanded: Set<string> }> {
   const sets: string[][] = [];
   const errors: FatalError[] = [];
+  /** Files found in a folder or by a glob, not named. */
+  const expanded = new Set<string>();
   const ignored =
     ignores.length > 0
       ? new Set(await (await import('tinyglobby')).glob([...ignores], { cwd, absolute: true, dot: true, ignore: SKIP }))
@@ -63,7 +68,8 @@ export async function resolveInputs(
     // Loaded only for folders and globs: a run over named files does not pay for it.
     const { glob } = await import('tinyglobby');
     const matched = (await glob(patterns, { cwd, absolute: true, dot: false, ignore: SKIP })).sort();
-    const found = matched.filter(keep);
+    // A folder's swarmlint.config.yml matches `*swarm*` but is no stack file.
+    const found = matched.filter((f) => keep(f) && !(kind === 'dir' && CONFIG_FILES.includes(basename(f))));
     if (found.length === 0) {
       const what = kind === 'dir' ? 'stack file in this folder' : `file that matches ${arg}`;
       errors.push({
@@ -77,12 +83,112 @@ export async function resolveInputs(
         file: path,
       });
     }
-    for (const f of found) sets.push([f]);
+    for (const f of found) {
+      sets.push([f]);
+      expanded.add(f);
+    }
   }
   const set = (list: readonly string[]): string[] => list.map((f) => (f === STDIN ? STDIN : isAbsolute(f) ? f : resolve(cwd, f)));
   if (composeFiles.length > 0) sets.push(set(composeFiles));
   for (const m of merges) sets.push(set(m.split(',').filter(Boolean)));
-  return { sets, errors };
+  return { sets, errors, expanded };
+}
+
+/** A stack to lint: its files in merge order, the name the config gives it, and whether it is a declared one. */
+export interface PlannedStack {
+  files: string[];
+  name?: string;
+  /** One of the config's `stacks:` (they are deployed to one swarm). */
+  declared: boolean;
+}
+
+const realpath = (p: string): string => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+};
+
+/**
+ * The base file an override is written against: `docker-stack.prod.yml` → `docker-stack.yml` (or `.yaml`)
+ * beside it, when that exists.
+ */
+export function baseBeside(path: string): string | undefined {
+  const m = /^(.+)\.[^.]+\.(ya?ml)$/.exec(basename(path));
+  if (!m?.[1]) return undefined;
+  return [`${m[1]}.yml`, `${m[1]}.yaml`].map((n) => join(dirname(path), n)).find((b) => b !== path && existsSync(b));
+}
+
+/** No service of the file names an `image` (it only adds to a base): false when it cannot be read as YAML. */
+export function hasNoImage(text: string, path: string): boolean {
+  let value: unknown;
+  try {
+    const root = parseYaml(text, path, 0, defaultLimits).root;
+    value = root ? toJS(root) : undefined;
+  } catch {
+    return false;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const services = (value as Record<string, unknown>).services;
+  if (!services || typeof services !== 'object') return true;
+  return Object.values(services).every((s) => !s || typeof s !== 'object' || !('image' in s));
+}
+
+/**
+ * What the run lints, from the command line's sets:
+ * - a file of one of the config's `stacks:` is linted as that stack (its files merged, under its name), once;
+ * - without any input, the declared stacks are;
+ * - a file found in a folder or by a glob that is an override (no `image` anywhere, a base beside it:
+ *   `docker-stack.prod.yml` next to `docker-stack.yml`) is not linted alone: said in a note;
+ * - the same file (or merge set) given twice (a file and its folder, overlapping globs, `./a` and `a`, a symlink
+ *   and its target) is linted once.
+ */
+export function planStacks(
+  sets: readonly string[][],
+  expanded: ReadonlySet<string>,
+  declared: readonly DeclaredStack[],
+  readText: (path: string) => string | undefined,
+): { stacks: PlannedStack[]; notes: string[] } {
+  const owner = new Map<string, DeclaredStack>();
+  for (const d of declared) for (const f of d.files) if (!owner.has(realpath(f))) owner.set(realpath(f), d);
+  const notes: string[] = [];
+  const stacks: PlannedStack[] = [];
+  const seen = new Set<string>();
+  const add = (stack: PlannedStack): void => {
+    const key = stack.files.map((f) => (f === STDIN ? f : realpath(f))).join('\0');
+    if (seen.has(key)) return;
+    seen.add(key);
+    stacks.push(stack);
+  };
+  const fromConfig = (d: DeclaredStack): PlannedStack => ({ files: d.files, name: d.name, declared: true });
+  if (sets.length === 0) for (const d of declared) add(fromConfig(d));
+  for (const set of sets) {
+    const only = set.length === 1 ? set[0] : undefined;
+    if (only === undefined || only === STDIN) {
+      add({ files: set, declared: false });
+      continue;
+    }
+    const d = owner.get(realpath(only));
+    if (d) {
+      add(fromConfig(d));
+      continue;
+    }
+    if (expanded.has(only)) {
+      const base = baseBeside(only);
+      const text = base ? readText(only) : undefined;
+      if (base && text !== undefined && hasNoImage(text, only)) {
+        if (seen.has(`override\0${only}`)) continue;
+        seen.add(`override\0${only}`);
+        notes.push(
+          `${only}: not linted alone: an override of ${basename(base)} (no \`image\` in it); name it, merge it (-c ${basename(base)} -c ${basename(only)}), or declare the pair under \`stacks:\` in the config`,
+        );
+        continue;
+      }
+    }
+    add({ files: set, declared: false });
+  }
+  return { stacks, notes };
 }
 
 /** Standard input, up to `max` bytes; null when there is more (it is not read to the end). */

@@ -4,7 +4,7 @@ import { parseEnv } from 'node:util';
 import { ConfigError, findConfig, loadConfig, type ResolvedConfig } from '../engine/config.js';
 import { profileFromFacts } from '../engine/cluster-profile.js';
 import { isDocument, prepareDocument } from '../engine/documents.js';
-import { compareFindings, type FatalError, type FileEdit, type LintReport } from '../engine/findings.js';
+import { compareFindings, type FatalError, type FileEdit, type Finding, type LintReport } from '../engine/findings.js';
 import { applyEdits } from '../engine/fix.js';
 import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
@@ -19,7 +19,7 @@ import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
 import { finish, formatsFor, limits, readReportOptions, shown } from './report-options.js';
-import { resolveInputs, readInput, STDIN, type ReadFile } from './inputs.js';
+import { planStacks, resolveInputs, readInput, STDIN, type PlannedStack, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 import { unifiedDiff } from '../engine/diff.js';
@@ -27,8 +27,10 @@ import { displayPath } from '../reporters/paths.js';
 
 export const LINT_HELP = `Usage: swarmlint lint [options] [FILE|DIR|GLOB|-]...
 
-Lints Docker stack files as \`docker stack deploy\` reads them. Each file is a stack of its own;
--c files (and each --merge list) are merged like \`docker stack deploy -c a.yml -c b.yml\`.
+Lints Docker stack files as \`docker stack deploy\` reads them. Each file is a stack of its own (a file
+given twice is linted once; an override found in a folder, without \`image\` and with its base beside
+it, is not linted alone); -c files (and each --merge list) are merged like \`docker stack deploy -c a.yml
+-c b.yml\`, and so are the config's \`stacks:\` (one swarm; linted by name; all of them without FILEs).
 A facts document (from preflight or audit --save-facts) is linted too.
 
 Options:
@@ -61,6 +63,23 @@ Options:
   -h, --help
 
 Exit: 0 clean, 1 findings at or over the threshold, 2 usage, config or files that could not be checked.`;
+
+/** Findings without repeats: the same rule, message and place (a fix, if any, is the same then). */
+function once(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = [f.ruleId, f.messageId, f.message, f.file, f.line, f.column, f.endLine, f.endColumn].join('\0');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A note names its file relative to the working folder, as the reports do. */
+function displayNote(cwd: string, note: string): string {
+  const at = note.indexOf(': ');
+  return at > 0 ? `${displayPath(cwd, note.slice(0, at))}${note.slice(at)}` : note;
+}
 
 function readEnvFile(path: string, cwd: string): Map<string, string> {
   let text: string;
@@ -175,9 +194,19 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
 
   const compose = (values['compose-file'] as string[] | undefined) ?? [];
   const merges = (values.merge as string[] | undefined) ?? [];
-  if (positionals.length === 0 && compose.length === 0 && merges.length === 0)
+  if (positionals.length === 0 && compose.length === 0 && merges.length === 0 && config.stacks.length === 0)
     throw new UsageError('no files to lint (swarmlint lint --help)');
-  const { sets, errors: inputErrors } = await resolveInputs(positionals, compose, merges, cwd, config.ignores);
+  const inputs = await resolveInputs(positionals, compose, merges, cwd, config.ignores);
+  const inputErrors = inputs.errors;
+  const plan = planStacks(inputs.sets, inputs.expanded, config.stacks, (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  });
+  for (const note of plan.notes) process.stderr.write(`swarmlint: note: ${displayNote(cwd, note)}\n`);
+  const sets = plan.stacks.map((s) => s.files);
   // `--stdin-filename`: standard input is reported, fingerprinted and fixed-dry-run under that name.
   const stdinName = values['stdin-filename'] !== undefined ? resolve(cwd, values['stdin-filename'] as string) : undefined;
 
@@ -192,12 +221,14 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   // Sets by the config that applies to their first file, in order of first appearance. Stacks that go to one
   // swarm are linted together (rules compare them), so by the run's config.
   const sameSwarm = values['same-swarm'] === true || config.sameSwarm;
-  const groups = new Map<ResolvedConfig, string[][]>();
-  for (const set of sets) {
-    const first = set[0] === STDIN && stdinName ? stdinName : (set[0] ?? STDIN);
-    const c = sameSwarm ? config : await configFor(first);
-    groups.set(c, [...(groups.get(c) ?? []), set]);
+  // The config's declared stacks go to one swarm: linted together, by the run's config.
+  const groups = new Map<ResolvedConfig | 'declared', PlannedStack[]>();
+  for (const stack of plan.stacks) {
+    const first = stack.files[0] === STDIN && stdinName ? stdinName : (stack.files[0] ?? STDIN);
+    const key = sameSwarm ? config : stack.declared ? 'declared' : await configFor(first);
+    groups.set(key, [...(groups.get(key) ?? []), stack]);
   }
+  const configOf = (key: ResolvedConfig | 'declared'): ResolvedConfig => (key === 'declared' ? config : key);
 
   if (values['print-stack'] === true)
     return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
@@ -208,10 +239,13 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     const documents: LintDocument[] = [];
     const errors: FatalError[] = [...inputErrors, ...readErrors];
     const reports: LintReport[] = [];
-    for (const [c, group] of groups) {
+    for (const [key, group] of groups) {
+      const c = configOf(key);
       const docs: LintDocument[] = [];
-      const stackName = stackNameFlag ?? c.stackName;
-      for (const set of group) {
+      for (const planned of group) {
+        // A declared stack has its own name; the others get --stack-name, else their config's stackName.
+        const stackName = planned.name ?? stackNameFlag ?? c.stackName;
+        const set = planned.files;
         const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
         if (sources.length !== set.length) continue; // a file of the set could not be read: already an error
         const doc = prepareDocument(
@@ -237,14 +271,16 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
           plugins: c.plugins,
           cluster: clusterOf(c),
           unusedSuppressions: c.unusedSuppressions,
-          sameSwarm,
+          sameSwarm: sameSwarm || key === 'declared',
         }),
       );
     }
     const report: LintReport = {
-      findings: reports.flatMap((r) => r.findings).sort(compareFindings),
+      // A file in two stacks of the run (alone and in a merge set, or in two merge sets) has its own findings
+      // in each: the same problem at the same place is reported once.
+      findings: once(reports.flatMap((r) => r.findings)).sort(compareFindings),
       errors: [...errors, ...reports.flatMap((r) => r.errors)],
-      files: reports.flatMap((r) => r.files),
+      files: [...new Set(reports.flatMap((r) => r.files))],
       rulesRun: [...new Set(reports.flatMap((r) => r.rulesRun))].sort(),
     };
     return { report, documents };
@@ -257,6 +293,8 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const originals = new Map([...files.values()].map((f) => [f.path, f.text]));
   let fixed = 0;
   const changed = new Set<string>();
+  const unwritten: FatalError[] = [];
+  const fixedIn = new Map<string, number>();
   for (let i = 0; fix && i < 10; i++) {
     const edits = new Map<string, FileEdit[]>();
     for (const f of pass.report.findings) if (f.fix) edits.set(f.fix.file, [...(edits.get(f.fix.file) ?? []), f.fix]);
@@ -269,6 +307,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       file.text = out.text;
       applied += out.applied;
       changed.add(file.path);
+      fixedIn.set(file.path, (fixedIn.get(file.path) ?? 0) + out.applied);
     }
     if (applied === 0) break;
     fixed += applied;
@@ -276,12 +315,28 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   }
   if (fix && changed.size > 0) {
     if (!dryRun) {
-      for (const file of files.values()) if (changed.has(file.path)) writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+      // Each fixed file is written beside itself and renamed into place (its mode kept, a symlink kept): a run that
+      // fails or is killed leaves the old file whole. A file that cannot be written is a fatal error (exit 2); the
+      // other files are still written.
+      for (const file of files.values()) {
+        if (!changed.has(file.path)) continue;
+        try {
+          writeFileAtomically(file.path, (file.bom ? '\uFEFF' : '') + file.text);
+        } catch (error) {
+          unwritten.push({ kind: 'io', file: file.path, message: `--fix could not write the file: ${(error as Error).message}` });
+        }
+      }
     }
     const verb = dryRun ? 'would fix' : 'fixed';
-    process.stderr.write(
-      `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
-    );
+    // What was not written was not fixed.
+    for (const u of unwritten) {
+      fixed -= fixedIn.get(u.file ?? '') ?? 0;
+      changed.delete(u.file ?? '');
+    }
+    if (changed.size > 0)
+      process.stderr.write(
+        `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
+      );
     if (dryRun)
       for (const file of files.values())
         if (changed.has(file.path))
@@ -289,7 +344,19 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   }
   if (dryRun) pass = onDisk;
 
-  const report = pass.report;
+  // A file --fix could not write is reported as it is on disk, with the error.
+  const lost = new Set(unwritten.map((u) => u.file));
+  const report: LintReport =
+    unwritten.length > 0
+      ? {
+          ...pass.report,
+          findings: [
+            ...pass.report.findings.filter((f) => !lost.has(f.file)),
+            ...onDisk.report.findings.filter((f) => lost.has(f.file)),
+          ].sort(compareFindings),
+          errors: [...pass.report.errors, ...unwritten],
+        }
+      : pass.report;
   const outputFile = options.outputFile;
   await writeReport(
     shown(report, options),
@@ -300,7 +367,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       rules: describeRules(
         report,
         builtinRules,
-        Object.assign({}, ...[...groups.keys()].map((c) => c.plugins)) as ResolvedConfig['plugins'],
+        Object.assign({}, ...[...groups.keys()].map((c) => configOf(c).plugins)) as ResolvedConfig['plugins'],
         format,
       ),
       color: useColor(format, outputFile, options.color),

@@ -223,6 +223,7 @@ export async function reportPreflight(
       color: useColor(format, outputFile, options.options.color),
       command: 'preflight',
       durationMs: performance.now() - options.started,
+      ...(savedAs ? { factsFile: savedAs } : {}),
       ...drawing(format, [document], config.cluster),
     },
     outputFile,

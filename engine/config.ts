@@ -14,6 +14,7 @@ import { atPointer, parseYaml, toJS } from '../language/loader/yaml.js';
 import { LineIndex } from '../language/loader/text.js';
 import { SEVERITIES, TOOL_NAME, type Severity } from '../language/meta.js';
 import { didYouMean, suggest } from './suggest.js';
+import { packageFile } from './package-file.js';
 
 export const CONFIG_FILES = [
   'swarmlint.config.json',
@@ -50,6 +51,7 @@ export interface UserConfig {
   stackName?: string;
   docker?: DockerSettings;
   sameSwarm?: boolean;
+  stacks?: { name: string; files: string[] }[];
 }
 
 /** The docker CLI the stacks are deployed with: its version picks how the files are read (YAML dialect). */
@@ -72,6 +74,13 @@ export interface ResolvedConfig {
   docker: DockerSettings;
   /** The stacks of one run go to one swarm: their published ports can conflict. */
   sameSwarm: boolean;
+  /** Named merge sets deployed to one swarm (`stacks:`), their files absolute, in merge order. */
+  stacks: DeclaredStack[];
+}
+
+export interface DeclaredStack {
+  name: string;
+  files: string[];
 }
 
 export interface ConfigOptions {
@@ -199,7 +208,7 @@ let configValidator: import('ajv').ValidateFunction | undefined;
 async function validateShape(value: unknown, path: string, locate?: Locate): Promise<void> {
   // Compiled once: the schema has an $id, and Ajv refuses a second schema under the same id.
   if (!configValidator) {
-    const schema = JSON.parse(readFileSync(new URL('../schemas/config.schema.json', import.meta.url), 'utf8')) as object;
+    const schema = JSON.parse(readFileSync(packageFile('schemas/config.schema.json'), 'utf8')) as object;
     configValidator = (await ajv()).compile(schema);
   }
   const validate = configValidator;
@@ -391,7 +400,22 @@ export async function loadConfig(options: ConfigOptions): Promise<ResolvedConfig
     ...(user.stackName ? { stackName: user.stackName } : {}),
     docker: user.docker ?? {},
     sameSwarm: user.sameSwarm === true,
+    stacks: declaredStacks(user.stacks ?? [], base, inFile),
   };
+}
+
+/** The config's `stacks:`, files resolved against the config's folder; a name given twice is an error. */
+function declaredStacks(
+  list: readonly { name: string; files: string[] }[],
+  base: string,
+  inFile: (message: string, pointer: string) => ConfigError,
+): DeclaredStack[] {
+  const seen = new Set<string>();
+  return list.map((s, i) => {
+    if (seen.has(s.name)) throw inFile(`\`stacks\`: the stack name "${s.name}" is given twice`, `/stacks/${String(i)}/name`);
+    seen.add(s.name);
+    return { name: s.name, files: s.files.map((f) => resolve(base, f)) };
+  });
 }
 
 export { UNUSED_SUPPRESSION };

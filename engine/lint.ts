@@ -126,6 +126,7 @@ export function runContextOf(documents: readonly LintDocument[]): RunContext {
           protocol: p.protocol,
           service: service.name,
           document: documentName(index, doc.kind),
+          order: index,
           file: where?.path ?? doc.name,
           line: where ? p.loc.start.line - where.line + 1 : p.loc.start.line,
         });

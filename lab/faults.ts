@@ -36,6 +36,11 @@ export interface FaultOptions {
    * dropped at the manager for one joining node while the others still reach it.
    */
   readonly from?: number;
+  /**
+   * drop-*: drop only packets that open a connection (TCP `--syn`, otherwise `-m conntrack --ctstate NEW`), so
+   * connections already up (a worker's session with its manager) go on while every new connect fails.
+   */
+  readonly newOnly?: boolean;
 }
 
 export interface ActiveFault {
@@ -71,13 +76,15 @@ function rulesFor(kind: FaultKind): string[][] {
   }
 }
 
-async function firewallFault(lab: Lab, kind: FaultKind, node: number, from?: number): Promise<ActiveFault> {
+async function firewallFault(lab: Lab, kind: FaultKind, node: number, from?: number, newOnly = false): Promise<ActiveFault> {
   const peer = from === undefined ? undefined : lab.node(from).address;
   const specs = rulesFor(kind).flatMap((body) =>
     (['INPUT', 'OUTPUT'] as const).map((chain) => [
       chain,
       ...(peer ? [chain === 'INPUT' ? '-s' : '-d', peer] : []),
       ...body,
+      // TCP: the SYN alone (stateless, so a session conntrack picked up mid-stream is still spared); others: conntrack.
+      ...(newOnly ? (body.includes('tcp') ? ['--syn'] : ['-m', 'conntrack', '--ctstate', 'NEW']) : []),
       '-m',
       'comment',
       '--comment',
@@ -90,7 +97,7 @@ async function firewallFault(lab: Lab, kind: FaultKind, node: number, from?: num
   return {
     kind,
     node,
-    description: specs.map((s) => s.slice(0, s.indexOf('-m')).join(' ')).join('; '),
+    description: specs.map((s) => s.slice(0, s.indexOf('comment') - 1).join(' ')).join('; '),
     undo: async () => {
       for (const spec of specs) await lab.execOk(node, ['iptables', '-w', '5', '-D', ...spec], { timeoutMs: 10_000 });
     },
@@ -191,7 +198,7 @@ export async function applyFault(lab: Lab, kind: FaultKind, node: number, option
     case 'drop-gossip':
     case 'drop-control':
     case 'drop-esp':
-      return firewallFault(lab, kind, node, options.from);
+      return firewallFault(lab, kind, node, options.from, options.newOnly);
     case 'underlay-mtu':
       return mtuFault(lab, node, options.mtu ?? 1300);
     case 'ingress-address':

@@ -10,3 +10,4 @@ export { run, runOk } from './proc.js';
 export { prerequisites, decide } from './prereq.js';
 export type { PingResult } from './raw.js';
 export type { TaskInfo, NodeInfo, NetworkInfo, ServiceInfo } from './types.js';
+export { buildDeepImage } from './deep-image.js';

@@ -275,10 +275,18 @@ export interface FactsMeshControl {
   error?: string;
 }
 
+/** `--deep-sample`: each node tested `peers` other nodes, chosen from `seed` (probes/deep/sample.ts). */
+export interface FactsMeshSample {
+  peers: number;
+  seed: string;
+}
+
 export interface FactsMesh {
   /** The run id its objects were labelled with (`io.swarmlint.run`). */
   run: string;
   image: string;
+  /** Set when the run tested a sample of the pairs: the pairs not sampled are absent from `pairs`. */
+  sample?: FactsMeshSample;
   nodes: FactsMeshNode[];
   pairs: FactsMeshPair[];
   networks: FactsMeshNetwork[];

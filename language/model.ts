@@ -141,6 +141,25 @@ export interface Service extends BaseNode {
   tasksByNode?: Record<string, number>;
   /** Stack files only: the secrets, configs and named volumes the service refers to, where each is named. */
   uses?: ResourceUse[];
+  /** Stack files only: `deploy.placement.preferences` items, each `spread` as read (after interpolation). */
+  spreads?: SpreadPreference[];
+}
+
+/** A placement preference `spread: <descriptor>`, where the value is written. */
+export interface SpreadPreference extends Span {
+  descriptor: string;
+}
+
+/**
+ * A top-level secret or config read from a `file:` (not external, no driver), resolved as docker/cli resolves it:
+ * against the folder of the first file of the merge set (cli/command/stack/loader.go getConfigDetails), `~` not
+ * expanded. `problem` when that path is missing or a folder: `docker stack deploy` reads the file (convert
+ * fileObjectConfig, os.ReadFile) and stops.
+ */
+export interface FileObject extends Span {
+  kind: 'secret' | 'config';
+  name: string;
+  problem?: 'missing' | 'folder';
 }
 
 /** A service's reference to a top-level secret, config or named volume (`secrets: [db_password]`). */
@@ -219,6 +238,8 @@ export interface Stack extends BaseNode {
   comments: Comment[];
   /** The top-level `secrets`, `configs` and `volumes` keys of all the files (absent in models not read from files). */
   definitions?: Record<ResourceUse['kind'], string[]>;
+  /** The top-level secrets and configs read from files (the later file's definition of a name wins). */
+  fileObjects?: FileObject[];
 }
 
 export interface Comment extends Span {

@@ -31,9 +31,10 @@ export interface ClusterProfile {
 export interface RunContext {
   /**
    * Every ingress-published port of every stack document in the run. `document` is the file name the document
-   * is linted under (`documentOf`), `file` the file the port is written in.
+   * is linted under (`documentOf`), `file` the file the port is written in, `order` the document's place in the run
+   * (a conflict between two documents is reported once, in the later one).
    */
-  publishedPorts: { port: number; protocol: string; service: string; document: string; file: string; line: number }[];
+  publishedPorts: { port: number; protocol: string; service: string; document: string; order: number; file: string; line: number }[];
 }
 
 export interface SwarmlintSettings {

@@ -4,7 +4,7 @@
  * (reporters/html/mesh.ts), so the three outputs agree.
  */
 import type { Mesh as MeshModel } from '../language/model.js';
-import { cellOf, tally, type Mesh } from './html/mesh.js';
+import { cellOf, sampleLine, tally, type Mesh } from './html/mesh.js';
 import type { ReportContext } from './types.js';
 
 /** Above this many nodes stylish prints one line per node that has failing pairs instead of the matrix. */
@@ -32,6 +32,7 @@ export function meshLines(mesh: MeshModel, paint: (kind: string, text: string) =
   const encrypted = mesh.networks.find((n) => n.key === 'encrypted')?.name;
   const out = [`Mesh: node to node over ${plain}${encrypted ? ` and ${encrypted} (encrypted)` : ''}`];
   const notRun = nodes.filter((n) => !n.ran);
+  if (mesh.sample) out.push(`  ${sampleLine(mesh.sample)}`);
   if (nodes.length <= TEXT_MATRIX_LIMIT) {
     const index = new Map(view.pairs.map((p) => [`${p.from}>${p.to}>${p.network}`, p]));
     const width = Math.max(...nodes.map((n) => name(n).length), 4);
@@ -45,7 +46,9 @@ export function meshLines(mesh: MeshModel, paint: (kind: string, text: string) =
       });
       out.push(`  ${String(i + 1).padStart(digits)} ${name(from).padEnd(width)}  ${cells.join(' ')}`);
     });
-    out.push('  ✓ reachable  ✗ unreachable  MTU large packets lost  ESP encrypted overlay fails  · not tested  (rows: from)');
+    out.push(
+      `  ✓ reachable  ✗ unreachable  MTU large packets lost  ESP encrypted overlay fails  · not tested${mesh.sample ? '  ○ not sampled' : ''}  (rows: from)`,
+    );
   } else {
     const failing = tally(view).filter((t) => t.outFail + t.inFail > 0);
     // Nodes at fault explain the failures of their peers: only they are listed then.

@@ -30,12 +30,39 @@ function logical(chain: readonly LogicalRef[]): { name: string; fullyQualifiedNa
   return [{ name: inner.name, fullyQualifiedName: chain.map((l) => `${l.kind}:${l.name}`).join('/'), kind: inner.kind }];
 }
 
-const hasLocation = (f: Finding): boolean => (f.file !== undefined && f.line !== undefined) || f.logical.length > 0;
+/**
+ * Where a result without a file of its own (a live audit's or preflight's finding on a node, a network, a probe)
+ * is put: the saved facts file when there is one, else this name, relative to the repository root, that the run
+ * declares in `artifacts` as no file of the repository. Code scanning rejects a result that has only logical
+ * locations: every result needs `physicalLocation.artifactLocation.uri` and `region.startLine`.
+ */
+export const factsArtifactName = (command: ReportContext['command']): string => `swarmlint-${command}.json`;
 
-function location(f: Finding, context: ReportContext): Record<string, unknown> {
-  const loc: Record<string, unknown> = {};
+const DESCRIBED: Record<ReportContext['command'], string> = {
+  lint: 'the stacks linted together',
+  audit: 'the cluster the audit read from the Engine API',
+  preflight: 'the host the preflight checked',
+};
+
+/** The artifact that stands for the run's facts when they were not saved, declared in `run.artifacts`. */
+function factsArtifact(context: ReportContext): Record<string, unknown> {
+  return {
+    location: { uri: factsArtifactName(context.command) },
+    description: {
+      text: `Not a file of the repository: ${DESCRIBED[context.command]}. Results found there are put here, at line 1, with their logical location (the node, network, service or probe); \`swarmlint ${context.command} --save-facts FILE\` points them into the saved facts instead.`,
+    },
+  };
+}
+
+interface Location {
+  physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: Record<string, number> };
+  logicalLocations?: ReturnType<typeof logical>;
+}
+
+function location(f: Finding, context: ReportContext): Location {
+  let physicalLocation: Location['physicalLocation'];
   if (f.file !== undefined && f.line !== undefined) {
-    loc.physicalLocation = {
+    physicalLocation = {
       artifactLocation: artifact(f.file, context),
       region: {
         startLine: f.line,
@@ -44,10 +71,15 @@ function location(f: Finding, context: ReportContext): Record<string, unknown> {
         ...(f.endColumn !== undefined ? { endColumn: f.endColumn } : {}),
       },
     };
+  } else {
+    const file = f.file ?? context.factsFile;
+    physicalLocation = {
+      artifactLocation: file !== undefined ? artifact(file, context) : { uri: factsArtifactName(context.command) },
+      region: { startLine: 1, startColumn: 1 },
+    };
   }
   const logicalLocations = logical(f.logical);
-  if (logicalLocations.length > 0) loc.logicalLocations = logicalLocations;
-  return loc;
+  return logicalLocations.length > 0 ? { physicalLocation, logicalLocations } : { physicalLocation };
 }
 
 /**
@@ -79,7 +111,7 @@ export const sarif: Reporter = (report, context) => {
     ruleIndex: index.get(f.ruleId),
     level: LEVEL[f.severity],
     message: { text: f.message },
-    ...(hasLocation(f) ? { locations: [location(f, context)] } : {}),
+    locations: [location(f, context)],
     partialFingerprints: { [`${TOOL_NAME}/v1`]: f.fingerprint },
     ...(f.fix
       ? {
@@ -128,6 +160,9 @@ export const sarif: Reporter = (report, context) => {
         originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${rootOf(context).replace(/[\\/]$/, '')}/`).href } },
         // Code scanning keeps one analysis per category: lint, audit and preflight do not replace each other.
         automationDetails: { id: `${TOOL_NAME}/${context.command}/` },
+        ...(results.some((r) => r.locations[0]?.physicalLocation.artifactLocation.uri === factsArtifactName(context.command))
+          ? { artifacts: [factsArtifact(context)] }
+          : {}),
         invocations: [{ executionSuccessful: report.errors.length === 0, toolExecutionNotifications: notifications }],
         results,
       },

@@ -58,7 +58,7 @@ export const stylish: Reporter = (report, context) => {
   }
 
   // The deep audit's matrix, when a pair fails or a node was not tested (a clean run stays quiet).
-  const CELL_STYLE: Record<string, Style> = { fail: 'red', mtu: 'yellow', esp: 'yellow', untested: 'gray', self: 'dim' };
+  const CELL_STYLE: Record<string, Style> = { fail: 'red', mtu: 'yellow', esp: 'yellow', untested: 'gray', unsampled: 'gray', self: 'dim' };
   for (const mesh of meshesOf(context)) {
     if (!meshTroubled(mesh)) continue;
     out.push(...meshLines(mesh, (kind, text) => (CELL_STYLE[kind] ? paint(context, CELL_STYLE[kind], text) : text)), '');

@@ -38,6 +38,11 @@ export interface ReportContext {
    * JSON as read (the page embeds it as the run's archive). Absent for reporters that need only findings.
    */
   documents?: readonly ReportDocument[];
+  /**
+   * The facts file audit or preflight saved (`--save-facts`): SARIF results without a position of their own point
+   * at its first line (code scanning needs a file location for every result).
+   */
+  factsFile?: string;
   /** What the config (or --cluster-facts) says about the cluster: site networks, address pools. */
   cluster?: ClusterProfile;
 }

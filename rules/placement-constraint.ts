@@ -34,8 +34,10 @@ export default createRule({
       severity: 'error',
       recommended: true,
       checks: ['stack'],
+      // The service is created; only the spreading is lost.
+      messageSeverity: { spreadIgnored: 'warning' },
       remediation:
-        'Write each constraint as `<attribute> == <value>` or `<attribute> != <value>` with one of `node.id`, `node.hostname`, `node.ip`, `node.role` (`manager` or `worker`), `node.platform.os`, `node.platform.arch`, `node.labels.<name>` or `engine.labels.<name>`. Give variables used in a constraint a value or a default.',
+        'Write each constraint as `<attribute> == <value>` or `<attribute> != <value>` with one of `node.id`, `node.hostname`, `node.ip`, `node.role` (`manager` or `worker`), `node.platform.os`, `node.platform.arch`, `node.labels.<name>` or `engine.labels.<name>`. Give variables used in a constraint a value or a default. Spread over a node label (`spread: node.labels.zone`, with the label set on the nodes) or an engine label.',
     },
     schema: [],
     defaultOptions: [],
@@ -45,11 +47,22 @@ export default createRule({
       unknownKey:
         'Service `{{service}}`: placement constraint on `{{key}}`, which is not a node attribute swarmkit knows{{suggestion}}: it matches no node, so the tasks stay pending ("no suitable node (scheduling constraints not satisfied …)").',
       role: 'Service `{{service}}`: `node.role` is `manager` or `worker`, so this constraint {{effect}}.',
+      spreadIgnored:
+        'Service `{{service}}`: placement preference `spread: {{descriptor}}` is ignored: swarmkit spreads tasks only over `node.labels.<name>` or `engine.labels.<name>` and skips any other preference without a word, so the tasks are not spread as intended.',
     },
   },
   create(context) {
     return visit({
       Service(service) {
+        // swarmkit manager/scheduler/nodeset.go: a descriptor is used only with a `node.labels.` or `engine.labels.`
+        // prefix (any case) and a name after it; every other one is skipped (`default: continue`), never refused.
+        for (const spread of service.spreads ?? []) {
+          const written = textOf(context, spread);
+          // Empty after a failed interpolation: `interpolation` reports it.
+          if (spread.descriptor === '' && written.includes('$')) continue;
+          if (!/^(node|engine)\.labels\../i.test(spread.descriptor))
+            report(context, spread, 'spreadIgnored', { service: service.name, descriptor: written || '""' });
+        }
         service.constraints.forEach((constraint, index) => {
           const parsed = parseConstraint(constraint.expression);
           const written = textOf(context, constraint);

@@ -53,6 +53,7 @@ export default createRule({
     const { run } = settingsOf(context);
     const document = documentOf(context);
     const clusterPorts = clusterOf(context).publishedPorts ?? [];
+    const mine = run?.publishedPorts.find((p) => p.document === document)?.order;
     const text = context.sourceCode.text;
     return visit({
       Stack(stack) {
@@ -90,8 +91,14 @@ export default createRule({
               });
               continue;
             }
+            // One finding per conflict between two documents: in the later one (or in this one, when it holds
+            // the port in host mode only and so is not in the run's list).
             const elsewhere = run?.publishedPorts.find(
-              (p) => p.document !== document && p.port === port && p.protocol.toLowerCase() === binding.protocol,
+              (p) =>
+                p.document !== document &&
+                p.port === port &&
+                p.protocol.toLowerCase() === binding.protocol &&
+                (mine === undefined || p.order < mine),
             );
             if (elsewhere) {
               add(binding, port, 'conflictInRun', { service: service.name, other: elsewhere.service, file: elsewhere.file });

@@ -1,7 +1,7 @@
 import { createRule, visit } from './utils/create-rule.js';
 import { reportDiagnostics } from './utils/diagnostics.js';
 
-const ids = ['ignored', 'document', 'duplicateKeyKept'] as const;
+const ids = ['ignored', 'document', 'duplicateKeyKept', 'timestampText'] as const;
 
 export default createRule({
   name: 'swarm-ignored-key',
@@ -22,6 +22,8 @@ export default createRule({
       ignored: 'Service `{{service}}`: `{{key}}` is ignored by docker stack deploy ({{why}}).',
       document:
         'The file holds {{documents}} YAML documents: docker stack deploy reads only the first and never looks at the rest (a `---` starts a new one).',
+      timestampText:
+        '`{{path}}` is an unquoted date or date-time: docker 28 and later (yaml.v3) read it as a timestamp and pass the text Go prints for it (`2001-12-14` becomes `2001-12-14 00:00:00 +0000 UTC`), not what is written; docker before 28 kept the text. Quote it.',
       duplicateKeyKept:
         'Key `{{key}}` is set twice in this mapping (first on line {{line}}): docker before 28.0 silently keeps this later value; docker 28 and later refuse the file.',
     },

@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// `npm run image:offline -- -o FILE.tar[.gz|.xz]`: the deep-probe image (swarmlint/deep:<version>) as a `docker load`
-// archive, written by hand, for machines with no registry and no `docker build` (docs/deep-audit.md).
+// `npm run image:offline -- -o FILE.tar[.gz|.xz]`: swarmlint's image (swarmlint/swarmlint:<version>, also tagged
+// swarmlint/deep:<version> for `audit --deep`) as a `docker load` archive, written by hand, for machines with no
+// registry and no `docker build` (README, docs/deep-audit.md). The Dockerfile builds the same content.
+//
+//   docker run --rm -v "$PWD:/src" swarmlint/swarmlint:<version> lint .      (the working folder is /src)
 //
 // One layer: this host's node binary (stripped when `strip` is there) with the shared libraries ldd names, the
-// part of dist/ that `swarmlint deep-probe` loads (the static import closure of dist/cli/main.js and
-// dist/cli/deep-probe.js), the production modules it needs (net-ping and raw-socket's compiled addon), busybox-static
-// for a shell and ping when debugging, and a minimal /etc. Reproducible: entries sorted, mtimes fixed, owners 0,
+// package as npm installs it (the files `npm pack` lists, less the .d.ts) under /app, its production dependencies
+// as installed here (their JS, JSON, compiled addons and licences; net-ping with raw-socket's addon when built),
+// busybox-static for a shell and ping when debugging, and a minimal /etc. Reproducible: entries sorted, mtimes fixed, owners 0,
 // no host-dependent metadata; two runs give the same bytes (test/cli/image-offline.ts checks it).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,21 +20,21 @@ import { gzipSync, constants as zlib } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-export const REPO = 'swarmlint/deep';
-export const TAG = `${REPO}:${PKG.version}`;
+/** The image's names: swarmlint/swarmlint for users (lint, preflight, audit), swarmlint/deep for `audit --deep`'s
+   default (probes/deep/image.ts). One image, two tags. */
+export const REPOS = ['swarmlint/swarmlint', 'swarmlint/deep'];
+export const TAGS = REPOS.map((repo) => `${repo}:${PKG.version}`);
 /** Every entry's mtime: 2000-01-01T00:00:00Z (a fixed date; 0 reads as "unknown" to some tools). */
 const MTIME = 946_684_800;
 const CREATED = new Date(MTIME * 1000).toISOString();
 const APP = 'app';
 const NODE_IN_IMAGE = 'usr/local/bin/node';
-/** What the deep-probe path requires by name at run time (createRequire in probes/adapters/ping.ts). */
-const MODULES = ['net-ping', 'raw-socket'];
 /** Busybox applets linked in the image (a shell and network tools for `docker exec` when debugging). */
 const APPLETS = ['sh', 'ping', 'ip', 'nc', 'nslookup', 'cat', 'ls', 'ps', 'wget', 'sleep'];
 
 const USAGE = `Usage: npm run image:offline -- -o FILE.tar[.gz|.xz] [--no-strip] [--no-busybox] [--node PATH]
 
-Writes the deep-probe image ${TAG} as an archive for \`docker load -i FILE\` (run npm run build first).`;
+Writes the image ${TAGS.join(' (also ')}) as an archive for \`docker load -i FILE\` (run npm run build first).`;
 
 function fail(message) {
   process.stderr.write(`image-offline: ${message}\n`);
@@ -58,44 +60,64 @@ function parseArgs(argv) {
 
 // ---- what goes in ---------------------------------------------------------------------------------------------
 
-const RELATIVE_IMPORT = /(?:^|[;\s})])(?:import|export)\s*(?:[^'";]*?\sfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]/g;
-const DYNAMIC_IMPORT = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
-const BARE_IMPORT = /(?:^|[;\s})])(?:import|export)\s*(?:[^'";]*?\sfrom\s*)?['"]((?!node:|\.)[^'"]+)['"]/g;
+/**
+ * The package as `npm install swarmlint` gets it: the files `npm pack` lists (package.json's "files" and what npm
+ * always adds), less the type declarations, which nothing runs. dist/ must be built (npm run build).
+ */
+export function packageFiles() {
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/cli/main.js is missing (npm run build)');
+  let out;
+  try {
+    // --ignore-scripts: list dist/ as it is, without building it again (prepack).
+    out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    throw new Error(`npm pack --dry-run failed: ${String(error.stderr || error.message).split('\n')[0]}`);
+  }
+  const [packed] = JSON.parse(out);
+  return packed.files
+    .map((f) => f.path)
+    .filter((p) => !p.endsWith('.d.ts'))
+    .sort();
+}
+
+/** Where a package named `name` is found from `fromDir`, as node resolves it (node_modules folders upwards). */
+function findModule(fromDir, name) {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dir === ROOT || dirname(dir) === dir) return undefined;
+  }
+}
 
 /**
- * The files of dist/ that deep-probe loads: the static imports from dist/cli/main.js and dist/cli/deep-probe.js,
- * followed to the end (main.js's dynamic imports of the other commands are left out on purpose). A bare import
- * other than node's own fails the build: the image would lack it.
+ * The production dependencies, installed as the lockfile has them: the package's `dependencies` and the
+ * `optionalDependencies` that are installed (net-ping, and raw-socket compiled for this host), followed to the
+ * end. Returns their folders relative to the repository root (node_modules/…), sorted. Peers (ESLint) are left out:
+ * the CLI does not load them.
  */
-export function distClosure(dist) {
-  const seen = new Set();
-  const queue = ['cli/main.js', 'cli/deep-probe.js'];
-  while (queue.length) {
-    const file = queue.shift();
-    if (seen.has(file)) continue;
-    const path = join(dist, file);
-    if (!existsSync(path)) throw new Error(`dist/${file} is missing (npm run build)`);
-    seen.add(file);
-    const text = readFileSync(path, 'utf8');
-    for (const m of text.matchAll(BARE_IMPORT)) throw new Error(`dist/${file} imports "${m[1]}": deep-probe must not need it`);
-    for (const m of text.matchAll(RELATIVE_IMPORT))
-      queue.push(
-        relative(dist, resolve(dirname(path), m[1]))
-          .split(sep)
-          .join('/'),
-      );
-    if (file === 'cli/main.js') {
-      if (![...text.matchAll(DYNAMIC_IMPORT)].some((m) => m[1] === './deep-probe.js'))
-        throw new Error('dist/cli/main.js does not load ./deep-probe.js');
-    } else
-      for (const m of text.matchAll(DYNAMIC_IMPORT))
-        queue.push(
-          relative(dist, resolve(dirname(path), m[1]))
-            .split(sep)
-            .join('/'),
-        );
-  }
-  return [...seen].sort();
+export function productionModules() {
+  const found = new Set();
+  const visit = (fromDir, name, optional) => {
+    const dir = findModule(fromDir, name);
+    if (!dir) {
+      if (optional) return;
+      throw new Error(`${name} (needed by ${relative(ROOT, fromDir) || 'swarmlint'}) is not installed (npm ci)`);
+    }
+    const rel = relative(ROOT, dir).split(sep).join('/');
+    if (found.has(rel)) return;
+    found.add(rel);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    for (const dep of Object.keys(manifest.dependencies ?? {})) visit(dir, dep, false);
+    for (const dep of Object.keys(manifest.optionalDependencies ?? {})) visit(dir, dep, true);
+  };
+  for (const dep of Object.keys(PKG.dependencies ?? {})) visit(ROOT, dep, false);
+  for (const dep of Object.keys(PKG.optionalDependencies ?? {})) visit(ROOT, dep, true);
+  return [...found].sort();
 }
 
 /** Shared libraries (and the program interpreter) of an ELF file, by `ldd`: [path in image, file on host]. */
@@ -112,28 +134,25 @@ export function sharedLibraries(elf) {
   return libs;
 }
 
-/** The package folder of a module as net-ping resolves it (raw-socket is net-ping's dependency). */
-function moduleDir(name) {
-  const require = createRequire(join(ROOT, 'package.json'));
-  const from = name === 'raw-socket' ? createRequire(require.resolve('net-ping')) : require;
-  return dirname(from.resolve(`${name}/package.json`));
-}
+/** Folders of a module that never run. */
+const SKIPPED_DIRS = new Set(['test', 'tests', '__tests__', 'example', 'examples', 'obj.target', '.deps', '.github', 'node_modules']);
+/** Files of a module that run (JS, JSON, compiled addons) or must travel with it (its licence). */
+const RUNTIME_FILE = /\.(js|cjs|mjs|json|node)$/;
+const LICENCE_FILE = /^(licen[cs]e|notice|copying)(\.\w+)?$/i;
 
-/** A module's files that run: package.json, its JS (no examples, tests, sources), its compiled addon. */
-function moduleFiles(name) {
-  const dir = moduleDir(name);
+/** A module's files that run, and its licence; no sources, tests, maps or type declarations. */
+function moduleFiles(dir) {
   const files = [];
   const walk = (sub) => {
     for (const entry of readdirSync(join(dir, sub), { withFileTypes: true })) {
       const rel = sub ? `${sub}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
-        if (['example', 'examples', 'test', 'src', 'obj.target', '.deps', 'node_modules'].includes(entry.name)) continue;
-        walk(rel);
-      } else if (/\.(js|cjs|json|node)$/.test(entry.name) && !/binding\.gyp/.test(entry.name)) files.push(rel);
+        if (!SKIPPED_DIRS.has(entry.name)) walk(rel);
+      } else if (entry.isFile() && (RUNTIME_FILE.test(entry.name) || (!sub && LICENCE_FILE.test(entry.name)))) files.push(rel);
     }
   };
   walk('');
-  return { dir, files: files.sort() };
+  return files.sort();
 }
 
 // ---- tar ------------------------------------------------------------------------------------------------------
@@ -223,20 +242,16 @@ function nodeBinary(node, strip) {
 
 /** The root filesystem's entries. */
 export function rootfs(options) {
-  const dist = join(ROOT, 'dist');
   const entries = [];
-  for (const file of distClosure(dist)) entries.push(fileEntry(`${APP}/dist/${file}`, join(dist, file), 0o644));
-  entries.push({
-    name: `${APP}/package.json`,
-    data: Buffer.from(`${JSON.stringify({ name: PKG.name, version: PKG.version, type: 'module' }, null, 2)}\n`),
-    mode: 0o644,
-  });
+  for (const file of packageFiles())
+    entries.push(fileEntry(`${APP}/${file}`, join(ROOT, file), file === PKG.bin.swarmlint ? 0o755 : 0o644));
   const elves = [options.node];
-  for (const name of MODULES) {
-    const { dir, files } = moduleFiles(name);
-    for (const f of files) {
-      entries.push(fileEntry(`${APP}/node_modules/${name}/${f}`, join(dir, f), f.endsWith('.node') ? 0o755 : 0o644));
-      if (f.endsWith('.node')) elves.push(join(dir, f));
+  for (const module of productionModules()) {
+    const dir = join(ROOT, module);
+    for (const f of moduleFiles(dir)) {
+      const addon = f.endsWith('.node');
+      entries.push(fileEntry(`${APP}/${module}/${f}`, join(dir, f), addon ? 0o755 : 0o644));
+      if (addon) elves.push(join(dir, f));
     }
   }
   entries.push({ name: NODE_IN_IMAGE, data: nodeBinary(options.node, options.strip), mode: 0o755 });
@@ -253,11 +268,19 @@ export function rootfs(options) {
   });
   entries.push({ name: 'etc/group', data: Buffer.from('root:x:0:\nnogroup:x:65534:\n'), mode: 0o644 });
   entries.push({ name: 'etc/nsswitch.conf', data: Buffer.from('hosts: files dns\n'), mode: 0o644 });
-  for (const d of ['tmp', 'proc', 'sys', 'dev', 'root']) entries.push({ name: d, dir: true, mode: d === 'tmp' ? 0o1777 : 0o755 });
+  for (const d of ['tmp', 'proc', 'sys', 'dev', 'root', 'src']) entries.push({ name: d, dir: true, mode: d === 'tmp' ? 0o1777 : 0o755 });
   return entries;
 }
 
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+/** How the image runs (the Dockerfile says the same: test/package/dockerfile.ts). */
+export const IMAGE_CONFIG = {
+  Entrypoint: [`/${NODE_IN_IMAGE}`, `/${APP}/dist/cli/main.js`],
+  Cmd: ['--help'],
+  Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'],
+  WorkingDir: '/src',
+};
 
 /** The `docker load` archive (docker-archive layout: manifest.json, config, one layer) as a tar buffer. */
 export function imageArchive(options) {
@@ -269,19 +292,16 @@ export function imageArchive(options) {
       os: 'linux',
       created: CREATED,
       config: {
-        Entrypoint: [`/${NODE_IN_IMAGE}`, `/${APP}/dist/cli/main.js`],
-        Cmd: ['deep-probe', '--help'],
-        Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'NODE_ENV=production'],
-        WorkingDir: `/${APP}`,
-        Labels: { 'org.opencontainers.image.title': 'swarmlint deep-probe', 'org.opencontainers.image.version': PKG.version },
+        ...IMAGE_CONFIG,
+        Labels: { 'org.opencontainers.image.title': 'swarmlint', 'org.opencontainers.image.version': PKG.version },
       },
       rootfs: { type: 'layers', diff_ids: [`sha256:${diffId}`] },
       history: [{ created: CREATED, created_by: 'scripts/image-offline.mjs' }],
     }),
   );
   const configName = `${sha256(config)}.json`;
-  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: [TAG], Layers: [`${diffId}/layer.tar`] }]));
-  const repositories = Buffer.from(JSON.stringify({ [REPO]: { [PKG.version]: diffId } }));
+  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: TAGS, Layers: [`${diffId}/layer.tar`] }]));
+  const repositories = Buffer.from(JSON.stringify(Object.fromEntries(REPOS.map((repo) => [repo, { [PKG.version]: diffId }]))));
   return {
     archive: tar([
       { name: configName, data: config, mode: 0o644 },
@@ -326,7 +346,7 @@ function main() {
   }
   const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
   process.stderr.write(
-    `image-offline: ${TAG} -> ${out} (${mb(bytes.length)}; layer ${mb(built.layerBytes)}); load it with: docker load -i ${out}\n`,
+    `image-offline: ${TAGS.join(', ')} -> ${out} (${mb(bytes.length)}; layer ${mb(built.layerBytes)}); load it with: docker load -i ${out}\n`,
   );
 }
 

@@ -89,7 +89,10 @@ export function parseEnvFile(
   return { ok: true, vars };
 }
 
-/** Maps docker/cli turns into text with fmt (Mapping, Labels, map[string]string): a timestamp there is fine. */
+/**
+ * Maps docker/cli turns into text with fmt (Mapping, Labels, map[string]string): a timestamp there decodes, but as
+ * Go prints a time.Time (`timestampTexts`).
+ */
 const TEXT_MAPS = new Set(['environment', 'labels', 'driver_opts', 'sysctls', 'extra_hosts', 'options', 'args']);
 
 /** `mapKey`: the key of the mapping holding `v` (a mapping's scalar values are checked against it). */
@@ -251,6 +254,22 @@ function checkTopLevel(section: Section, name: string, v: PValue, out: DockerPro
 }
 
 /** docker/cli's load-time refusals of one interpolated, schema-valid file, in docker's order (first one only, as docker stops there). */
+/**
+ * Plain dates and date-times in maps docker/cli turns into text (environment, labels, extra_hosts, driver_opts, …):
+ * yaml.v3 (docker ≥ 28) decodes them into interface{} as time.Time, and docker/cli then formats that with fmt, so
+ * `A: 2001-12-14` reaches the container as `2001-12-14 00:00:00 +0000 UTC` (`docker stack config` 28.2.2 prints
+ * that). yaml.v2 (docker ≤ 27) keeps the text there (decode.go: "for backward compatibility reasons we set it as a
+ * string"), so `PScalar.timestamp`, set only in the v3 dialect, is the whole test.
+ */
+export function timestampTexts(root: PValue, path = '', mapKey = '', ownKey = ''): { range: Range; path: string }[] {
+  if (root.kind === 'scalar') return root.timestamp && !path.startsWith('x-') && TEXT_MAPS.has(mapKey) ? [{ range: root.range, path }] : [];
+  if (root.kind === 'map')
+    return root.pairs.flatMap((p) =>
+      timestampTexts(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value), ownKey, String(p.key.value)),
+    );
+  return root.items.flatMap((item, i) => timestampTexts(item, `${path}[${String(i)}]`, ownKey, ownKey));
+}
+
 export function dockerLoadProblems(root: PMap, options: DockerCheckOptions): DockerProblem[] {
   const out: DockerProblem[] = [];
   walkValues(root, '', out);

@@ -466,12 +466,16 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
       ...opt('error', s(get(x, 'error'))),
     };
   });
+  const sampleV = get(v, 'sample');
+  const peers = sampleV?.kind === 'map' ? n(get(sampleV, 'peers')) : undefined;
+  const sample = sampleV && peers !== undefined ? { peers, seed: s(get(sampleV, 'seed')) } : undefined;
   return {
     type: 'Mesh',
     ...span(v.range),
     at: {},
     run: s(get(v, 'run')),
     image: s(get(v, 'image')),
+    ...(sample ? { sample } : {}),
     nodes,
     pairs,
     networks,

@@ -1,6 +1,8 @@
 // Secrets, configs and named volumes: what each service refers to and what the files define, as docker/cli's
 // convert step reads them ("undefined secret", "undefined config", "undefined volume" at deploy).
-import type { Range, ResourceUse } from '../model.js';
+import { statSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import type { FileObject, Range, ResourceUse } from '../model.js';
 import { get, type PValue } from './yaml.js';
 
 export type Kind = ResourceUse['kind'];
@@ -59,4 +61,44 @@ export function fileDefinitions(root: PValue): Definitions {
     return v?.kind === 'map' ? v.pairs.map((p) => String(p.key.value)) : [];
   };
   return { secret: names('secrets'), config: names('configs'), volume: names('volumes') };
+}
+
+/** A top-level secret or config read from a file, as docker/cli resolves its path, and whether it is there. */
+export interface FileSource {
+  kind: FileObject['kind'];
+  name: string;
+  range: Range;
+  problem?: FileObject['problem'];
+}
+
+/**
+ * The `secrets` and `configs` of one (interpolated) file that docker/cli reads from a `file:` at deploy: not
+ * external, no `driver` (loader.go loadFileObjectConfig), the path joined to the working folder unless absolute
+ * (absPath; no `~` expansion), an empty path being the folder itself. Checked on disk here, since rules do no I/O.
+ */
+export function fileSources(root: PValue, workingDir: string | undefined): FileSource[] {
+  if (workingDir === undefined) return [];
+  const out: FileSource[] = [];
+  for (const kind of ['secret', 'config'] as const) {
+    const section = get(root, `${kind}s`);
+    if (section?.kind !== 'map') continue;
+    for (const pair of section.pairs) {
+      const v = pair.value;
+      const external = get(v, 'external');
+      if ((external?.kind === 'scalar' && external.value === true) || external?.kind === 'map') continue;
+      const driver = get(v, 'driver');
+      if (driver?.kind === 'scalar' && driver.value !== null && driver.value !== '') continue;
+      const file = get(v, 'file');
+      if (file?.kind !== 'scalar' || typeof file.value !== 'string') continue;
+      const path = isAbsolute(file.value) ? file.value : join(workingDir, file.value);
+      let problem: FileSource['problem'];
+      try {
+        if (statSync(path).isDirectory()) problem = 'folder';
+      } catch {
+        problem = 'missing';
+      }
+      out.push({ kind, name: String(pair.key.value), range: file.range, ...(problem ? { problem } : {}) });
+    }
+  }
+  return out;
 }

@@ -1,11 +1,11 @@
 import { dirname, resolve } from 'node:path';
 import { echoNearMiss } from '../quote.js';
-import { dockerLoadProblems } from './docker-checks.js';
+import { dockerLoadProblems, timestampTexts } from './docker-checks.js';
 import { LoadError } from './errors.js';
 import { interpolateTree, type Environment } from './interpolate.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
 import { parsePortSpec } from './ports.js';
-import { fileDefinitions, serviceUses, type Definitions, type Use } from './resources.js';
+import { fileDefinitions, fileSources, serviceUses, type Definitions, type FileSource, type Use } from './resources.js';
 import { DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS, validateStack } from './schema.js';
 import { checkDepth, LineIndex } from './text.js';
 import { get, getPair, parseYaml, toJS, type PMap, type PValue, type YamlDialect } from './yaml.js';
@@ -117,6 +117,7 @@ interface NService {
   replicas?: Val<number>;
   endpointMode?: Val<string>;
   constraints: Val<string>[];
+  spreads: Val<string>[];
   maxReplicasPerNode?: Val<number>;
   ports?: NPort[];
   networks?: Map<string, { range: Range; aliases: string[] }>;
@@ -280,12 +281,22 @@ function normaliseService(name: string, keyRange: Range, v: PValue, diagnostics:
     ...(portList ? { ports: portList } : {}),
     ...(networks ? { networks } : {}),
     constraints: strings(get(placement, 'constraints')),
+    spreads: spreads(get(placement, 'preferences')),
     dependsOn: dependsOn(get(v, 'depends_on')),
     links: strings(get(v, 'links')),
     environment: environment(get(v, 'environment')),
     keys,
     uses: serviceUses(v),
   };
+}
+
+/** The `spread` of each placement preference (a null or non-text value is the schema's to report). */
+function spreads(v: PValue | undefined): Val<string>[] {
+  if (v?.kind !== 'seq') return [];
+  return v.items.flatMap((item) => {
+    const spread = get(item, 'spread');
+    return spread?.kind === 'scalar' && typeof spread.value === 'string' ? [{ value: spread.value, range: spread.range }] : [];
+  });
 }
 
 function dependsOn(v: PValue | undefined): Val<string>[] {
@@ -339,6 +350,7 @@ function mergeService(base: NService, over: NService): NService {
   const merged: NService = {
     ...base,
     constraints: [...base.constraints, ...over.constraints],
+    spreads: [...base.spreads, ...over.spreads],
     dependsOn: [...base.dependsOn, ...over.dependsOn],
     links: [...base.links, ...over.links],
     environment: new Map([...base.environment, ...over.environment]),
@@ -413,6 +425,8 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   const comments: Comment[] = [];
   const configs: FileConfig[] = [];
   const interpolated: unknown[] = [];
+  // Secrets and configs read from files: the later file's definition of a name wins (docker/cli merge).
+  const sources = new Map<string, FileSource>();
   let version: string | undefined;
 
   files.forEach((file, i) => {
@@ -459,8 +473,11 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
     if (tree.kind === 'map')
       for (const problem of dockerLoadProblems(tree, { workingDir, env }))
         diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
+    for (const t of timestampTexts(tree)) diag(t.range, 'swarm-ignored-key', 'timestampText', { path: t.path });
     configs.push(normaliseFile(tree as PMap, diagnostics, span));
     interpolated.push(toJS(tree));
+    for (const kind of ['secret', 'config'] as const) for (const name of fileDefinitions(tree)[kind]) sources.delete(`${kind}\0${name}`);
+    for (const f of fileSources(tree, workingDir)) sources.set(`${f.kind}\0${f.name}`, f);
   });
 
   // Merge in order.
@@ -481,6 +498,12 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
     config: [...new Set(configs.flatMap((c) => c.definitions.config))],
     volume: [...new Set(configs.flatMap((c) => c.definitions.volume))],
   };
+  stack.fileObjects = [...sources.values()].map((f) => ({
+    kind: f.kind,
+    name: f.name,
+    ...(f.problem ? { problem: f.problem } : {}),
+    ...span(f.range),
+  }));
   const merged = new Map([...services.values()].map((s) => [s.name, s]));
   for (const service of stack.services)
     service.uses = (merged.get(service.name)?.uses ?? []).map((u) => ({ kind: u.kind, name: u.name, ...span(u.range) }));
@@ -561,6 +584,17 @@ function checkForbidden(
       }
       const ignored = key === 'restart' ? restartIgnored(s.value, p.value) : IGNORED_KEYS[key];
       if (ignored) diag(p.key.range, 'swarm-ignored-key', 'ignored', { service: String(s.key.value), key, why: ignored });
+      // A fixed address on a network: docker/cli keeps it in the model but its convert step never reads it
+      // (cli/compose/convert/service.go convertServiceNetworks passes only the aliases): swarm assigns the address.
+      if (key === 'networks' && p.value.kind === 'map')
+        for (const n of p.value.pairs)
+          for (const a of n.value.kind === 'map' ? n.value.pairs : [])
+            if (a.key.value === 'ipv4_address' || a.key.value === 'ipv6_address')
+              diag(a.key.range, 'swarm-ignored-key', 'ignored', {
+                service: String(s.key.value),
+                key: `networks.${String(n.key.value)}.${a.key.value}`,
+                why: 'swarm gives each task an address from the network’s subnet and never a fixed one; reach the service by its name or its virtual IP',
+              });
     }
   }
   return found;
@@ -766,6 +800,7 @@ function modelService(s: NService, serviceNames: ReadonlySet<string>, span: (r: 
     networks: serviceNetworks,
     defaultNetwork: !s.networks || s.networks.size === 0,
     constraints,
+    ...(s.spreads.length > 0 ? { spreads: s.spreads.map((v) => ({ descriptor: v.value, ...span(v.range) })) } : {}),
     ...(s.maxReplicasPerNode ? { maxReplicasPerNode: s.maxReplicasPerNode.value } : {}),
     references: serviceReferences(s, serviceNames, span),
     keys: [...s.keys.keys()],

@@ -4,8 +4,7 @@
  * loads this file (probes/adapters/docker.ts is GET-only). Every call has a timeout of silence and an AbortSignal,
  * and an answer is bounded in size.
  */
-import type { IncomingMessage } from 'node:http';
-import { EngineApiError, engineRequest, oneLine, toEngineApiError, type Endpoint } from './docker.js';
+import { engineCall, EngineApiError, type Endpoint } from './docker.js';
 
 /** No answer of these calls comes near this (service logs: one JSON line per task, a few KiB each). */
 export const MAX_WRITE_ANSWER_BYTES = 64 * 1024 * 1024;
@@ -38,86 +37,27 @@ export interface EngineWriter {
 
 /** A client on the endpoint; a call fails after `timeoutMs` without a byte, or when its signal aborts. */
 export function engineWriter(endpoint: Endpoint, timeoutMs: number): EngineWriter {
-  const call: EngineWriter['call'] = (method, path, { query, body, signal, timeoutMs: own }) =>
-    new Promise((resolve, reject) => {
-      const limit = own ?? timeoutMs;
-      let settled = false;
-      let res: IncomingMessage | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      const local = new AbortController();
-      const chunks: Buffer[] = [];
-      let bytes = 0;
-      const finish = (error?: unknown, status?: number): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        if (error === undefined) {
-          resolve({ status: status ?? 200, body: Buffer.concat(chunks) });
-          return;
-        }
-        local.abort();
-        res?.destroy();
-        reject(toEngineApiError(error, res !== undefined));
-      };
-      const quiet = (): void => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          finish(new EngineApiError(`${method} ${path}: no answer for ${String(limit / 1000)} s`));
-        }, limit);
-      };
-      const onAbort = (): void => {
-        finish(new EngineApiError(`${method} ${path}: timed out`));
-      };
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener('abort', onAbort, { once: true });
-      quiet();
-      // A POST sends its body as JSON ({} when it has none).
-      const search = new URLSearchParams(query ?? {}).toString();
-      engineRequest(
-        endpoint.options,
-        {
-          method,
-          path: search ? `${path}?${search}` : path,
-          ...(method === 'POST' ? { body: body ?? {} } : {}),
-          signal: local.signal,
-        },
-        (response) => {
-          res = response;
-          quiet();
-          const status = response.statusCode as number;
-          response.on('data', (chunk: Buffer) => {
-            quiet();
-            bytes += chunk.length;
-            if (bytes > MAX_WRITE_ANSWER_BYTES) {
-              finish(new EngineApiError(`${method} ${path}: the answer is over ${String(MAX_WRITE_ANSWER_BYTES >> 20)} MiB`));
-              return;
-            }
-            if (status < 300 || bytes < 4096) chunks.push(chunk);
-          });
-          response.on('error', finish);
-          response.on('end', () => {
-            if (status >= 200 && status < 300) {
-              finish(undefined, status);
-              return;
-            }
-            const text = Buffer.concat(chunks).toString('utf8');
-            let message = text;
-            try {
-              const parsed = JSON.parse(text) as { message?: unknown } | null;
-              if (typeof parsed?.message === 'string') message = parsed.message;
-            } catch {
-              // not JSON
-            }
-            finish(new EngineApiError(`${method} ${path}: HTTP ${String(status)}: ${oneLine(message)}`, status));
-          });
-        },
-        finish,
-      );
+  const call: EngineWriter['call'] = async (method, path, { query, body, signal, timeoutMs: own }) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const status = await engineCall(endpoint, {
+      method,
+      path,
+      ...(query ? { query } : {}),
+      ...(body !== undefined ? { body } : {}),
+      signal,
+      timeoutMs: own ?? timeoutMs,
+      answer: (code) => code >= 200 && code < 300,
+      onData: (chunk) => {
+        bytes += chunk.length;
+        if (bytes > MAX_WRITE_ANSWER_BYTES)
+          throw new EngineApiError(`${method} ${path}: the answer is over ${String(MAX_WRITE_ANSWER_BYTES >> 20)} MiB`);
+        chunks.push(chunk);
+      },
+      label: `${method} ${path}: `,
     });
+    return { status, body: Buffer.concat(chunks) };
+  };
 
   const json = async (method: 'GET' | 'POST', path: string, options: CallOptions): Promise<unknown> => {
     const { body } = await call(method, path, options);

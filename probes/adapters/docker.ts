@@ -440,88 +440,126 @@ export function oneLine(text: string): string {
   return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1).join('')}…` : flat.join('');
 }
 
+/** One call of {@link engineCall}. */
+export interface EngineCall {
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  query?: Record<string, string>;
+  /** A POST's body, sent as JSON. */
+  body?: unknown;
+  signal: AbortSignal;
+  /** The call fails after this long without a byte. */
+  timeoutMs: number;
+  /** Which statuses are an answer (their bytes go to `onData`); any other is the engine's error. */
+  answer: (status: number) => boolean;
+  /** The answer's bytes as they come; a throw ends the call with that error. */
+  onData: (chunk: Buffer) => void;
+  /** Starts every error message (the writer names the call: `POST /services/create: `). */
+  label?: string;
+}
+
+/**
+ * One Engine API call, the loop both clients share (the GET-only {@link engineApi} and the deep audit's writer,
+ * probes/adapters/docker-write.ts): a timeout of silence re-armed by every byte, the caller's signal, the
+ * request's own signal aborted whenever the call gives up (so that no socket is left open to keep the process
+ * alive), and an error status read as dockerd's `{"message"}` (or the body as it came, on one line). Resolves with
+ * the status once the whole answer is there.
+ */
+export function engineCall(endpoint: Endpoint, call: EngineCall): Promise<number> {
+  const { method, path, signal, timeoutMs, label = '' } = call;
+  return new Promise<number>((resolve, reject) => {
+    let settled = false;
+    let res: IncomingMessage | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const local = new AbortController();
+    const finish = (error?: unknown, status?: number): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      if (error === undefined) resolve(status ?? 200);
+      else {
+        local.abort();
+        res?.destroy();
+        reject(toEngineApiError(error, res !== undefined));
+      }
+    };
+    const quiet = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        finish(new EngineApiError(`${label}no answer for ${String(timeoutMs / 1000)} s`));
+      }, timeoutMs);
+    };
+    const onAbort = (): void => {
+      finish(new EngineApiError(`${label}timed out`));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    quiet();
+    const search = new URLSearchParams(call.query ?? {}).toString();
+    engineRequest(
+      endpoint.options,
+      {
+        method,
+        path: search ? `${path}?${search}` : path,
+        // A POST sends its body as JSON ({} when it has none).
+        ...(method === 'POST' ? { body: call.body ?? {} } : {}),
+        signal: local.signal,
+      },
+      (response) => {
+        res = response;
+        quiet();
+        const status = response.statusCode as number;
+        const answered = call.answer(status);
+        const errorChunks: Buffer[] = [];
+        let errorBytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          quiet();
+          if (!answered) {
+            if (errorBytes < ERROR_BODY_BYTES) errorChunks.push(chunk);
+            errorBytes += chunk.length;
+            return;
+          }
+          try {
+            call.onData(chunk);
+          } catch (e) {
+            finish(e);
+          }
+        });
+        response.on('error', finish);
+        response.on('end', () => {
+          if (answered) {
+            finish(undefined, status);
+            return;
+          }
+          const body = Buffer.concat(errorChunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
+          // dockerd's errors are {"message": …}; anything else (a proxy's page) is shown as it came, on one line.
+          let message = body;
+          try {
+            const parsed = JSON.parse(body) as { message?: unknown } | null;
+            if (typeof parsed?.message === 'string') message = parsed.message;
+          } catch {
+            // not JSON
+          }
+          finish(
+            new EngineApiError(`${label}HTTP ${String(status)}: ${oneLine(message) || oneLine(String(response.statusMessage))}`, status),
+          );
+        });
+      },
+      finish,
+    );
+  });
+}
+
 /** A client on the endpoint; a request fails after `timeoutMs` without a byte, or when its signal aborts. */
 export function engineApi(endpoint: Endpoint, timeoutMs: number): EngineApi {
   /** GET path: the answer's bytes go to `onData`; resolves when they are all there. */
-  const get = (path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let res: IncomingMessage | undefined;
-      let timer: NodeJS.Timeout | undefined;
-      // The request's own signal: aborted when this call gives up, for whatever reason, so that no socket is
-      // left open (an open socket would keep the process alive after the audit is done).
-      const local = new AbortController();
-      const finish = (error?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        if (error === undefined) resolve();
-        else {
-          local.abort();
-          res?.destroy();
-          reject(toEngineApiError(error, res !== undefined));
-        }
-      };
-      const quiet = (): void => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          finish(new EngineApiError(`no answer for ${String(timeoutMs / 1000)} s`));
-        }, timeoutMs);
-      };
-      const onAbort = (): void => {
-        finish(new EngineApiError('timed out'));
-      };
-      if (signal.aborted) {
-        onAbort();
-        return;
-      }
-      signal.addEventListener('abort', onAbort, { once: true });
-      quiet();
-      const search = new URLSearchParams(query).toString();
-      engineRequest(
-        endpoint.options,
-        { method: 'GET', path: search ? `${path}?${search}` : path, signal: local.signal },
-        (response) => {
-          res = response;
-          quiet();
-          const status = response.statusCode as number;
-          const errorChunks: Buffer[] = [];
-          let errorBytes = 0;
-          response.on('data', (chunk: Buffer) => {
-            quiet();
-            if (status !== 200) {
-              if (errorBytes < ERROR_BODY_BYTES) errorChunks.push(chunk);
-              errorBytes += chunk.length;
-            } else {
-              try {
-                onData(chunk);
-              } catch (e) {
-                finish(e);
-              }
-            }
-          });
-          response.on('error', finish);
-          response.on('end', () => {
-            if (status === 200) {
-              finish();
-              return;
-            }
-            const body = Buffer.concat(errorChunks).subarray(0, ERROR_BODY_BYTES).toString('utf8');
-            // dockerd's errors are {"message": …}; anything else (a proxy's page) is shown as it came, on one line.
-            let message = body;
-            try {
-              const parsed = JSON.parse(body) as { message?: unknown } | null;
-              if (typeof parsed?.message === 'string') message = parsed.message;
-            } catch {
-              // not JSON
-            }
-            finish(new EngineApiError(`HTTP ${String(status)}: ${oneLine(message) || oneLine(String(response.statusMessage))}`, status));
-          });
-        },
-        finish,
-      );
-    });
+  const get = async (path: string, query: Record<string, string>, signal: AbortSignal, onData: (chunk: Buffer) => void): Promise<void> => {
+    await engineCall(endpoint, { method: 'GET', path, query, signal, timeoutMs, answer: (status) => status === 200, onData });
+  };
 
   const object = async (path: string, signal: AbortSignal): Promise<unknown> => {
     const chunks: Buffer[] = [];

@@ -38,6 +38,8 @@ export interface DeepOptions {
   constraints: readonly string[];
   /** The probes' own deadline, seconds. */
   deadlineS: number;
+  /** `--deep-sample K` (`peers`) and its seed: each node tests K peers (probes/deep/sample.ts). */
+  sample?: { peers: number; seed: string };
   /** How long tasks may take to start, on top of the deadline (seconds; default 60). */
   startS?: number;
   /** Interrupts the run (SIGINT, SIGTERM): what it made is still removed. */
@@ -125,14 +127,25 @@ export async function removeLabelled(api: EngineWriter, label: string, timeoutMs
 
 function probeArgs(
   kind: FactsMeshKind,
-  o: { run: string; service: string; expect: number; deadlineS: number; managers: string[]; nodes: string[] },
+  o: {
+    run: string;
+    service: string;
+    expect: number;
+    deadlineS: number;
+    managers: string[];
+    nodes: string[];
+    sample?: { peers: number; seed: string; ids: string[]; addresses: string[] };
+  },
 ): string[] {
   const args = ['deep-probe', '--run', o.run, '--kind', kind, '--expect', String(o.expect), '--deadline', String(Math.round(o.deadlineS))];
   if (kind !== 'host') args.push('--service', o.service);
+  // With a sample, the host kind's 7946 targets are the tested nodes, one ID per address.
+  const nodes = o.sample ? o.sample.addresses : o.nodes;
   if (kind === 'host') {
     if (o.managers.length > 0) args.push('--managers', o.managers.join(','));
-    if (o.nodes.length > 0) args.push('--nodes', o.nodes.join(','));
+    if (nodes.length > 0) args.push('--nodes', nodes.join(','));
   }
+  if (o.sample) args.push('--sample', String(o.sample.peers), '--seed', o.sample.seed, '--ids', o.sample.ids.join(','));
   return args;
 }
 
@@ -206,6 +219,7 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
         deadlineS: options.deadlineS,
         managers,
         nodes: addresses,
+        ...(options.sample ? { sample: { ...options.sample, ids: tested.map((n) => n.id), addresses: tested.map((n) => n.address) } } : {}),
       });
       log(`creating service ${k.name}`);
       const id = await api.createService(
@@ -282,7 +296,16 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
     return {
       run,
       outcomes,
-      mesh: buildMesh({ run, image: options.image, nodes, skipped, tasks, results, networks: overlays }),
+      mesh: buildMesh({
+        run,
+        image: options.image,
+        nodes,
+        skipped,
+        tasks,
+        results,
+        networks: overlays,
+        ...(options.sample ? { sample: options.sample } : {}),
+      }),
     };
   } catch (error) {
     if (options.signal.aborted && !(error instanceof Interrupted)) throw new Interrupted('the deep audit was interrupted');

@@ -14,6 +14,7 @@ import type {
 } from '../../language/facts-format.js';
 import { arr, num, obj, str } from '../parse/json.js';
 import type { LogLine } from '../parse/log-stream.js';
+import { sampleMap } from '../deep/sample.js';
 
 export type OverlayKind = 'plain' | 'encrypted';
 
@@ -270,6 +271,8 @@ export interface MeshInput {
   tasks: readonly DeepTask[];
   results: ReadonlyMap<FactsMeshKind, ReadonlyMap<string, ProbeResult>>;
   networks: readonly { key: OverlayKind; name: string }[];
+  /** `--deep-sample`: only the sampled pairs go into the mesh. */
+  sample?: { peers: number; seed: string };
 }
 
 const echo = (e: ProbeEcho | null): FactsMeshEcho | null => (e ? { size: e.size, sent: e.sent, received: e.received } : null);
@@ -334,6 +337,13 @@ export function buildMesh(input: MeshInput): FactsMesh {
     };
   });
 
+  const sampled = input.sample
+    ? sampleMap(
+        input.sample.seed,
+        tested.map((n) => n.id),
+        input.sample.peers,
+      )
+    : undefined;
   const pairs: FactsMeshPair[] = [];
   for (const network of input.networks) {
     const results = resultsOf(network.key);
@@ -344,7 +354,7 @@ export function buildMesh(input: MeshInput): FactsMesh {
     for (const a of tested) {
       const result = results.get(a.id);
       for (const b of tested) {
-        if (a.id === b.id) continue;
+        if (a.id === b.id || (sampled && !sampled.get(a.id)?.has(b.id))) continue;
         const base = { from: a.id, to: b.id, network: network.key };
         if (!result) {
           const task = latest.get(`${network.key}>${a.id}`);
@@ -376,13 +386,15 @@ export function buildMesh(input: MeshInput): FactsMesh {
   const control: FactsMeshControl[] = [];
   for (const [from, r] of resultsOf('host')) {
     for (const c of r.control) {
-      control.push({ from, to: byAddress.get(c.to) ?? c.to, port: c.port, verdict: c.verdict, ...(c.error ? { error: c.error } : {}) });
+      const to = byAddress.get(c.to);
+      control.push({ from, to: to ?? c.to, port: c.port, verdict: c.verdict, ...(c.error ? { error: c.error } : {}) });
     }
   }
 
   return {
     run: input.run,
     image: input.image,
+    ...(input.sample ? { sample: { peers: input.sample.peers, seed: input.sample.seed } } : {}),
     nodes,
     pairs,
     networks: input.networks.map((n) => {

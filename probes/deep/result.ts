@@ -4,6 +4,7 @@
  * No I/O here: probes/deep/run.ts does the sockets, DNS and ICMP.
  */
 import { isIPv4 } from 'node:net';
+import { samplePeers, SEED_PATTERN } from './sample.js';
 
 export type DeepKind = 'plain' | 'encrypted' | 'host';
 export const DEEP_KINDS: readonly DeepKind[] = ['plain', 'encrypted', 'host'];
@@ -69,6 +70,11 @@ export interface DeepProbeOptions {
   managers: string[];
   nodes: string[];
   node: NodeRef;
+  /**
+   * `--sample K --seed S --ids A,B,...`: test only the K peers {@link samplePeers} picks for this node among `ids`
+   * (the tested nodes' IDs; for the host kind in the order of `nodes`).
+   */
+  sample?: { peers: number; seed: string; ids: string[] };
 }
 
 /** ICMP payload of the small echo (the contract: 64 bytes), and IPv4 + ICMP header bytes. */
@@ -129,6 +135,8 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
     throw new ProbeUsageError('--service NAME is required (its own service name; peers are tasks.NAME)');
   const deadline = integer(values.deadline, 'deadline', MIN_DEADLINE_S, MAX_DEADLINE_S) ?? 60;
   const mtu = integer(values.mtu, 'mtu', 576, 65_535);
+  const nodes = addressList(values.nodes, 'nodes');
+  const sample = sampleOption(values, kind, nodes);
   return {
     run: text('run') ?? '',
     kind: kind as DeepKind,
@@ -137,9 +145,31 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
     deadlineMs: deadline * 1000,
     ...(mtu !== undefined ? { mtu } : {}),
     managers: addressList(values.managers, 'managers'),
-    nodes: addressList(values.nodes, 'nodes'),
+    nodes,
     node: { id: text('node-id') ?? '', hostname: text('hostname') ?? '' },
+    ...(sample ? { sample } : {}),
   };
+}
+
+function sampleOption(values: Record<string, unknown>, kind: string, nodes: readonly string[]): DeepProbeOptions['sample'] {
+  const peers = integer(values.sample, 'sample', 1, 10_000);
+  const given = ['seed', 'ids'].filter((k) => values[k] !== undefined);
+  if (peers === undefined) {
+    if (given.length > 0) throw new ProbeUsageError(`--${given[0] ?? ''} needs --sample`);
+    return undefined;
+  }
+  const seed = values.seed;
+  if (typeof seed !== 'string' || !SEED_PATTERN.test(seed))
+    throw new ProbeUsageError('--sample needs --seed (letters, digits, -_., at most 64)');
+  const ids = (Array.isArray(values.ids) ? values.ids : [values.ids])
+    .filter((v) => v !== undefined)
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new ProbeUsageError("--sample needs --ids (the tested nodes' IDs)");
+  if (kind === 'host' && ids.length !== nodes.length)
+    throw new ProbeUsageError(`--ids names ${ids.length} node(s) and --nodes ${nodes.length}: the host kind needs one ID per address`);
+  return { peers, seed, ids };
 }
 
 /** Echo counts of one round: sent = not refused locally and not cut short by the deadline, received = answered. */
@@ -225,14 +255,24 @@ export function connectVerdict(raw: ConnectRaw, to: string, port: number, timeou
   }
 }
 
-/** The control-plane checks of the host kind: 2377 to every manager, 7946 to every node, none to itself. */
+/**
+ * The control-plane checks of the host kind: 2377 to every manager, 7946 to every node (with `--sample`, to the
+ * nodes sampled for this one), none to itself.
+ */
 export function controlTargets(
-  options: Pick<DeepProbeOptions, 'managers' | 'nodes'>,
+  options: Pick<DeepProbeOptions, 'managers' | 'nodes' | 'sample'> & { node?: NodeRef },
   own: ReadonlySet<string>,
 ): { to: string; port: number }[] {
   const targets: { to: string; port: number }[] = [];
   for (const to of options.managers) if (!own.has(to)) targets.push({ to, port: SWARM_PORTS.manager });
-  for (const to of options.nodes) if (!own.has(to)) targets.push({ to, port: SWARM_PORTS.gossip });
+  const { sample } = options;
+  const self = options.node?.id;
+  const picked = sample && self ? new Set(samplePeers(sample.seed, self, sample.ids, sample.peers)) : undefined;
+  options.nodes.forEach((to, i) => {
+    if (own.has(to)) return;
+    if (picked && !picked.has(sample?.ids[i] ?? '')) return;
+    targets.push({ to, port: SWARM_PORTS.gossip });
+  });
   return targets;
 }
 

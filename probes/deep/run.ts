@@ -14,6 +14,7 @@ import os from 'node:os';
 import { dfAvailable, dfPing } from '../adapters/ping.js';
 import { tcpCheck } from '../paths/transport.js';
 import { HELLO_PORT } from './image.js';
+import { samplePeers } from './sample.js';
 import {
   budget,
   connectVerdict,
@@ -260,7 +261,14 @@ interface PeerPlan {
   retryUntil: number;
 }
 
-export async function probePeer(io: DeepProbeIo, address: string, plan: PeerPlan, signal: AbortSignal): Promise<PeerResult> {
+export async function probePeer(
+  io: DeepProbeIo,
+  address: string,
+  plan: PeerPlan,
+  signal: AbortSignal,
+  /** The peer's hello, when it was said before (`--sample`): not said again. */
+  known?: NodeRef | string,
+): Promise<PeerResult> {
   const untested = (size: number, why: string): { counts: EchoCounts; errors: string[] } => ({
     counts: { size, sent: 0, received: 0, untested: why },
     errors: [],
@@ -281,7 +289,8 @@ export async function probePeer(io: DeepProbeIo, address: string, plan: PeerPlan
   // Retries (small echoes, hellos) only within the window shared by all peers, so that many failing peers cannot
   // spend the deadline; past it a peer gets one round of each.
   const retryUntil = Math.min(plan.retryUntil, plan.probeUntil - 2 * ECHO_TIMEOUT_MS);
-  const hello = helloUntil(io, address, plan.self, Math.min(plan.probeUntil, Math.max(retryUntil, io.now() + HELLO_TIMEOUT_MS)), signal);
+  const hello =
+    known ?? helloUntil(io, address, plan.self, Math.min(plan.probeUntil, Math.max(retryUntil, io.now() + HELLO_TIMEOUT_MS)), signal);
   let small = await echoRound(io, address, SMALL_SIZE, plan.df.ok, signal);
   let rounds = 1;
   while (small.counts.received === 0 && !stopped() && io.now() + RETRY_INTERVAL_MS + ECHO_TIMEOUT_MS <= retryUntil) {
@@ -407,11 +416,23 @@ async function overlayChecks(
     const df = io.dfAvailable();
     if (!df.ok) result.notes.push(`${df.reason}: large echoes untested (a fragmented echo would prove nothing about the MTU)`);
 
-    // 2. Probe every peer.
+    // 2. Probe every peer (with --sample, those sampled for this node, and those whose node is unknown).
     const peers = addresses.filter((a) => a !== own?.address);
     const peerPlan: PeerPlan = { self: options.node, mtu, df, probeUntil: plan.probeUntil, retryUntil: io.now() + SMALL_RETRY_MS };
+    const { sample } = options;
+    if (sample && !options.node.id) result.notes.push("--sample without this node's ID: every peer tested");
+    const picked = sample && options.node.id ? new Set(samplePeers(sample.seed, options.node.id, sample.ids, sample.peers)) : undefined;
+    // With a sample, a hello first names the peer's node; one whose hello fails is probed all the same (the
+    // orchestrator knows its node from the task list, and a failing peer is what the audit looks for). Hellos retry
+    // within the window of the echoes' retries, leaving time for a round of each.
+    const helloUntilAt = Math.min(peerPlan.retryUntil, plan.probeUntil - 2 * ECHO_TIMEOUT_MS - HELLO_TIMEOUT_MS);
     await parallel(peers, PARALLEL_PEERS, async (address) => {
-      result.peers.push(await probePeer(io, address, peerPlan, signal));
+      let known: NodeRef | string | undefined;
+      if (picked) {
+        known = await helloUntil(io, address, options.node, helloUntilAt, signal);
+        if (typeof known !== 'string' && !picked.has(known.id)) return;
+      }
+      result.peers.push(await probePeer(io, address, peerPlan, signal, known));
     });
     result.peers.sort((a, b) => peers.indexOf(a.address) - peers.indexOf(b.address));
 

@@ -48,6 +48,8 @@ export interface Mesh {
   pairs: MeshPair[];
   networks?: { key: string; name: string; encrypted?: boolean; mtu?: number }[];
   control?: { from: string; to: string; port: number; verdict: string; error?: string }[];
+  /** `--deep-sample`: the pairs not sampled are absent. */
+  sample?: { peers: number; seed: string };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,7 +62,11 @@ export function meshOf(facts: unknown): Mesh | undefined {
   return facts.mesh as unknown as Mesh;
 }
 
-export type CellKind = 'ok' | 'fail' | 'mtu' | 'esp' | 'untested' | 'self';
+/** What a sampled run tested, and how to repeat its choice. */
+export const sampleLine = (sample: { peers: number; seed: string }): string =>
+  `Sampled: ${String(sample.peers)} peer(s) per node, seed ${sample.seed} (--deep-sample ${String(sample.peers)} --deep-seed ${sample.seed} tests the same pairs again).`;
+
+export type CellKind = 'ok' | 'fail' | 'mtu' | 'esp' | 'untested' | 'unsampled' | 'self';
 
 export interface Cell {
   kind: CellKind;
@@ -68,7 +74,7 @@ export interface Cell {
   title: string;
 }
 
-const GLYPH: Record<CellKind, string> = { ok: '✓', fail: '✗', mtu: 'MTU', esp: 'ESP', untested: '·', self: '—' };
+const GLYPH: Record<CellKind, string> = { ok: '✓', fail: '✗', mtu: 'MTU', esp: 'ESP', untested: '·', unsampled: '○', self: '—' };
 
 function echo(e: MeshEcho | null | undefined): string {
   return e ? `${String(e.size)} bytes: ${String(e.received)}/${String(e.sent)} answered` : 'not sent';
@@ -81,6 +87,8 @@ export function cellOf(mesh: Mesh, from: string, to: string, index: Map<string, 
   const plainKey = mesh.networks?.find((n) => !n.encrypted)?.key ?? 'plain';
   const plain = index.get(`${from}>${to}>${plainKey}`);
   const secure = index.get(`${from}>${to}>${encryptedKey}`);
+  if (!plain && mesh.sample)
+    return { kind: 'unsampled', text: GLYPH.unsampled, title: 'not sampled in this run (--deep-sample): neither passed nor failed' };
   if (!plain || plain.verdict === 'untested') {
     return { kind: 'untested', text: GLYPH.untested, title: `not tested${plain?.reason ? `: ${plain.reason}` : ''}` };
   }
@@ -137,7 +145,7 @@ export function tally(mesh: Mesh): NodeTally[] {
   });
 }
 
-function indexPairs(mesh: Mesh): Map<string, MeshPair> {
+export function indexPairs(mesh: Mesh): Map<string, MeshPair> {
   return new Map(mesh.pairs.map((p) => [`${p.from}>${p.to}>${p.network}`, p]));
 }
 
@@ -157,6 +165,7 @@ export function meshHtml(unsorted: Mesh): string {
       `<p class="callout">${faults.map((t) => `Node <strong>${esc(name(t.node))}</strong> fails with every other node while they reach each other: look at that node first.`).join(' ')}</p>`,
     );
   }
+  if (mesh.sample) parts.push(`<p>${esc(sampleLine(mesh.sample))}</p>`);
   if (mesh.nodes.length <= MATRIX_LIMIT) {
     const index = indexPairs(mesh);
     const faulty = new Set(faults.map((t) => t.node.id));
@@ -180,7 +189,7 @@ export function meshHtml(unsorted: Mesh): string {
       })
       .join('');
     parts.push(
-      `<p class="legend">From (rows) to (columns): ✓ reachable, ✗ unreachable, MTU large packets lost (small ones pass), ESP the encrypted overlay fails where the plain one works, · not tested. Hover a cell for the echo counts and sizes.</p><table class="mesh"><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`,
+      `<p class="legend">From (rows) to (columns): ✓ reachable, ✗ unreachable, MTU large packets lost (small ones pass), ESP the encrypted overlay fails where the plain one works, · not tested${mesh.sample ? ', ○ not sampled' : ''}. Hover a cell for the echo counts and sizes.</p><table class="mesh"><thead><tr><th></th>${head}</tr></thead><tbody>${rows}</tbody></table>`,
     );
   } else {
     const rows = tallies

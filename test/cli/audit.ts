@@ -580,6 +580,10 @@ t.test('usage errors: exit 2 before the engine is asked anything', async (t) => 
     [['--baseline', 'broken.json'], /cannot read the baseline/],
     [['--config', 'missing.yml'], /the config file does not exist/],
     [['--docker-host', 'ftp://h'], /unsupported Docker host scheme ftp:/],
+    [['--deep-sample', '2'], /--deep-sample needs --deep/],
+    [['--deep', '--deep-seed', 'x'], /--deep-seed needs --deep-sample/],
+    [['--deep', '--deep-sample', '0'], /--deep-sample takes a number of peers from 1 to 10000, not "0"/],
+    [['--deep', '--deep-sample', '2', '--deep-seed', 'a b'], /--deep-seed "a b": letters, digits/],
   ] as const) {
     await t.rejects(runAudit(parse([...args], AUDIT_OPTIONS), cwd), { message }, args.join(' '));
   }

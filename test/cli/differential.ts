@@ -7,6 +7,11 @@
 // /usr/local/bin/docker or /usr/bin/docker. Debian's docker.io 20.10 has no `stack config`; without a suitable
 // client the test is skipped with the reason, and fails under CI=true so that CI never silently runs without it.
 import t from 'tap';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadStack } from '../../language/loader/stack.js';
 import { dialectOf } from '../../language/loader/yaml.js';
 import { allCases, canonical, compareAll, findDocker, type Comparison } from '../helpers/differential.js';
 
@@ -25,6 +30,24 @@ const EXCEPTIONS: Record<string, string> = {
   'loader replicas big':
     'replicas above 2^63: docker/cli wraps to uint64 and the daemon refuses; the model keeps the number as written (a float in JavaScript)',
 };
+
+/** What `docker stack config` prints for one file (no variables set). */
+function printedByDocker(docker: string, text: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmlint-print-'));
+  writeFileSync(join(dir, 'stack.yml'), text);
+  return new Promise((resolve, reject) => {
+    execFile(
+      docker,
+      ['stack', 'config', '-c', join(dir, 'stack.yml')],
+      { env: { PATH: '/usr/bin:/bin', HOME: dir, DOCKER_CONFIG: join(dir, '.docker') }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        rmSync(dir, { recursive: true, force: true });
+        if (error) reject(new Error(`docker stack config: ${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
 
 const docker = await findDocker([
   ...(process.env.SWARMLINT_DOCKER ? [process.env.SWARMLINT_DOCKER] : []),
@@ -85,6 +108,23 @@ if ('reason' in docker) {
     }
     t.ok(compared > 100, `${String(compared)} accepted cases compared`);
     t.end();
+  });
+
+  t.test('a plain date in a text map: docker 28 passes Go’s rendering of a timestamp, and swarmlint says so', async (t) => {
+    const text =
+      'services:\n  web:\n    image: nginx\n    environment:\n      A: 2001-12-14\n      B: "2001-12-14"\n    labels:\n      c: 2001-12-14t21:59:43.10-05:00\n';
+    const out = await printedByDocker(docker.path, text);
+    const { stack } = loadStack([{ path: '/tmp/stack.yml', text }], { dialect });
+    const flagged = stack.diagnostics.filter((d) => d.messageId === 'timestampText').map((d) => d.data.path);
+    if (dialect === 'v3') {
+      t.match(out, /A: 2001-12-14 00:00:00 \+0000 UTC/, 'docker rewrites the unquoted date');
+      t.match(out, /B: "?2001-12-14"?\n/, 'and keeps the quoted one');
+      t.match(out, /c: 2001-12-14 21:59:43\.1 -0500 -0500/);
+      t.same(flagged, ['services.web.environment.A', 'services.web.labels.c']);
+    } else {
+      t.match(out, /A: "?2001-12-14"?\n/, 'yaml.v2 keeps the text');
+      t.same(flagged, []);
+    }
   });
 
   t.test('the differential can fail: a loader that accepts everything disagrees with docker', (t) => {

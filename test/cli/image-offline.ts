@@ -1,7 +1,8 @@
-// scripts/image-offline.mjs: the deep-probe image archive. Two builds give the same bytes; the archive has the
-// docker-archive layout (manifest.json naming the tag of probes/deep/image.ts, a config named by its digest whose
-// diff_id is the layer's digest); the layer holds node, its libraries, the deep-probe part of dist/ and only the
-// modules it needs; and (as root) the extracted layer runs `swarmlint deep-probe` under chroot, raw sockets included.
+// scripts/image-offline.mjs: swarmlint's image archive. Two builds give the same bytes; the archive has the
+// docker-archive layout (manifest.json naming both tags of probes/deep/image.ts, a config named by its digest whose
+// diff_id is the layer's digest); the layer holds node, its libraries, the package as npm packs it (no .d.ts) and
+// its production dependencies, and nothing of the dev ones; and (as root) the extracted layer runs `swarmlint lint`
+// on a stack and `swarmlint deep-probe` under chroot, raw sockets included. test/lab/image.ts runs it in dockerd.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -9,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEEP_PROBE_HELP } from '../../cli/deep-probe.js';
-import { DEEP_IMAGE } from '../../probes/deep/image.js';
+import { DEEP_IMAGE, IMAGE } from '../../probes/deep/image.js';
 import type { DeepProbeResult } from '../../probes/deep/result.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -49,6 +50,24 @@ function readTar(buffer: Buffer): TarEntry[] {
   return entries;
 }
 
+/** A stack whose second network's subnet overlaps the first's: one subnet-overlap error, at line 15. */
+const OVERLAPPING_STACK = `services:
+  web:
+    image: nginx:1.27
+    networks: [front, back]
+networks:
+  front:
+    driver: overlay
+    ipam:
+      config:
+        - subnet: 10.20.0.0/16
+  back:
+    driver: overlay
+    ipam:
+      config:
+        - subnet: 10.20.5.0/24
+`;
+
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const SCRIPT = join(ROOT, 'scripts/image-offline.mjs');
 
@@ -85,7 +104,7 @@ t.test('usage', (t) => {
 });
 
 t.test(
-  'the archive: reproducible, docker-archive layout, only what deep-probe needs, runs under chroot',
+  'the archive: reproducible, docker-archive layout, the production package, runs under chroot',
   { skip: !fresh && 'dist/ is older than cli/deep-probe.ts: npm run build' },
   (t) => {
     const a = join(dir, 'a.tar');
@@ -109,7 +128,7 @@ t.test(
     }[];
     t.equal(manifest.length, 1);
     const [image] = manifest;
-    t.same(image?.RepoTags, [DEEP_IMAGE], 'tagged as probes/deep/image.ts says');
+    t.same(image?.RepoTags, [IMAGE, DEEP_IMAGE], 'tagged as probes/deep/image.ts says');
     const configEntry = outer.find((e) => e.name === image?.Config);
     const layerEntry = outer.find((e) => e.name === image?.Layers[0]);
     if (!configEntry || !layerEntry) throw new Error('config or layer missing');
@@ -118,39 +137,78 @@ t.test(
       os: string;
       architecture: string;
       rootfs: { diff_ids: string[] };
-      config: { Entrypoint: string[]; Cmd: string[] };
+      config: { Entrypoint: string[]; Cmd: string[]; WorkingDir: string };
     };
     t.same(config.rootfs.diff_ids, [`sha256:${sha256(layerEntry.data)}`], 'diff_id is the layer digest');
     t.same(config.config.Entrypoint, ['/usr/local/bin/node', '/app/dist/cli/main.js']);
+    t.same(config.config.Cmd, ['--help'], 'no arguments: the help');
+    t.equal(config.config.WorkingDir, '/src', 'the working folder is where users mount their files');
     t.match(config, { os: 'linux', architecture: 'amd64' });
 
     const layer = readTar(layerEntry.data);
     const files = new Map(layer.map((e) => [e.name, e]));
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     for (const name of [
       'usr/local/bin/node',
       'lib64/ld-linux-x86-64.so.2',
+      'app/package.json',
+      'app/LICENSE',
+      'app/NOTICE',
       'app/dist/cli/main.js',
-      'app/dist/cli/deep-probe.js',
-      'app/dist/probes/deep/run.js',
+      'app/docs/rules/subnet-overlap.md',
+      'app/schemas/stack-v3.13.schema.json',
       'app/node_modules/net-ping/index.js',
       'app/node_modules/raw-socket/build/Release/raw.node',
       'bin/busybox',
+      ...Object.keys(pkg.dependencies).flatMap((dep) => [`app/node_modules/${dep}/package.json`, `app/node_modules/${dep}/LICENSE`]),
     ])
       t.ok(files.has(name), `layer has ${name}`);
+    // The package as npm packs it, less the type declarations: no more, no less (however dist/ is built).
+    const [packed] = JSON.parse(
+      spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH },
+      }).stdout,
+    ) as [{ files: { path: string }[] }];
+    t.same(
+      layer
+        .filter((e) => e.name.startsWith('app/') && !e.name.startsWith('app/node_modules/') && e.type === '0')
+        .map((e) => e.name)
+        .sort(),
+      packed.files
+        .map((f) => `app/${f.path}`)
+        .filter((p) => !p.endsWith('.d.ts'))
+        .sort(),
+      'under /app: the packed files without .d.ts',
+    );
+    t.equal(files.get('app/package.json')?.data.toString(), readFileSync(join(ROOT, 'package.json'), 'utf8'), "the package's own manifest");
     t.equal(files.get('usr/local/bin/node')?.mode, 0o755);
+    t.equal(files.get('app/dist/cli/main.js')?.mode, 0o755);
     t.equal(files.get('bin/sh')?.link, 'busybox');
     t.equal(files.get('tmp/')?.mode, 0o1777);
-    for (const name of [
-      'app/dist/cli/lint.js',
-      'app/dist/engine/lint.js',
-      'app/node_modules/eslint/package.json',
-      'app/node_modules/dockerode/package.json',
-    ])
-      t.notOk(files.has(name), `layer lacks ${name}`);
+    for (const dev of Object.keys(pkg.devDependencies))
+      t.notOk(files.has(`app/node_modules/${dev}/package.json`), `no devDependency: ${dev}`);
     t.notOk(
-      layer.some((e) => /\/(src|example|obj\.target)\//.test(e.name)),
-      'no module sources or build objects',
+      layer.some((e) => /\/(src|example|examples|test|obj\.target)\//.test(e.name)),
+      'no module sources, tests or build objects',
     );
+    t.same(
+      layer
+        .filter(
+          (e) =>
+            (/^app\/dist\/.*\.(ts|map)$/.test(e.name) || /^app\/node_modules\/.*\.(ts|map|md)$/.test(e.name)) &&
+            !/\/licen[cs]e[^/]*$/i.test(e.name),
+        )
+        .map((e) => e.name),
+      [],
+      'no type declarations, TypeScript, source maps or module docs',
+    );
+    const appBytes = layer.filter((e) => e.name.startsWith('app/')).reduce((n, e) => n + e.data.length, 0);
+    t.ok(appBytes < 16e6, `the package and its modules: ${(appBytes / 1e6).toFixed(1)} MB (< 16 MB)`);
     t.comment(
       `archive ${(bytes.length / 1e6).toFixed(1)} MB, node ${((files.get('usr/local/bin/node')?.data.length ?? 0) / 1e6).toFixed(1)} MB`,
     );
@@ -176,6 +234,26 @@ t.test(
           timeout: 30_000,
         },
       );
+    const stacks = join(root, 'src');
+    spawnSync('mkdir', ['-p', stacks]);
+    writeFileSync(join(stacks, 'docker-stack.yml'), OVERLAPPING_STACK);
+    const lint = spawnSync(
+      'env',
+      [
+        '-i',
+        'PATH=/usr/local/bin:/bin',
+        '/usr/sbin/chroot',
+        root,
+        '/bin/sh',
+        '-c',
+        'cd /src && exec node /app/dist/cli/main.js lint --format json .',
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    t.equal(lint.status, 1, `lint in the image: an error, exit 1 ${lint.stderr}`);
+    const report = JSON.parse(lint.stdout || '{}') as { findings?: { ruleId: string; severity: string; line: number }[] };
+    t.match(report.findings, [{ ruleId: 'subnet-overlap', severity: 'error', file: 'docker-stack.yml', line: 15 }]);
+    t.equal(report.findings?.length, 1, 'one finding');
     const help = inImage(['--help']);
     t.equal(help.stdout, `${DEEP_PROBE_HELP}\n`, `help runs in the image ${help.stderr}`);
     const run = inImage(['--kind', 'plain', '--service', 'nothing-here', '--expect', '1', '--deadline', '5']);

@@ -56,9 +56,8 @@ t.test('-c a.yml -c b.yml: one stack, findings at the file and line each value c
     [
       ['dnsrr-ingress-port', 'base.yml', 6],
       ['swarm-ignored-key', 'prod.yml', 4],
-      ['swarm-ignored-key', 'prod.yml', 4],
     ],
-    '--merge a,b is a merge set; each --merge another',
+    '--merge a,b is a merge set; each --merge another (the finding in prod.yml, which both hold, once)',
   );
   const absolute = await swarmlint(['lint', '-f', 'json', '-c', join(cwd, 'base.yml'), '-c', 'prod.yml'], { cwd });
   t.equal(json(absolute.stdout).findings.length, 2, 'an absolute path in a merge set');

@@ -1,13 +1,22 @@
 // SARIF for code scanning and GitHub annotations: URIs relative to the repository root (`%SRCROOT%`, the git top
 // level or --sarif-root), fingerprints that two checkouts in different folders agree on, a category per command,
 // rule descriptions from the doc pages; `--format github` workflow commands.
-import t from 'tap';
-import { mkdirSync } from 'node:fs';
+import t, { type Test } from 'tap';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readScenario, serveEngineApi } from '../../bench/audit-replay.js';
+import { AUDIT_OPTIONS, PREFLIGHT_OPTIONS, parse } from '../../cli/args.js';
+import { runAudit } from '../../cli/audit.js';
+import { reportPreflight } from '../../cli/preflight.js';
+import { formatsFor, readReportOptions } from '../../cli/report-options.js';
+import { loadConfig } from '../../engine/config.js';
+import type { PreflightFacts } from '../../language/facts-format.js';
 import { github } from '../../reporters/github.js';
-import { sarif } from '../../reporters/sarif.js';
+import { factsArtifactName, sarif } from '../../reporters/sarif.js';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { githubProblems } from '../helpers/github-sarif.js';
 import { lintTexts, STACK_A } from '../helpers/reports.js';
 import { errorsOf, validateSarif } from '../helpers/schemas.js';
 
@@ -18,11 +27,15 @@ interface Log {
     tool: { driver: { rules: { id: string; shortDescription: { text: string }; fullDescription: { text: string } }[] } };
     originalUriBaseIds: Record<string, { uri: string }>;
     automationDetails: { id: string };
+    artifacts?: { location: { uri: string }; description: { text: string } }[];
     results: {
       ruleId: string;
       message: { text: string };
       partialFingerprints: Record<string, string>;
-      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[];
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } };
+        logicalLocations?: { fullyQualifiedName: string }[];
+      }[];
     }[];
   }[];
 }
@@ -45,6 +58,7 @@ t.test('SARIF: relative to the git top level, the same fingerprints in two check
     t.equal(r.stderr, '');
     const log = JSON.parse(r.stdout) as Log;
     t.ok(validateSarif(log), `valid SARIF 2.1.0: ${errorsOf(validateSarif)}`);
+    t.same(githubProblems(log, r.stdout), [], 'what code scanning accepts');
     logs.push(log);
   }
   const [a, b] = logs.map((l) => l.runs[0]);
@@ -135,5 +149,117 @@ t.test('sarif reporter: root given to the context; a file outside it is a file: 
   t.same(log.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation, { uri: 'x.yml', uriBaseId: '%SRCROOT%' });
   const outside = JSON.parse(sarif(report, { ...context, root: join(cwd, 'other') })) as Log;
   t.match(outside.runs[0]?.results[0]?.locations[0]?.physicalLocation.artifactLocation, { uri: /^file:\/\/\/.*\/sub\/x\.yml$/ });
+  t.end();
+});
+
+/** A host's preflight facts with one probe that could not run: a warning with no position in any file. */
+const PREFLIGHT: PreflightFacts = {
+  format: 'swarmlint-facts/1',
+  kind: 'preflight',
+  collectedAt: '2026-11-23T12:00:00.000Z',
+  source: 'swl-n3',
+  nodes: [],
+  networks: [],
+  services: [],
+  outcomes: [
+    {
+      probe: 'peer/198.18.0.101/icmp',
+      status: 'skipped',
+      reason: 'no raw ICMP socket',
+      subject: 'ICMP echo and the path MTU (DF set) to manager 198.18.0.101',
+    },
+  ],
+  peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
+};
+
+/** Reads a SARIF file, checks it against the 2.1.0 schema and GitHub's rules, and returns its one run. */
+function ingest(t: Test, file: string): Log['runs'][number] {
+  const text = readFileSync(file, 'utf8');
+  const log = JSON.parse(text) as Log;
+  t.ok(validateSarif(log), `valid SARIF 2.1.0: ${errorsOf(validateSarif)}`);
+  t.same(githubProblems(log, text), [], 'what code scanning accepts: a physical location for every result');
+  const [run] = log.runs;
+  if (!run) throw new Error('no run');
+  t.ok(run.results.length > 0, `${String(run.results.length)} result(s)`);
+  return run;
+}
+
+t.test('preflight: every result has a physical location, the saved facts or a declared stand-in', async (t) => {
+  const config = await loadConfig({ cwd: one, ruleOverrides: [] });
+  const run = async (args: string[]) => {
+    const parsed = parse([...args, '--format', 'sarif'], PREFLIGHT_OPTIONS);
+    const options = readReportOptions(parsed.values, one, formatsFor('preflight'));
+    await reportPreflight(PREFLIGHT, { args: parsed, cwd: one, config, options, started: performance.now() });
+  };
+  await run(['-o', join(one, 'live.sarif')]);
+  const live = ingest(t, join(one, 'live.sarif'));
+  for (const r of live.results) {
+    t.same(r.locations[0]?.physicalLocation, {
+      artifactLocation: { uri: 'swarmlint-preflight.json' },
+      region: { startLine: 1, startColumn: 1 },
+    });
+    t.match(r.locations[0]?.logicalLocations, [{ fullyQualifiedName: /probe:peer\/198\.18\.0\.101\/icmp/ }], 'the logical location stays');
+  }
+  t.same(
+    live.artifacts?.map((a) => a.location.uri),
+    [factsArtifactName('preflight')],
+    'the stand-in is declared',
+  );
+  t.match(live.artifacts?.[0]?.description.text, /^Not a file of the repository: the host the preflight checked\./);
+
+  await run(['--save-facts', join(one, 'facts', 'preflight.json'), '-o', join(one, 'saved.sarif')]);
+  const saved = ingest(t, join(one, 'saved.sarif'));
+  for (const r of saved.results)
+    t.same(r.locations[0]?.physicalLocation.artifactLocation, { uri: 'facts/preflight.json', uriBaseId: '%SRCROOT%' }, 'the saved facts');
+  t.equal(saved.artifacts, undefined, 'no stand-in to declare');
+});
+
+t.test('audit: every result has a physical location, the saved facts or a declared stand-in', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'swl-sarif-'));
+  const replay = await serveEngineApi(join(dir, 'engine.sock'), {
+    answers: readScenario(new URL('../../fixtures/engine-api/overlapping-overlay/', import.meta.url).pathname),
+  });
+  t.teardown(async () => {
+    await replay.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const audit = (args: string[]) =>
+    runAudit(parse(['--docker-host', `unix://${replay.socketPath}`, '--format', 'sarif', ...args], AUDIT_OPTIONS), one);
+
+  await audit(['-o', join(one, 'audit-live.sarif')]);
+  const live = ingest(t, join(one, 'audit-live.sarif'));
+  t.ok(
+    live.results.every((r) => r.locations[0]?.physicalLocation.artifactLocation.uri === 'swarmlint-audit.json'),
+    'a live audit: the declared stand-in',
+  );
+  t.same(
+    live.artifacts?.map((a) => a.location.uri),
+    ['swarmlint-audit.json'],
+  );
+  t.equal(live.automationDetails.id, 'swarmlint/audit/');
+
+  await audit(['--save-facts', join(one, 'facts', 'audit.json'), '-o', join(one, 'audit-saved.sarif')]);
+  const saved = ingest(t, join(one, 'audit-saved.sarif'));
+  t.ok(
+    saved.results.every((r) => r.locations[0]?.physicalLocation.artifactLocation.uri === 'facts/audit.json'),
+    'a saved audit: the facts file',
+  );
+  t.ok(
+    saved.results.some((r) => (r.locations[0]?.physicalLocation.region.startLine ?? 0) > 1),
+    'findings with a position keep it',
+  );
+});
+
+t.test('sarif reporter: a finding in a file but on no line points at line 1 of it', (t) => {
+  const cwd = t.testdirName;
+  const { report, context } = lintTexts(cwd, { 'x.yml': STACK_A });
+  const [first] = report.findings;
+  if (!first) throw new Error('no finding');
+  const log = JSON.parse(sarif({ ...report, findings: [{ ...first, line: undefined }] }, { ...context, root: cwd })) as Log;
+  t.same(log.runs[0]?.results[0]?.locations[0]?.physicalLocation, {
+    artifactLocation: { uri: 'x.yml', uriBaseId: '%SRCROOT%' },
+    region: { startLine: 1, startColumn: 1 },
+  });
+  t.same(githubProblems(log), []);
   t.end();
 });

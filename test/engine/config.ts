@@ -64,6 +64,7 @@ t.test('discovery: the working folder, then the folders above; none gives the de
       ignores: [],
       sameSwarm: false,
       docker: {},
+      stacks: [],
     },
   );
 });

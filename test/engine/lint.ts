@@ -200,8 +200,8 @@ t.test('run context: ingress ports of every stack document', (t) => {
     ),
   ]);
   t.same(ctx.publishedPorts, [
-    { port: 80, protocol: 'tcp', service: 'a', document: 'doc0.stack', file: '/w/f0.yml', line: 4 },
-    { port: 53, protocol: 'udp', service: 'b', document: 'doc1.stack', file: '/w/f0.yml', line: 6 },
+    { port: 80, protocol: 'tcp', service: 'a', document: 'doc0.stack', order: 0, file: '/w/f0.yml', line: 4 },
+    { port: 53, protocol: 'udp', service: 'b', document: 'doc1.stack', order: 1, file: '/w/f0.yml', line: 6 },
   ]);
   t.end();
 });

@@ -101,6 +101,14 @@ const SCALARS = [
   '!!int "3"',
   '!!bool "yes"',
   '!!float 1',
+  // Floats, base 60 and timestamps as yaml.v3 (docker ≥ 28) reads them.
+  '1.5',
+  '80.0',
+  '1e2',
+  '1:30:00',
+  '2001-12-14t21:59:43.10-05:00',
+  '2001-12-14 21:59:43.10',
+  '2001-12-14 21:59:43.10 -5',
 ];
 
 /** Where a scalar goes: a template with `@` for the value. */
@@ -113,6 +121,9 @@ const SLOTS: [string, string][] = [
   ['label value', 'services:\n  web:\n    image: nginx\n    labels:\n      a: @\n'],
   ['port', 'services:\n  web:\n    image: nginx\n    ports:\n      - @\n'],
   ['network external', 'services:\n  web:\n    image: nginx\n    networks: [n]\nnetworks:\n  n:\n    external: @\n'],
+  ['command', 'services:\n  web:\n    image: nginx\n    command: @\n'],
+  ['extra_hosts', 'services:\n  web:\n    image: nginx\n    extra_hosts:\n      - @\n'],
+  ['published', 'services:\n  web:\n    image: nginx\n    ports:\n      - target: 80\n        published: @\n'],
   ['mtu option', 'services:\n  web:\n    image: nginx\nnetworks:\n  n:\n    driver_opts:\n      com.docker.network.driver.mtu: @\n'],
 ];
 
@@ -416,6 +427,36 @@ const LOADER_EDGES: [string, string, Record<string, string>?][] = [
   ['global with replicas', 'services:\n  web:\n    image: nginx\n    deploy:\n      mode: global\n      replicas: 2\n'],
   ['endpoint bad', 'services:\n  web:\n    image: nginx\n    deploy:\n      endpoint_mode: foo\n'],
   ['undefined network', 'services:\n  web:\n    image: nginx\n    networks: [nope]\n'],
+  // Checks swarmlint makes that docker stack config does not (accepted: deploy-time or ignored by swarm).
+  ['secret file missing', 'services:\n  web:\n    image: nginx\n    secrets: [s]\nsecrets:\n  s:\n    file: ./nope.txt\n'],
+  ['secret file present', 'services:\n  web:\n    image: nginx\n    secrets: [s]\nsecrets:\n  s:\n    file: ./s.txt\n'],
+  ['secret file empty', 'services:\n  web:\n    image: nginx\n    secrets: [s]\nsecrets:\n  s:\n    file: ""\n'],
+  ['secret file home', 'services:\n  web:\n    image: nginx\n    secrets: [s]\nsecrets:\n  s:\n    file: ~/s.txt\n'],
+  ['config file missing', 'services:\n  web:\n    image: nginx\n    configs: [c]\nconfigs:\n  c:\n    file: conf/nope.conf\n'],
+  ['secret driver and file', 'services:\n  web:\n    image: nginx\nsecrets:\n  s:\n    driver: vault\n    file: ./s.txt\n'],
+  ['depends_on unknown', 'services:\n  web:\n    image: nginx\n    depends_on: [nope]\n'],
+  ['depends_on long unknown', 'services:\n  web:\n    image: nginx\n    depends_on:\n      nope:\n        condition: service_healthy\n'],
+  [
+    'spread not a label',
+    'services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        preferences:\n          - spread: node.hostname\n          - spread: zone\n',
+  ],
+  [
+    'spread engine label',
+    'services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        preferences:\n          - spread: engine.labels.az\n',
+  ],
+  ['spread empty', 'services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        preferences:\n          - spread: ""\n'],
+  [
+    'ipv4_address no subnet',
+    'version: "3.8"\nservices:\n  web:\n    image: nginx\n    networks:\n      n:\n        ipv4_address: 10.1.0.5\nnetworks:\n  n: {}\n',
+  ],
+  [
+    'ipv4_address outside subnet',
+    'version: "3.8"\nservices:\n  web:\n    image: nginx\n    networks:\n      n:\n        ipv4_address: 10.9.0.5\nnetworks:\n  n:\n    ipam:\n      config: [{subnet: 10.1.0.0/24}]\n',
+  ],
+  [
+    'ipv6_address',
+    'version: "3.8"\nservices:\n  web:\n    image: nginx\n    networks:\n      n:\n        ipv6_address: "fd00::5"\nnetworks:\n  n: {}\n',
+  ],
   ['undefined secret', 'services:\n  web:\n    image: nginx\n    secrets: [nope]\n'],
   ['undefined volume', 'services:\n  web:\n    image: nginx\n    volumes:\n      - nope:/d\n'],
   ['secret file missing', 'services:\n  web:\n    image: nginx\n    secrets: [s]\nsecrets:\n  s:\n    file: ./missing.txt\n'],
@@ -559,16 +600,91 @@ const MERGES: [string, string, string][] = [
     'services:\n  web:\n    ports:\n      - {target: 81, published: 8080, mode: host}\n',
   ],
   ['service null override', 'services:\n  web:\n    image: nginx\n', 'services:\n  web:\n'],
+  // Override files as `stacks:` in the config declares them (base, then an override without `image`).
+  [
+    'override without image',
+    'services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n',
+    'services:\n  web:\n    deploy:\n      replicas: 3\n      placement:\n        constraints: [node.role==worker]\n',
+  ],
+  [
+    'override adds network and service',
+    'services:\n  web:\n    image: nginx\n',
+    'services:\n  web:\n    networks: [edge]\n  proxy:\n    image: traefik\n    networks: [edge]\nnetworks:\n  edge:\n    driver: overlay\n',
+  ],
+  [
+    'override long port same published',
+    'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n',
+    'services:\n  web:\n    ports:\n      - {target: 8080, published: 8080}\n',
+  ],
+  [
+    'override mode host same published',
+    'services:\n  web:\n    image: nginx\n    ports: ["8080:80"]\n',
+    'services:\n  web:\n    ports:\n      - {target: 80, published: 8080, mode: host}\n',
+  ],
+  [
+    'override secret',
+    'services:\n  web:\n    image: nginx\n    secrets: [s]\nsecrets:\n  s:\n    file: ./s.txt\n',
+    'secrets:\n  s:\n    external: true\n',
+  ],
+  [
+    'override network subnet',
+    'services:\n  web:\n    image: nginx\n    networks: [n]\nnetworks:\n  n:\n    ipam:\n      config: [{subnet: 10.1.0.0/24}]\n',
+    'networks:\n  n:\n    ipam:\n      config: [{subnet: 10.2.0.0/24}]\n',
+  ],
+  [
+    'override global to replicated',
+    'services:\n  web:\n    image: nginx\n    deploy:\n      mode: global\n',
+    'services:\n  web:\n    deploy:\n      mode: replicated\n      replicas: 2\n',
+  ],
+  ['override endpoint dnsrr', 'services:\n  web:\n    image: nginx\n', 'services:\n  web:\n    deploy:\n      endpoint_mode: dnsrr\n'],
+  [
+    'override max replicas',
+    'version: "3.8"\nservices:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        max_replicas_per_node: 2\n',
+    'version: "3.8"\nservices:\n  web:\n    deploy:\n      placement:\n        max_replicas_per_node: 1\n',
+  ],
+];
+
+/** Merge sets of three files, as a config's `stacks:` entry lists them. */
+const MERGES3: [string, string, string, string][] = [
+  [
+    'three files',
+    'services:\n  web:\n    image: nginx:1\n    ports: ["80:80"]\n',
+    'services:\n  web:\n    deploy:\n      replicas: 2\n',
+    'services:\n  web:\n    image: nginx:2\n    ports: ["443:443"]\n',
+  ],
+  [
+    'three files networks',
+    'services:\n  web:\n    image: nginx\n    networks: [a]\nnetworks:\n  a: {}\n',
+    'services:\n  web:\n    networks:\n      a:\n        aliases: [www]\n',
+    'services:\n  web:\n    networks: [b]\nnetworks:\n  b:\n    attachable: true\n',
+  ],
+  [
+    'three files constraints',
+    'services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        constraints: [a==b]\n',
+    'services:\n  db:\n    image: postgres\n',
+    'services:\n  web:\n    deploy:\n      placement:\n        constraints: [c==d, a==b]\n',
+  ],
 ];
 
 function mergeCases(): Case[] {
-  return MERGES.map(([name, a, b]) => ({
-    name: `merge ${name}`,
-    files: [
-      { name: 'a.yml', text: a },
-      { name: 'b.yml', text: b },
-    ],
-  }));
+  return [
+    ...MERGES.map(([name, a, b]) => ({
+      name: `merge ${name}`,
+      files: [
+        { name: 'a.yml', text: a },
+        { name: 'b.yml', text: b },
+      ],
+      extra: { 's.txt': 'x\n' },
+    })),
+    ...MERGES3.map(([name, a, b, c]) => ({
+      name: `merge ${name}`,
+      files: [
+        { name: 'a.yml', text: a },
+        { name: 'b.yml', text: b },
+        { name: 'c.yml', text: c },
+      ],
+    })),
+  ];
 }
 
 export function allCases(): Case[] {

@@ -3,65 +3,15 @@
 // line (the GET-only proof). Healthy lab, an encrypted overlay, an overlay on the underlay's subnet, a node over a
 // lowered density limit, a worker's socket, --save-facts and lint, baselines across a task restart, the
 // prometheus textfile, and a stack linted against the saved audit (--cluster-facts).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect, createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { decide, prerequisites, up, waitFor } from '../../lab/index.js';
+import { up, waitFor } from '../../lab/index.js';
 import { SCENARIOS } from '../../scripts/record-engine-api.js';
 import type { Finding } from '../../engine/findings.js';
 import { swarmlint, type Run } from '../helpers/cli.js';
-
-interface Proxy {
-  path: string;
-  /** Request lines (`GET /info HTTP/1.1`) as the client sent them, in order. */
-  requests: string[];
-  close(): Promise<void>;
-}
-
-/**
- * A unix socket in front of another: forwards the bytes both ways untouched, and logs every HTTP request line the
- * client sends (at the start of the stream and after each request's blank line; the audit sends no bodies, and
- * any other method would be logged all the same).
- */
-function recordingProxy(path: string, target: string): Promise<Proxy> {
-  const requests: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(target);
-    sockets.add(client).add(upstream);
-    let pending = '';
-    client.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      for (const m of pending.matchAll(/(?:^|\r\n\r\n)([A-Z]+ \S+ HTTP\/1\.[01])\r\n/g)) if (m[1]) requests.push(m[1]);
-      pending = pending.slice(Math.max(0, pending.lastIndexOf('\r\n\r\n')));
-    });
-    client.pipe(upstream).pipe(client);
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-  });
-  return new Promise((resolve) => {
-    server.listen(path, () => {
-      resolve({
-        path,
-        requests,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => {
-              done();
-            });
-          }),
-      });
-    });
-  });
-}
+import { recordingProxy, tempDir, whenLabCan } from '../helpers/lab.js';
 
 interface JsonReport {
   findings: Finding[];
@@ -81,12 +31,8 @@ async function main(): Promise<void> {
     },
   });
   t.teardown(() => lab.down());
-  const dir = mkdtempSync(join(tmpdir(), 'swl-lab-audit-'));
-  t.teardown(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const proxy = await recordingProxy(join(dir, 'manager.sock'), lab.node(1).socketPath);
-  t.teardown(() => proxy.close());
+  const dir = tempDir(t, 'swl-lab-audit-');
+  const proxy = await recordingProxy(t, join(dir, 'manager.sock'), lab.node(1).socketPath);
   const [n1, n2, n3] = [lab.node(1), lab.node(2), lab.node(3)];
 
   // The recorder's healthy scenario: overlays app and secure (encrypted), web (2 replicas, 8080 in ingress mode)
@@ -274,10 +220,4 @@ async function main(): Promise<void> {
   t.comment(`lab audit tests: ${String(Date.now() - began)} ms`);
 }
 
-const decision = decide(prerequisites());
-if (!decision.run) {
-  if ('fail' in decision) t.fail(decision.fail);
-  else t.plan(0, decision.skip);
-} else {
-  await main();
-}
+await whenLabCan(t, main);

@@ -5,23 +5,13 @@
 // every pair touching node 3 is unreachable, 1 <-> 2 stays fine. Underlay MTU 1300 on node 3: small echoes pass
 // everywhere, large ones to and from node 3 get no answer (an MTU black hole). The encrypted overlay: what this
 // kernel supports (without ESP, as here, no cross-node echo passes; with it, all do).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import t from 'tap';
-import { decide, prerequisites, up, waitFor, type Lab } from '../../lab/index.js';
+import { waitFor, type Lab } from '../../lab/index.js';
 import { DEEP_IMAGE } from '../../probes/deep/image.js';
 import type { DeepProbeResult, PeerResult } from '../../probes/deep/result.js';
-import { ROOT } from '../helpers/cli.js';
+import { distFresh, labWithDeepImage, tempDir, whenLabCan } from '../helpers/lab.js';
 
-const decision = decide(prerequisites());
-if (!decision.run) {
-  if ('fail' in decision) t.fail(decision.fail);
-  else t.plan(0, decision.skip);
-} else {
-  await main();
-}
+await whenLabCan(t, main);
 
 /** What one probe run saw: the result of the task on each lab node (1-based), and the task addresses. */
 interface Run {
@@ -33,46 +23,8 @@ interface Run {
 
 async function main(): Promise<void> {
   const began = Date.now();
-  const dist = join(ROOT, 'dist/cli/deep-probe.js');
-  if (
-    statSync(dist, { throwIfNoEntry: false }) === undefined ||
-    statSync(dist).mtimeMs < statSync(join(ROOT, 'cli/deep-probe.ts')).mtimeMs
-  ) {
-    t.fail('dist/ is missing or older than cli/deep-probe.ts: run npm run build first');
-    return;
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'swarmlint-deep-lab-'));
-  t.teardown(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const archive = join(dir, 'deep.tar');
-  const [lab] = await Promise.all([
-    up({
-      nodes: 3,
-      managers: 1,
-      log: (line) => {
-        t.comment(line);
-      },
-    }),
-    new Promise<void>((resolve, reject) => {
-      // env -i: no tap loaders (NODE_OPTIONS) in the build.
-      const built = spawnSync(
-        'env',
-        ['-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, process.execPath, 'scripts/image-offline.mjs', '-o', archive],
-        {
-          cwd: ROOT,
-          encoding: 'utf8',
-          timeout: 180_000,
-        },
-      );
-      if (built.status === 0) resolve();
-      else reject(new Error(`image-offline: ${built.stderr}`));
-    }),
-  ]);
-  t.teardown(() => lab.down());
-  const loadStarted = Date.now();
-  await lab.loadImage(archive, DEEP_IMAGE);
-  t.comment(`image ${DEEP_IMAGE} (${(statSync(archive).size / 1e6).toFixed(1)} MB) loaded on 3 nodes in ${Date.now() - loadStarted} ms`);
+  if (!distFresh(t, 'dist/cli/deep-probe.js', 'cli/deep-probe.ts')) return;
+  const { lab } = await labWithDeepImage(t, tempDir(t, 'swarmlint-deep-lab-'));
 
   await Promise.all([lab.createNetwork('deep-plain'), lab.createNetwork('deep-enc', { encrypted: true })]);
   const nodeIds = new Map(lab.nodes.map((n) => [n.nodeId, n.index]));

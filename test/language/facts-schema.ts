@@ -89,6 +89,7 @@ const sample: Complete<Omit<PreflightFacts, Unsampled>> = {
   mesh: {
     run: 'r1',
     image: 'swarmlint/deep:0.1.0',
+    sample: { peers: 2, seed: 's1' },
     nodes: [
       {
         id: 'n1',

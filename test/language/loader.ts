@@ -313,3 +313,67 @@ t.test('a merge set whose first file has no final line break: the next file stil
   t.equal((port?.loc.start.line ?? 0) - 4 + 1, 4, 'the port points at line 4 of b.yml, where it is');
   t.end();
 });
+
+t.test('secret and config files are looked for as docker/cli resolves them: against the first file’s folder', (t) => {
+  // `docker stack config -c sub/a.yml -c other/b.yml` (docker/cli 28.2.2) prints a secret of b.yml declared
+  // `file: ./y.txt` as sub/y.txt: every file of the set is relative to the first one's folder.
+  const dir = t.testdir({ sub: { 'y.txt': 'x', folder: {} }, other: { 'z.txt': 'x' } });
+  const a = { path: `${dir}/sub/a.yml`, text: 'services:\n  web:\n    image: nginx\n' };
+  const b = {
+    path: `${dir}/other/b.yml`,
+    text: 'secrets:\n  y:\n    file: ./y.txt\n  z:\n    file: ./z.txt\n  e:\n    external: true\n    file: ./nope\nconfigs:\n  f:\n    file: folder\n',
+  };
+  const { stack } = loadStack([a, b]);
+  t.same(
+    (stack.fileObjects ?? []).map((f) => [f.kind, f.name, f.problem ?? 'ok']),
+    [
+      ['secret', 'y', 'ok'],
+      ['secret', 'z', 'missing'],
+      ['config', 'f', 'folder'],
+    ],
+  );
+  const redefined = loadStack([
+    { path: `${dir}/sub/c.yml`, text: 'services:\n  web:\n    image: nginx\nsecrets:\n  z:\n    file: ./z.txt\n' },
+    { path: `${dir}/sub/d.yml`, text: 'secrets:\n  z:\n    external: true\n' },
+  ]).stack;
+  t.same(redefined.fileObjects, [], 'a later file that makes the secret external replaces the file-based one (mergo WithOverride)');
+  t.end();
+});
+
+t.test('floats, base 60 and timestamps: yaml.v2 (docker ≤ 27) against yaml.v3 (docker ≥ 28)', (t) => {
+  // v3 is checked against docker 28.2.2 by the differential test (test/cli/differential.ts). v2 is modelled on the
+  // sources, since no docker 27 client is at hand: go-yaml v2 resolve.go ("Base 60 floats … are purposefully
+  // unsupported", so `80:80` stays the text "80:80", not 4880 as in PyYAML); decode.go (a timestamp decoded
+  // into interface{} is kept as its text "for backward compatibility"); docker/cli v27.5.1 (go-yaml v2.4.0)
+  // cli/compose/loader/loader.go toServicePortConfigs's switch ("invalid type %T for port" for a float64).
+  const read = (text: string, dialect: YamlDialect) => loadStack([{ path: '/tmp/x.yml', text }], { dialect }).stack;
+  const ids = (s: Stack): string[] => s.diagnostics.map((d) => `${d.rule}/${d.messageId}`);
+  const port = (v: string): string => `services:\n  web:\n    image: nginx\n    ports:\n      - ${v}\n`;
+  for (const dialect of ['v2', 'v3'] as const) {
+    const s = read(port('80:80'), dialect);
+    t.same(ids(s), [], `${dialect}: 80:80 is a port spec`);
+    t.same(
+      s.services[0]?.ports.map((p) => [p.published, p.target]),
+      [[80, 80]],
+      `${dialect}: published 80, target 80 (never 4880)`,
+    );
+    for (const float of ['1.5', '80.0', '1e2'])
+      t.match(
+        read(port(float), dialect).diagnostics[0]?.data.problem,
+        /is a float, which docker cannot decode as a port/,
+        `${dialect}: ${float} is a float64 docker refuses`,
+      );
+    t.match(read(port('1:30:00'), dialect).diagnostics[0]?.data.problem, /is not a valid port/, `${dialect}: 1:30:00 is text, and no port`);
+  }
+  const date = 'services:\n  web:\n    image: 2001-12-14\n';
+  t.same(ids(read(date, 'v2')), [], 'v2: a date is kept as text, a valid image name');
+  t.match(read(date, 'v3').diagnostics[0]?.data.problem, /is read as a timestamp by docker 28/, 'v3: a time.Time, refused');
+  const env = 'services:\n  web:\n    image: nginx\n    environment:\n      A: 2001-12-14\n    labels: {b: 2001-12-14 21:59:43.10}\n';
+  t.same(ids(read(env, 'v2')), [], 'v2: environment and labels keep the text');
+  t.same(
+    read(env, 'v3').diagnostics.map((d) => d.data.path),
+    ['services.web.environment.A', 'services.web.labels.b'],
+    'v3: both become Go’s rendering of a time',
+  );
+  t.end();
+});

@@ -4,8 +4,10 @@
 // compiler and within its size budget, is scripts/ci-package.sh (npm run test:package, run by .ci/run).
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = new URL('../../', import.meta.url).pathname;
 const read = (file: string): string => readFileSync(join(root, file), 'utf8');
@@ -152,8 +154,35 @@ t.test('the packed file list', (t) => {
     'dist/engine/vendored.js',
     ...Array.from({ length: 14 }, (_, n) => `dist/language/generated/stack-schema-v3.${String(n)}.cjs`),
     'schemas/stack-v3.13.schema.json',
+    'schemas/config.schema.json',
+    'schemas/facts.schema.json',
+    'schemas/findings.schema.json',
   ])
     t.ok(paths.includes(file), `packed: ${file}`);
+  // One copy of each schema: where users name them (schemas/…), and where the code reads them (engine/package-file.ts).
+  const schemaBytes = new Map(
+    paths
+      .filter((p) => p.startsWith('schemas/'))
+      .map((p) => [
+        createHash('sha256')
+          .update(readFileSync(join(root, p)))
+          .digest('hex'),
+        p,
+      ]),
+  );
+  t.same(
+    paths.filter(
+      (p) =>
+        p.startsWith('dist/') &&
+        schemaBytes.has(
+          createHash('sha256')
+            .update(readFileSync(join(root, p)))
+            .digest('hex'),
+        ),
+    ),
+    [],
+    'no copy of a schema under dist/',
+  );
   t.same(
     paths.filter(
       (p) => !/^(dist|docs\/rules|schemas)\//.test(p) && !['package.json', 'README.md', 'LICENSE', 'NOTICE', 'CHANGELOG.md'].includes(p),
@@ -168,5 +197,20 @@ t.test('the packed file list', (t) => {
   );
   const vendored = read('dist/engine/vendored.js');
   t.notMatch(vendored, /from\s*["'](eslint|@typescript-eslint\/utils)[/"']/, 'dist/engine/vendored.js is the bundle, not re-exports');
+  t.end();
+});
+
+t.test('packageFile: the package root from the sources, the build and an installed copy', async (t) => {
+  const { packageFile } = await import('../../engine/package-file.js');
+  const dir = t.testdir({
+    'package.json': '{}',
+    dist: { engine: { 'config.js': '' } },
+    engine: { 'config.ts': '' },
+  });
+  const at = (file: string): string => pathToFileURL(join(dir, file)).href;
+  t.equal(packageFile('schemas/config.schema.json', at('dist/engine/config.js')).href, at('schemas/config.schema.json'));
+  t.equal(packageFile('schemas/config.schema.json', at('engine/config.ts')).href, at('schemas/config.schema.json'));
+  t.ok(existsSync(packageFile('schemas/config.schema.json')), 'from this checkout: the schema exists');
+  t.throws(() => packageFile('x.json', 'file:///'), /no package\.json in any folder above/);
   t.end();
 });

@@ -38,6 +38,7 @@ const NODES = [
 /** An engine that keeps services and networks in memory; `fail` makes one call throw, `tasksEnd` whether tasks end. */
 function fakeEngine(options: { fail?: string; tasksEnd?: boolean; onCreate?: () => void; nodes?: unknown[] } = {}) {
   const services: Obj[] = [];
+  const specs: unknown[] = [];
   const networks: Obj[] = [];
   const calls: string[] = [];
   let next = 0;
@@ -76,6 +77,7 @@ function fakeEngine(options: { fail?: string; tasksEnd?: boolean; onCreate?: () 
     },
     createService: (spec) => {
       maybeFail(`createService ${(spec as { Name: string }).Name}`);
+      specs.push(spec);
       const s = spec as { Name: string; Labels: Record<string, string> };
       services.push({ id: `svc${String(++next)}`, name: s.Name, labels: s.Labels });
       options.onCreate?.();
@@ -111,7 +113,7 @@ function fakeEngine(options: { fail?: string; tasksEnd?: boolean; onCreate?: () 
       );
     },
   };
-  return { engine, services, networks, calls };
+  return { engine, services, networks, calls, specs };
 }
 
 const base = (signal = new AbortController().signal): DeepOptions => ({
@@ -194,4 +196,19 @@ t.test('a constraint that is not one is refused before anything is asked', async
   const fake = fakeEngine();
   await t.rejects(runDeep(fake.engine, { ...base(), constraints: ['zone'] }), /not a placement constraint/);
   t.same(fake.calls, []);
+});
+
+t.test('--deep-sample: every task gets the sample, its seed and the tested IDs; the mesh says so', async (t) => {
+  const fake = fakeEngine();
+  const run = await runDeep(fake.engine, { ...base(), encrypted: false, sample: { peers: 1, seed: 'abc' } });
+  const args = fake.specs.map((s) =>
+    (s as { TaskTemplate: { ContainerSpec: { Args: string[] } } }).TaskTemplate.ContainerSpec.Args.join(' '),
+  );
+  t.match(args[0] ?? '', /--kind plain .*--sample 1 --seed abc --ids n1,n2$/);
+  t.match(
+    args[1] ?? '',
+    /--kind host .*--nodes 198\.18\.0\.101,198\.18\.0\.102 --sample 1 --seed abc --ids n1,n2$/,
+    'host: one ID per address',
+  );
+  t.same(run.mesh?.sample, { peers: 1, seed: 'abc' });
 });

@@ -221,12 +221,14 @@ t.test('cluster findings, files outside the working folder, stdin, rules without
     { helpUri: undefined, help: { text: 'd', markdown: 'd' }, level: 'note' },
     'without docs: help is the description, no helpUri',
   );
+  // Code scanning rejects a result without a physical location: what has none points at the audit's stand-in.
+  const standIn = { artifactLocation: { uri: 'swarmlint-audit.json' }, region: { startLine: 1, startColumn: 1 } };
   t.same(
     r.results[0]?.locations,
-    [{ logicalLocations: [{ name: 'n1', kind: 'node', fullyQualifiedName: 'swarm:swarm/node:n1' }] }],
-    'logical only',
+    [{ physicalLocation: standIn, logicalLocations: [{ name: 'n1', kind: 'node', fullyQualifiedName: 'swarm:swarm/node:n1' }] }],
+    'no file: the stand-in, and the logical location',
   );
-  t.notOk(r.results[1]?.locations, 'nothing to point at: no locations');
+  t.same(r.results[1]?.locations, [{ physicalLocation: standIn }], 'nothing to point at: the stand-in alone');
   t.same(
     r.results[2]?.locations?.[0]?.physicalLocation,
     { artifactLocation: { uri: pathToFileURL('/elsewhere/my stack.yml').href }, region: { startLine: 2, startColumn: 1, endLine: 3 } },

@@ -5,6 +5,51 @@ import { testRule } from '../helpers/tap.js';
 import rule from '../../rules/placement-constraint.js';
 import { knownConstraintKey, parseConstraint } from '../../rules/utils/constraint.js';
 
+/** A service `web` whose `deploy.placement.<list>` holds these items, one per line from line 7 (column 13). */
+const placed = (list: 'constraints' | 'preferences', items: readonly string[]): string =>
+  `services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        ${list}:\n${items.map((item) => `          - ${item}\n`).join('')}`;
+
+/** Constraints that do not parse: the item, its `which`, the problem and swarmkit's error as the message gives them. */
+const SYNTAX: [string, string, string, string][] = [
+  ['node=foo', '1', 'there is no `==` or `!=`', 'constraint expected one operator from ==, !='],
+  ['"n == x"', '2', 'the attribute name is not letters, digits, `.`, `-` and `_`', "key '…' is invalid"],
+  ['node.hostname == ${SWL_TEST_UNSET_HOST}', '3 (after interpolation)', 'the value is empty', "value '…' is invalid"],
+  [
+    'node.labels.a == b=c',
+    '4',
+    'the value holds a character swarmkit does not accept, such as `=`, `,`, `"` or `\'`',
+    "value '…' is invalid",
+  ],
+];
+
+/** Attributes swarmkit does not know: the item, the key and the spelling suggested. */
+const UNKNOWN: [string, string, string][] = [
+  ['node.name == swarm-1', 'node.name', ' (did you mean `node.hostname`?)'],
+  ['node.label.zone == a', 'node.label.zone', ' (did you mean `node.labels.zone`?)'],
+  ['node.labels == x', 'node.labels', ' (did you mean `node.labels.<name>`?)'],
+  ['node.rol == manager', 'node.rol', ' (did you mean `node.role`?)'],
+  ['node.foo == bar', 'node.foo', ''],
+];
+
+/** Roles that are neither manager nor worker, and what the constraint then does. */
+const ROLES: [string, string][] = [
+  ['node.role == managers', 'matches no node and the tasks stay pending'],
+  ['node.role != master', 'excludes no node'],
+];
+
+/** Spread descriptors swarmkit skips. */
+const SPREADS = ['node.hostname', 'zone', 'node.labels.', '""'];
+
+/** The finding expected for each row of a table, one per item from line 7, with the row's data (service `web`). */
+function rows<T>(
+  messageId: 'syntax' | 'unknownKey' | 'role' | 'spreadIgnored',
+  table: readonly T[],
+  data: (row: T) => Record<string, string>,
+  column = 13,
+): { messageId: typeof messageId; line: number; column: number; data: Record<string, string> }[] {
+  return table.map((row, i) => ({ messageId, line: 7 + i, column, data: { service: 'web', ...data(row) } }));
+}
+
 testRule('placement-constraint', rule, {
   valid: [
     {
@@ -25,103 +70,46 @@ testRule('placement-constraint', rule, {
                   - node.platform.arch == x86_64
                   - node.labels.zone == eu-west-1a
                   - engine.labels.storage != ssd
+                preferences:
+                  - spread: node.labels.zone
+                  - spread: Engine.Labels.rack
+                  - spread: \${SWL_TEST_UNSET_ZONE}
       `,
     },
   ],
   invalid: [
     {
-      name: 'no operator, a bad key, an empty value after interpolation',
-      code: yaml`
-        services:
-          web:
-            image: nginx
-            deploy:
-              placement:
-                constraints:
-                  - node=foo
-                  - "n == x"
-                  - node.hostname == \${SWL_TEST_UNSET_HOST}
-                  - node.labels.a == b=c
-      `,
-      errors: [
-        {
-          messageId: 'syntax',
-          line: 7,
-          column: 13,
-          data: { service: 'web', which: '1', problem: 'there is no `==` or `!=`', error: 'constraint expected one operator from ==, !=' },
-        },
-        {
-          messageId: 'syntax',
-          line: 8,
-          column: 13,
-          data: {
-            service: 'web',
-            which: '2',
-            problem: 'the attribute name is not letters, digits, `.`, `-` and `_`',
-            error: "key '…' is invalid",
-          },
-        },
-        {
-          messageId: 'syntax',
-          line: 9,
-          column: 13,
-          data: { service: 'web', which: '3 (after interpolation)', problem: 'the value is empty', error: "value '…' is invalid" },
-        },
-        { messageId: 'syntax', line: 10, column: 13 },
-      ],
+      name: 'no operator, a bad key, an empty value after interpolation, a bad value',
+      code: placed(
+        'constraints',
+        SYNTAX.map(([item]) => item),
+      ),
+      errors: rows('syntax', SYNTAX, ([, which, problem, error]) => ({ which, problem, error })),
     },
     {
       name: 'unknown attributes, with the spelling swarmkit wants',
-      code: yaml`
-        services:
-          web:
-            image: nginx
-            deploy:
-              placement:
-                constraints: ["node.name == swarm-1", "node.label.zone == a", "node.labels == x", "node.rol == manager", "node.foo == bar"]
-      `,
-      errors: [
-        {
-          messageId: 'unknownKey',
-          line: 6,
-          column: 23,
-          data: { service: 'web', key: 'node.name', suggestion: ' (did you mean `node.hostname`?)' },
-        },
-        {
-          messageId: 'unknownKey',
-          line: 6,
-          column: 47,
-          data: { service: 'web', key: 'node.label.zone', suggestion: ' (did you mean `node.labels.zone`?)' },
-        },
-        {
-          messageId: 'unknownKey',
-          line: 6,
-          column: 71,
-          data: { service: 'web', key: 'node.labels', suggestion: ' (did you mean `node.labels.<name>`?)' },
-        },
-        {
-          messageId: 'unknownKey',
-          line: 6,
-          column: 91,
-          data: { service: 'web', key: 'node.rol', suggestion: ' (did you mean `node.role`?)' },
-        },
-        { messageId: 'unknownKey', line: 6, column: 114, data: { service: 'web', key: 'node.foo', suggestion: '' } },
-      ],
+      code: placed(
+        'constraints',
+        UNKNOWN.map(([item]) => item),
+      ),
+      errors: rows('unknownKey', UNKNOWN, ([, key, suggestion]) => ({ key, suggestion })),
     },
     {
       name: 'a role that is neither manager nor worker',
-      code: yaml`
-        services:
-          web:
-            image: nginx
-            deploy:
-              placement:
-                constraints: [node.role == managers, node.role != master]
-      `,
-      errors: [
-        { messageId: 'role', line: 6, column: 23, data: { service: 'web', effect: 'matches no node and the tasks stay pending' } },
-        { messageId: 'role', line: 6, column: 46, data: { service: 'web', effect: 'excludes no node' } },
-      ],
+      code: placed(
+        'constraints',
+        ROLES.map(([item]) => item),
+      ),
+      errors: rows('role', ROLES, ([, effect]) => ({ effect })),
+    },
+    {
+      name: 'a spread swarmkit skips: not a node or engine label (a node attribute, a bare name, a label without a name)',
+      code: placed(
+        'preferences',
+        SPREADS.map((descriptor) => `spread: ${descriptor}`),
+      ),
+      // The value of `- spread: …` starts 8 columns after the item.
+      errors: rows('spreadIgnored', SPREADS, (descriptor) => ({ descriptor }), 21),
     },
   ],
 });

@@ -12,11 +12,13 @@ const item = (s: string): string => `      - ${s}\n`;
 const long = (target: number, published: number, mode = 'ingress', protocol = 'tcp'): string =>
   `      - target: ${String(target)}\n        published: ${String(published)}\n        protocol: ${protocol}\n        mode: ${mode}\n`;
 
-const runEntry = (port: number, service: string, document: string, protocol = 'tcp') => ({
+/** A port of the run; `order` is the document's place in it (this one, docker-stack.yml, is at 1 where it has one). */
+const runEntry = (port: number, service: string, document: string, protocol = 'tcp', order = document === 'docker-stack.yml' ? 1 : 0) => ({
   port,
   protocol,
   service,
   document,
+  order,
   file: document,
   line: 7,
 });
@@ -33,6 +35,11 @@ testRule('published-port-conflict', rule, {
     {
       name: 'items written identically are left to the schema rule',
       code: stack(['web', item('"80:80"') + item("'80:80'")]),
+    },
+    {
+      name: 'a conflict with a later document of the run is reported there, once',
+      code: stack(['web', item('"443:443"')]),
+      run: { publishedPorts: [runEntry(443, 'web', 'docker-stack.yml'), runEntry(443, 'proxy', 'edge/stack.yml', 'tcp', 2)] },
     },
     {
       name: 'run entries of this same document are skipped',
