@@ -236,7 +236,7 @@ export class Lab {
         }
         return { done: true, value: undefined };
       },
-      { timeoutMs, intervalMs: 1000 },
+      { timeoutMs, intervalMs: 200 },
     );
   }
 
@@ -342,7 +342,7 @@ export class Lab {
         const total = counts.reduce((a, b) => a + b, 0);
         return total === 0 ? { done: true, value: undefined } : { done: false, seen: `${total} container(s) left` };
       },
-      { timeoutMs, intervalMs: 500 },
+      { timeoutMs, intervalMs: 200 },
     );
   }
 
@@ -363,7 +363,7 @@ export class Lab {
         const states = tasks.map((t) => `${t.Status.State}${t.Status.Err ? ` (${t.Status.Err})` : ''}`);
         return { done: false, seen: states.join(', ') || 'no tasks' };
       },
-      { timeoutMs, intervalMs: 500 },
+      { timeoutMs, intervalMs: 200 },
     );
   }
 
@@ -380,7 +380,7 @@ export class Lab {
         const found = (await this.swarmNodes()).find((n) => n.ID === id);
         return found?.Status.State === state ? { done: true, value: undefined } : { done: false, seen: found?.Status.State ?? 'absent' };
       },
-      { timeoutMs, intervalMs: 1000 },
+      { timeoutMs, intervalMs: 200 },
     );
   }
 
@@ -545,7 +545,7 @@ export class Lab {
         const still = (await this.swarmNodes()).some((n) => n.ID === id);
         return still ? { done: false, seen: 'still listed' } : { done: true, value: undefined };
       },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 30_000, intervalMs: 200 },
     );
   }
 
@@ -763,7 +763,7 @@ async function formSwarm(lab: Lab, managers: number, members: number): Promise<v
       const ready = nodes.filter((n) => n.Status.State === 'ready').length;
       return ready === members ? { done: true, value: undefined } : { done: false, seen: `${ready} ready` };
     },
-    { timeoutMs: 60_000, intervalMs: 500 },
+    { timeoutMs: 60_000, intervalMs: 200 },
   );
 }
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { rules } from '../../rules/index.js';
-import { CLEAN, MAIN, ONE_WARNING, swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { childEnv, CLEAN, MAIN, ONE_WARNING, swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
 
 // Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
 t.setTimeout(1_800_000);
@@ -77,10 +77,9 @@ t.test(
   { skip: hasScript ? false : 'script(1) is not installed' },
   (t) => {
     const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-    const command = [process.execPath, ...process.execArgv, '--', MAIN, 'lint', 'two.yml'].map(quote).join(' ');
+    const command = [process.execPath, '--', MAIN, 'lint', 'two.yml'].map(quote).join(' ');
     const onTty = (env: Record<string, string | undefined>, extra = ''): boolean => {
-      const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm', ...env };
-      for (const k of Object.keys(e)) if (e[k] === undefined) Reflect.deleteProperty(e, k);
+      const e = childEnv({ TERM: 'xterm', ...env });
       const r = spawnSync('script', ['-qec', `${command}${extra}`, '/dev/null'], { cwd, env: e, encoding: 'utf8' });
       t.match(r.stdout, /dnsrr-ingress-port/, 'the report was written');
       return r.stdout.includes('\x1b[');

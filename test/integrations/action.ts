@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { MAIN, ROOT, TWO_PROBLEMS } from '../helpers/cli.js';
+import { childEnv, MAIN, ROOT, TWO_PROBLEMS } from '../helpers/cli.js';
 import { errorsOf, validateSarif } from '../helpers/schemas.js';
 
 t.setTimeout(600_000);
@@ -62,7 +62,7 @@ t.test("the lint step's script over a workspace", (t) => {
   const workspace = t.testdir({ '.git': {}, deploy: { 'docker-stack.yml': TWO_PROBLEMS }, node_modules: { '.bin': {} } });
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   const shim = join(workspace, 'node_modules', '.bin', 'swarmlint');
-  writeFileSync(shim, `#!/bin/sh\nexec ${[process.execPath, ...process.execArgv, '--', MAIN].map(quote).join(' ')} "$@"\n`);
+  writeFileSync(shim, `#!/bin/sh\nexec ${[process.execPath, '--', MAIN].map(quote).join(' ')} "$@"\n`);
   chmodSync(shim, 0o755);
 
   // The step's environment: each `${{ inputs.x }}` given the input's default, or the value the test sets.
@@ -78,7 +78,7 @@ t.test("the lint step's script over a workspace", (t) => {
     const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', String(lint.run)], {
       cwd: workspace,
       encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, ...env },
+      env: childEnv({ NO_COLOR: '1', GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: output, ...env }),
     });
     const outputs = Object.fromEntries(
       readFileSync(output, 'utf8')

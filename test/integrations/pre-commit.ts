@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { MAIN, ROOT, TWO_PROBLEMS, CLEAN } from '../helpers/cli.js';
+import { childEnv, MAIN, ROOT, TWO_PROBLEMS, CLEAN } from '../helpers/cli.js';
 
 t.setTimeout(600_000);
 
@@ -68,9 +68,9 @@ t.test('pre-commit try-repo runs the system hook', { skip: missing && !process.e
   git(hooksRepo, 'init', '-q');
   git(hooksRepo, 'add', '.');
   git(hooksRepo, 'commit', '-qm', 'hooks');
-  // swarmlint as an installed command: the CLI under test (with tap's TypeScript loader).
+  // swarmlint as an installed command: the CLI under test (dist/, as installed).
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const shim = `#!/bin/sh\nexec ${[process.execPath, ...process.execArgv, '--', MAIN].map(quote).join(' ')} "$@"\n`;
+  const shim = `#!/bin/sh\nexec ${[process.execPath, '--', MAIN].map(quote).join(' ')} "$@"\n`;
   const bin = join(dir, 'bin');
   writeFileSync(join(bin, 'swarmlint'), shim);
   chmodSync(join(bin, 'swarmlint'), 0o755);
@@ -81,7 +81,7 @@ t.test('pre-commit try-repo runs the system hook', { skip: missing && !process.e
     const r = spawnSync('pre-commit', ['try-repo', hooksRepo, 'swarmlint-system', '--all-files'], {
       cwd: project,
       encoding: 'utf8',
-      env: { ...process.env, PATH: `${bin}:${String(process.env.PATH)}`, PRE_COMMIT_HOME: join(dir, 'home'), NO_COLOR: '1', ...env },
+      env: childEnv({ PATH: `${bin}:${String(process.env.PATH)}`, PRE_COMMIT_HOME: join(dir, 'home'), NO_COLOR: '1', ...env }),
     });
     return { code: r.status, out: `${r.stdout}${r.stderr}` };
   };

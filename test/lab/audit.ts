@@ -135,7 +135,7 @@ async function main(): Promise<void> {
           ? { done: true, value: undefined }
           : { done: false, seen: `${String(fresh.length)} new of ${String(running.length)}` };
       },
-      { timeoutMs: 60_000, intervalMs: 500 },
+      { timeoutMs: 60_000, intervalMs: 200 },
     );
     const started = Math.floor(Date.now() / 1000);
     const after = await audit(['--baseline', 'baseline.json', '-f', 'prometheus', '-o', 'swarmlint.prom']);

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import t from 'tap';
 import { cleanLeftovers, decide, leftovers, prerequisites, runOk, waitFor } from '../../lab/index.js';
 import { claimRun, forwardRule, namesFor, processAlive, teardownSync } from '../../lab/resources.js';
@@ -28,10 +29,11 @@ async function fakeRun(runName: string, owner: 'dead' | 'self'): Promise<void> {
 }
 
 const HOLD = join(import.meta.dirname, '..', '..', 'lab', 'hold.ts');
+const LOADER = pathToFileURL(join(import.meta.dirname, '..', '..', 'scripts', 'ts-loader.mjs')).href;
 
 /** Starts lab/hold.ts (a 1-node lab) and resolves with its process and run name once the swarm is up. */
 async function holdLab(): Promise<{ pid: number; runName: string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', '@tapjs/typescript/import', HOLD, '--nodes', '1', '--prefix', 'swlt'], {
+  const child = spawn(process.execPath, ['--import', LOADER, HOLD, '--nodes', '1', '--prefix', 'swlt'], {
     cwd: join(import.meta.dirname, '..', '..'),
     env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ import { decide, prerequisites, up } from '../../lab/index.js';
 import { systemInterfaces } from '../../probes/adapters/system.js';
 import { parseAddrShow } from '../../probes/parse/ip.js';
 import { runCommand } from '../../probes/adapters/command.js';
-import { SOURCE_MAIN as MAIN } from '../helpers/cli.js';
+import { SOURCE_MAIN as MAIN, typescriptArgv } from '../helpers/cli.js';
 
 interface Finding {
   ruleId: string;
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   });
   // The CLI as the tests run it (tap's TypeScript loader), inside a node's network and UTS namespaces.
-  const cli = [process.execPath, ...process.execArgv, '--', MAIN];
+  const cli = [process.execPath, ...typescriptArgv(), '--', MAIN];
   let runs = 0;
 
   /** `swarmlint preflight` on node 3 against the manager (and node 2 as a peer), its facts and findings. */
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
 
     // `swarmlint lint` re-evaluates the saved facts offline, with the same findings.
     const saved = join(dir, `facts-${String(runs)}.json`);
-    const again = await runCommand(process.execPath, [...process.execArgv, '--', MAIN, 'lint', '-f', 'json', saved], {
+    const again = await runCommand(process.execPath, [...typescriptArgv(), '--', MAIN, 'lint', '-f', 'json', saved], {
       signal: new AbortController().signal,
       timeoutMs: 60_000,
     });

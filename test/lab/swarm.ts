@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       return await waitFor(
         `ping ${to}`,
         async () => ((await lab.ping(from, to)) ? { done: true, value: true } : { done: false, seen: 'no reply' }),
-        { timeoutMs, intervalMs: 500 },
+        { timeoutMs, intervalMs: 200 },
       );
     } catch {
       return false;
