@@ -13,6 +13,7 @@ import { DEEP_PROBE_HELP } from '../../cli/deep-probe.js';
 import { DEEP_IMAGE, IMAGE } from '../../probes/deep/image.js';
 import type { DeepProbeResult } from '../../probes/deep/result.js';
 import { ROOT } from '../helpers/cli.js';
+import { OVERLAPPING_STACK } from '../helpers/stacks.js';
 
 interface TarEntry {
   name: string;
@@ -49,24 +50,6 @@ function readTar(buffer: Buffer): TarEntry[] {
   }
   return entries;
 }
-
-/** A stack whose second network's subnet overlaps the first's: one subnet-overlap error, at line 15. */
-const OVERLAPPING_STACK = `services:
-  web:
-    image: nginx:1.27
-    networks: [front, back]
-networks:
-  front:
-    driver: overlay
-    ipam:
-      config:
-        - subnet: 10.20.0.0/16
-  back:
-    driver: overlay
-    ipam:
-      config:
-        - subnet: 10.20.5.0/24
-`;
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 const SCRIPT = join(ROOT, 'scripts/image-offline.mjs');

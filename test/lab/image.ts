@@ -12,24 +12,8 @@ import t from 'tap';
 import { DEEP_IMAGE, IMAGE } from '../../probes/deep/image.js';
 import { assertDistFresh, childEnv, MAIN } from '../helpers/cli.js';
 import { labWithDeepImage, tempDir, whenLabCan } from '../helpers/lab.js';
+import { OVERLAPPING_STACK } from '../helpers/stacks.js';
 
-/** Line 15: the subnet of `back`, inside `front`'s. */
-const OVERLAPPING = `services:
-  web:
-    image: nginx:1.27
-    networks: [front, back]
-networks:
-  front:
-    driver: overlay
-    ipam:
-      config:
-        - subnet: 10.20.0.0/16
-  back:
-    driver: overlay
-    ipam:
-      config:
-        - subnet: 10.20.5.0/24
-`;
 const CLEAN = `services:
   api:
     image: busybox:1.36
@@ -59,7 +43,7 @@ async function main(): Promise<void> {
   const dir = tempDir(t, 'swarmlint-image-lab-');
   const stacks = join(dir, 'stacks');
   mkdirSync(join(stacks, 'ok'), { recursive: true });
-  writeFileSync(join(stacks, 'docker-stack.yml'), OVERLAPPING);
+  writeFileSync(join(stacks, 'docker-stack.yml'), OVERLAPPING_STACK);
   writeFileSync(join(stacks, 'ok', 'docker-stack.yml'), CLEAN);
   const dockerConfig = join(dir, 'docker-config');
   mkdirSync(dockerConfig);

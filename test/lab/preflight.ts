@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import t, { type Test } from 'tap';
 import type { PreflightFacts } from '../../language/facts-format.js';
-import { decide, prerequisites, up } from '../../lab/index.js';
+import { decide, prerequisites, up, waitFor } from '../../lab/index.js';
 import { systemInterfaces } from '../../probes/adapters/system.js';
 import { parseAddrShow } from '../../probes/parse/ip.js';
 import { runCommand } from '../../probes/adapters/command.js';
@@ -213,6 +213,16 @@ async function main(): Promise<void> {
 
     await lab.join(3);
     t.pass('node 3 joined and is ready');
+    // dockerd opens the kernel's VXLAN socket when it programs the ingress network, a moment after the node is
+    // ready (seconds later when another lab shares the CPUs): wait for it, so the preflight below sees the joined host.
+    await waitFor(
+      'the kernel VXLAN socket on node 3 after the join',
+      async () => {
+        const ss = await lab.exec(3, ['ss', '-Hnul', 'sport = :4789']);
+        return ss.stdout.trim() ? { done: true, value: undefined } : { done: false, seen: ss.stdout || ss.stderr || 'no socket' };
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     const after = await preflight();
     t.same(
       after.facts.host?.engine && [after.facts.host.engine.swarmState, after.facts.host.engine.role],
