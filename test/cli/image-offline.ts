@@ -247,7 +247,9 @@ t.test(
       result.notes.some((n) => /cannot load|DF cannot be set|no raw ICMP socket/.test(n)),
       `raw sockets and DF work in the image: ${result.notes.join(' | ')}`,
     );
-    t.ok(result.elapsed_ms < 5000);
+    // Alone, it waits for its peer until 2.25 s and prints (about 2,020 ms here, bench/README.md); the plan's print
+    // time, 4.5 s, is unit-tested (budget, test/probes/deep-probe.ts). Wall clock bounds only an overrun: 3 × 5 s.
+    t.ok(result.elapsed_ms < 3 * 5000, `ended inside three times its 5 s deadline (${String(result.elapsed_ms)} ms)`);
     t.end();
   },
 );
