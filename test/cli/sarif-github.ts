@@ -12,10 +12,10 @@ import { runAudit } from '../../cli/audit.js';
 import { reportPreflight } from '../../cli/preflight.js';
 import { formatsFor, readReportOptions } from '../../cli/report-options.js';
 import { loadConfig } from '../../engine/config.js';
-import type { PreflightFacts } from '../../language/facts-format.js';
 import { github } from '../../reporters/github.js';
 import { factsArtifactName, sarif } from '../../reporters/sarif.js';
 import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { PREFLIGHT_ICMP_SKIPPED } from '../helpers/facts.js';
 import { githubProblems } from '../helpers/github-sarif.js';
 import { lintTexts, STACK_A } from '../helpers/reports.js';
 import { errorsOf, validateSarif } from '../helpers/schemas.js';
@@ -152,26 +152,6 @@ t.test('sarif reporter: root given to the context; a file outside it is a file: 
   t.end();
 });
 
-/** A host's preflight facts with one probe that could not run: a warning with no position in any file. */
-const PREFLIGHT: PreflightFacts = {
-  format: 'swarmlint-facts/1',
-  kind: 'preflight',
-  collectedAt: '2026-11-23T12:00:00.000Z',
-  source: 'swl-n3',
-  nodes: [],
-  networks: [],
-  services: [],
-  outcomes: [
-    {
-      probe: 'peer/198.18.0.101/icmp',
-      status: 'skipped',
-      reason: 'no raw ICMP socket',
-      subject: 'ICMP echo and the path MTU (DF set) to manager 198.18.0.101',
-    },
-  ],
-  peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
-};
-
 /** Reads a SARIF file, checks it against the 2.1.0 schema and GitHub's rules, and returns its one run. */
 function ingest(t: Test, file: string): Log['runs'][number] {
   const text = readFileSync(file, 'utf8');
@@ -189,7 +169,7 @@ t.test('preflight: every result has a physical location, the saved facts or a de
   const run = async (args: string[]) => {
     const parsed = parse([...args, '--format', 'sarif'], PREFLIGHT_OPTIONS);
     const options = readReportOptions(parsed.values, one, formatsFor('preflight'));
-    await reportPreflight(PREFLIGHT, { args: parsed, cwd: one, config, options, started: performance.now() });
+    await reportPreflight(PREFLIGHT_ICMP_SKIPPED, { args: parsed, cwd: one, config, options, started: performance.now() });
   };
   await run(['-o', join(one, 'live.sarif')]);
   const live = ingest(t, join(one, 'live.sarif'));

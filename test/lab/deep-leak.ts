@@ -6,36 +6,14 @@
 // sender and the audit must name node 1 → node 3 with the count. Everything else is this kernel's real result:
 // without ESP the encrypted overlay carries nothing, so no node receives any other plaintext of that VNI (0 leaks),
 // and every node counted (none untested).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { waitFor, type Lab } from '../../lab/index.js';
 import type { Finding } from '../../engine/findings.js';
 import type { FactsDocument } from '../../language/facts-format.js';
-import { ROOT } from '../helpers/cli.js';
+import { swarmlint } from '../helpers/cli.js';
 import { distFresh, labWithDeepImage, tempDir, whenLabCan } from '../helpers/lab.js';
-
-const DIST = join(ROOT, 'dist/cli/main.js');
-
-/** The built CLI, as a user runs it. */
-function cli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: cwd, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** `node -e` source: COUNT UDP datagrams to TARGET:PORT, one every 200 ms, each an 8-byte VXLAN header (I flag, VNI) and a 14-byte Ethernet header. */
 const SENDER = `
@@ -67,7 +45,10 @@ async function main(): Promise<void> {
   await t.test('plaintext VXLAN of the encrypted VNI from node 1, accepted by node 3 without its drop rule: named, counted', async (t) => {
     const injected = inject(lab);
     const facts = join(dir, 'leak.json');
-    const run = await cli(['audit', '--deep', '--deep-deadline', '25', '-f', 'json', '--save-facts', facts], env, dir);
+    const run = await swarmlint(['audit', '--deep', '--deep-deadline', '25', '-f', 'json', '--save-facts', facts], {
+      cwd: dir,
+      env: { ...env, HOME: dir },
+    });
     const { vni, sent, removed } = await injected;
     t.comment(
       `deep audit: exit ${String(run.code)}; docker's drop rule on node 3 removed: ${removed}; node 1 sent ${String(sent)} packets of VNI ${String(vni)}`,

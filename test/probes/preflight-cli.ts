@@ -11,11 +11,11 @@ import { address, preflightRequest, reportPreflight, splitHostPort } from '../..
 import { formatsFor, limits, readReportOptions } from '../../cli/report-options.js';
 import { PREFLIGHT_OPTIONS, parse } from '../../cli/args.js';
 import { loadConfig } from '../../engine/config.js';
-import type { PreflightFacts } from '../../language/facts-format.js';
 import { lintDocuments } from '../../engine/lint.js';
 import { loadFacts } from '../../language/loader/facts.js';
 import { encodeProbe, parseEcho } from '../../probes/paths/echo-protocol.js';
 import { assertDistFresh, childEnv, MAIN, swarmlint } from '../helpers/cli.js';
+import { PREFLIGHT_ICMP_SKIPPED } from '../helpers/facts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));
 t.teardown(() => {
@@ -208,24 +208,7 @@ t.test('--listen where nothing can be bound: exit 2, saying why', async (t) => {
 });
 
 t.test('the report of a facts document: lint, save, formats, exit codes', async (t) => {
-  const facts: PreflightFacts = {
-    format: 'swarmlint-facts/1',
-    kind: 'preflight',
-    collectedAt: '2026-11-23T12:00:00.000Z',
-    source: 'swl-n3',
-    nodes: [],
-    networks: [],
-    services: [],
-    outcomes: [
-      {
-        probe: 'peer/198.18.0.101/icmp',
-        status: 'skipped',
-        reason: 'no raw ICMP socket',
-        subject: 'ICMP echo and the path MTU (DF set) to manager 198.18.0.101',
-      },
-    ],
-    peers: [{ address: '198.18.0.101', role: 'manager', checks: [] }],
-  };
+  const facts = PREFLIGHT_ICMP_SKIPPED;
   const config = await loadConfig({ cwd: dir, ruleOverrides: [] });
   const run = (args: string[], threshold = 'error', format = 'json') => {
     const parsed = parse([...args, '--failure-threshold', threshold, '--format', format], PREFLIGHT_OPTIONS);
