@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
  * missing folder is created (`-o reports/swarmlint.sarif` in a fresh checkout), as ESLint's `-o` does.
  * Errors are thrown as they are (callers name the option); the temporary file is removed.
  */
-export function writeFileAtomically(path: string, text: string): void {
+export function writeFileAtomically(path: string, text: string | Uint8Array): void {
   let target = path;
   let mode: number | undefined;
   try {

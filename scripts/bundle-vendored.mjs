@@ -1,7 +1,8 @@
 // Run by `npm run build`, after tsc and copy-assets. Two bundles:
 //
-// - dist/engine/vendored.js (tsc's re-exports) becomes one bundle of ESLint's Linter and @typescript-eslint/utils'
-//   RuleCreator and everything they use, so that the package depends on neither (engine/vendored.ts says why).
+// - dist/engine/vendored.cjs: one bundle of ESLint's Linter and @typescript-eslint/utils' RuleCreator and everything
+//   they use, so that the package depends on neither (engine/vendored.ts says why). dist/engine/vendored.js (tsc's
+//   re-exports) becomes the module that loads it through a V8 code cache (engine/code-cache.ts) and exports the same.
 // - dist/cli/main.js and dist/cli/lint.js (tsc's) are replaced by one file each with what they import, `yaml` and
 //   `ipaddr.js` included: Node then reads, resolves and compiles two files for `swarmlint lint` instead of about
 //   160, and `swarmlint --help` loads one. The vendored bundle, the other commands (audit, preflight, rules,
@@ -15,6 +16,7 @@
 import { build } from 'esbuild';
 import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
+import { runInThisContext } from 'node:vm';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,21 +62,69 @@ const coreRules = {
   },
 };
 
+// The bundle is CommonJS (dist/engine/vendored.cjs), loaded by dist/engine/vendored.js through a V8 code cache
+// (engine/code-cache.ts): Node 20 caches no ES module, and compiling this one was about a tenth of a one-file lint.
+const cjsFile = outfile.replace(/\.js$/, '.cjs');
 const result = await build({
   entryPoints: [entry],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20.19',
-  outfile: `${outfile}.tmp`,
+  outfile: `${cjsFile}.tmp`,
   metafile: true,
   minifySyntax: true,
   minifyWhitespace: true,
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [configArray, coreRules],
-  // The bundled CommonJS calls require() for Node's own modules: give the ES module one.
-  banner: { js: "import { createRequire as __vendoredRequire } from 'node:module'; const require = __vendoredRequire(import.meta.url);" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+  // Written as the function engine/code-cache.ts calls with CommonJS's arguments: the loader then compiles the file's
+  // text as it is, without a wrapped copy of it.
+  banner: {
+    js: "(function (exports, require, module, __filename, __dirname) {'use strict';const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+  footer: { js: '})' },
+});
+// A script compiled by vm.Script has no import() on Node 20.
+const dynamic = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.kind === 'dynamic-import'));
+if (dynamic.length > 0) {
+  console.error(
+    `${relative(root, cjsFile)}: import() of ${dynamic.map((i) => i.path).join(', ')} in the bundle; it cannot run from the code cache`,
+  );
+  process.exit(1);
+}
+renameSync(`${cjsFile}.tmp`, cjsFile);
+// dist/engine/vendored.js: the module everything imports, with the bundle's exports (names checked against it).
+const loaded = { exports: {} };
+runInThisContext(readFileSync(cjsFile, 'utf8'), { filename: cjsFile })(
+  loaded.exports,
+  createRequire(cjsFile),
+  loaded,
+  cjsFile,
+  dirname(cjsFile),
+);
+const names = Object.keys(loaded.exports).sort();
+await build({
+  stdin: {
+    contents: [
+      "import { fileURLToPath } from 'node:url';",
+      "import { loadBundle } from './code-cache.js';",
+      "const vendored = loadBundle(fileURLToPath(new URL('./vendored.cjs', import.meta.url)));",
+      `export const { ${names.join(', ')} } = vendored;`,
+    ].join('\n'),
+    resolveDir: join(root, 'engine'),
+    sourcefile: 'vendored-loader.ts',
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  outfile: `${outfile}.tmp`,
+  legalComments: 'none',
+  logLevel: 'warning',
+  banner: { js: '// The vendored bundle (vendored.cjs) through a V8 code cache: scripts/bundle-vendored.mjs, engine/code-cache.ts.' },
 });
 renameSync(`${outfile}.tmp`, outfile);
 
