@@ -173,9 +173,13 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   // Each file's rules, plugins, cluster and stack name come from the nearest config above it (as ESLint's flat
   // config is looked up), unless --config names one for all. Loaded once per config file.
   const configs = new Map<string, Promise<ResolvedConfig>>();
+  // The nearest config of each folder, looked up once (the files of a folder share it).
+  const nearest = new Map<string, string | undefined>();
   const configFor = (file: string): Promise<ResolvedConfig> => {
     if (values.config || file === STDIN) return Promise.resolve(config);
-    const found = findConfig(dirname(file));
+    const dir = dirname(file);
+    if (!nearest.has(dir)) nearest.set(dir, findConfig(dir));
+    const found = nearest.get(dir);
     if (found === config.path) return Promise.resolve(config);
     const key = found ?? '';
     let loaded = configs.get(key);

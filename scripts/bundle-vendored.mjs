@@ -145,6 +145,27 @@ const cliResult = await build({
   external: ['ajv', 'tinyglobby'],
   plugins: [
     {
+      // yaml reads process.env.LOG_TOKENS for every token and LOG_STREAM for every document it composes (a debug
+      // print); each read asks the C library's getenv, about 4 % of a 1,000-file lint. Read once, when loaded.
+      name: 'yaml-debug-env',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, (a) => {
+          const text = readFileSync(a.path, 'utf8');
+          const require = "var node_process = require('process');";
+          const uses = text.match(/node_process\.env\.LOG_(TOKENS|STREAM)/g) ?? [];
+          if (!text.includes(require) || uses.length !== 1)
+            throw new Error(`${relative(root, a.path)}: yaml changed; look at the yaml-debug-env plugin again`);
+          const name = uses[0].slice('node_process.env.'.length);
+          return {
+            contents: text
+              .replace(`node_process.env.${name}`, name)
+              .replace(require, `${require}\nvar ${name} = node_process.env.${name};`),
+            loader: 'js',
+          };
+        });
+      },
+    },
+    {
       name: 'cli-imports',
       setup(b) {
         // The vendored bundle is imported, from dist/cli/ as from anywhere.
