@@ -14,6 +14,8 @@ import { dialectOf, type YamlDialect } from '../language/loader/yaml.js';
 import { LoadError as LoadErrorClass } from '../language/loader/errors.js';
 import { printStack } from '../language/loader/print.js';
 import { loadStack } from '../language/loader/stack.js';
+import { setValidatorLoader } from '../language/loader/schema.js';
+import { loadBundle } from '../engine/code-cache.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
@@ -161,6 +163,8 @@ interface Pass {
 }
 
 export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
+  // The stack schema's validators (one file per version, about 120 kB each) through the code cache.
+  setValidatorLoader((file) => loadBundle(file, { wrapped: false }));
   const values = args.values;
   const options = readReportOptions(values, cwd, formatsFor('lint'));
   const format = options.format;

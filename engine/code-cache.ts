@@ -16,12 +16,14 @@ import { writeFileAtomically } from './write-file.js';
  * compiled code, so it is used only from a folder that belongs to this user and that no one else may write
  * to. `NODE_DISABLE_COMPILE_CACHE=1` (Node's own switch) turns it off.
  *
- * The file is one function expression, `(function (exports, require, module, __filename, __dirname) {…})`, called
- * with CommonJS's arguments (the build writes it so: compiling a wrapped copy of the text would cost another copy of
- * it). It must not call `import()`: Node 20 gives code compiled by `vm.Script` none (the build checks).
+ * A bundle the build writes as one function expression, `(function (exports, require, module, __filename,
+ * __dirname) {…})`, is compiled as it is (`wrapped`: a wrapped copy of a large text would cost another copy of it);
+ * any other CommonJS file (the generated schema validators) is wrapped so. Either is called with CommonJS's
+ * arguments and must not call `import()`: Node 20 gives code compiled by `vm.Script` none (the build checks).
  */
-export function loadBundle(file: string): Record<string, unknown> {
-  const source = readFileSync(file, 'utf8');
+export function loadBundle(file: string, options: { wrapped?: boolean } = {}): Record<string, unknown> {
+  const text = readFileSync(file, 'utf8');
+  const source = options.wrapped === false ? `(function (exports, require, module, __filename, __dirname) {${text}\n})` : text;
   const cacheFile = cachePath(file);
   let cachedData: Buffer | undefined;
   if (cacheFile !== undefined) {
@@ -36,21 +38,28 @@ export function loadBundle(file: string): Record<string, unknown> {
   const mod = { exports: {} as Record<string, unknown> };
   wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
-    // At the end of the run, so the cache holds the functions it compiled on the way.
-    process.once('exit', () => {
-      try {
-        writeFileAtomically(cacheFile, script.createCachedData());
-        // The caches of earlier builds of this bundle (same path, another key) are of no more use.
-        const dir = dirname(cacheFile);
-        const name = basename(cacheFile);
-        const prefix = name.slice(0, name.lastIndexOf('-') + 1);
-        for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });
-      } catch {
-        // no cache: the next run compiles again
-      }
-    });
+    if (toWrite.length === 0) process.once('exit', writeCaches);
+    toWrite.push({ cacheFile, script });
   }
   return mod.exports;
+}
+
+/** Caches to write as the process ends (then they hold the functions the run compiled too). */
+const toWrite: { cacheFile: string; script: import('node:vm').Script }[] = [];
+
+function writeCaches(): void {
+  for (const { cacheFile, script } of toWrite.splice(0)) {
+    try {
+      writeFileAtomically(cacheFile, script.createCachedData());
+      // The caches of earlier builds of this file (same path, another key) are of no more use.
+      const dir = dirname(cacheFile);
+      const name = basename(cacheFile);
+      const prefix = name.slice(0, name.lastIndexOf('-') + 1);
+      for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });
+    } catch {
+      // no cache: the next run compiles again
+    }
+  }
 }
 
 /** FNV-1a, 52 bits, in hex: names a cache file (V8 checks what it holds; node:crypto would cost 2 MB to load). */

@@ -27,12 +27,22 @@ function generatedFile(name: string): string {
   return fileURLToPath(existsSync(inBundle) ? inBundle : new URL(`../generated/${name}`, import.meta.url));
 }
 
+let loadValidator = (file: string): unknown => createRequire(import.meta.url)(file);
+
+/**
+ * How the precompiled validators are loaded (a CommonJS file each; `require` unless told): the CLI loads them
+ * through its code cache (engine/code-cache.ts), which this layer does not import.
+ */
+export function setValidatorLoader(load: (file: string) => unknown): void {
+  loadValidator = load;
+}
+
 /** docker/cli's stack schema of one version, precompiled (scripts/gen-schema-validators.mjs). Loaded on first use. */
 function stackValidator(version: string): ValidateFunction {
   let v = validators.get(version);
   if (!v) {
     if (!SCHEMA_VERSIONS.includes(version)) throw new Error(`no stack schema ${version}`);
-    v = createRequire(import.meta.url)(generatedFile(`stack-schema-v${version}.cjs`)) as ValidateFunction;
+    v = loadValidator(generatedFile(`stack-schema-v${version}.cjs`)) as ValidateFunction;
     validators.set(version, v);
   }
   return v;

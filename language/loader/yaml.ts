@@ -182,7 +182,9 @@ export function parseYaml(text: string, file: string, offset: number, limits: Lo
       yield token;
     }
   }
-  const docs = [...composer.compose(tapComments(parser.parse(text)), false, text.length)];
+  // Every comment starts with `#`: a text without one has none, and its CST need not be walked for them.
+  const tokens = text.includes('#') ? tapComments(parser.parse(text)) : parser.parse(text);
+  const docs = [...composer.compose(tokens, false, text.length)];
   // yaml.v2/v3 Unmarshal read the first document only: what follows it is never parsed, errors included.
   const err = docs[0]?.errors[0];
   if (err) {

@@ -110,3 +110,16 @@ t.test('in this process: the exports, require and __dirname of a CommonJS module
   t.equal(m.cpus(), 'function');
   t.end();
 });
+
+t.test('a plain CommonJS file (a generated validator) is wrapped; module.exports may be replaced', (t) => {
+  const dir = t.testdir({ 'validator.cjs': '"use strict";module.exports = validate;function validate(x) { return x === 1; }\n' });
+  process.env.NODE_DISABLE_COMPILE_CACHE = '1';
+  t.teardown(() => {
+    delete process.env.NODE_DISABLE_COMPILE_CACHE;
+  });
+  const validate = loadBundle(join(dir, 'validator.cjs'), { wrapped: false }) as unknown as (x: unknown) => boolean;
+  t.equal(typeof validate, 'function');
+  t.equal(validate(1), true);
+  t.equal(validate(2), false);
+  t.end();
+});
