@@ -1,6 +1,7 @@
 import {
   Composer,
   isAlias,
+  isCollection,
   isMap,
   isScalar,
   isSeq,
@@ -12,6 +13,7 @@ import {
   type Document,
   type Node as YamlNode,
   type Tags,
+  visit,
 } from 'yaml';
 import { LoadError } from './errors.js';
 import type { LoadLimits } from './limits.js';
@@ -355,8 +357,30 @@ class Converter {
     throw this.#error('a mapping key must be a plain value, not a mapping or sequence', at);
   }
 
+  /** The document's anchored nodes and aliases, in order: found once, not once per alias (as `Alias#resolve` does). */
+  #anchored: YamlNode[] | undefined;
+
+  /** What `Alias#resolve(doc)` gives: the last node with the alias's anchor before the alias. */
+  #resolve(alias: Alias): YamlNode | undefined {
+    if (!this.#anchored) {
+      const nodes: YamlNode[] = [];
+      visit(this.doc, {
+        Node: (_key, node) => {
+          if (isAlias(node) || ((isScalar(node) || isCollection(node)) && Boolean(node.anchor))) nodes.push(node);
+        },
+      });
+      this.#anchored = nodes;
+    }
+    let found: YamlNode | undefined;
+    for (const node of this.#anchored) {
+      if (node === alias) break;
+      if ((node as { anchor?: string }).anchor === alias.source) found = node;
+    }
+    return found;
+  }
+
   #alias(node: Alias, depth: number): PValue {
-    const target = node.resolve(this.doc);
+    const target = this.#resolve(node);
     if (!target) throw this.#error(`unknown alias *${node.source}`, node.range?.[0] ?? 0);
     const value = this.convert(target, depth);
     this.#aliasNodes += this.#size(value);

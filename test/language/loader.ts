@@ -69,6 +69,11 @@ t.test('anchors, aliases and merge keys keep where values were written', (t) => 
     { a: { p: 1 }, b: { p: 2, q: 2 }, c: { p: 1, q: 2 } },
     'earlier merge sources win',
   );
+  t.same(
+    js('a: &x 1\nb: *x\nc: &x [2, &y 3]\nd: *x\ne: *y\nf: {g: *x}\n'),
+    { a: 1, b: 1, c: [2, 3], d: [2, 3], e: 3, f: { g: [2, 3] } },
+    'an alias is the last node with its anchor before it (an anchor defined again)',
+  );
   t.end();
 });
 
