@@ -5,11 +5,11 @@ import type { PMap, PScalar, PSeq, PValue } from './yaml.js';
 import type { Range } from '../model.js';
 
 /**
- * A positioned JSON parser for facts documents: the same value tree the YAML reader gives (ranges into the
- * text), without YAML's cost. A saved audit of a large swarm is megabytes of JSON; the YAML parser takes seconds
- * and hundreds of MiB on it, a general JSON AST library about half the memory again. Strings and numbers are
- * decoded by `JSON.parse` on their own token, so escapes and number syntax are exactly the standard's. A key
- * given twice keeps the later value, as `JSON.parse` does.
+ * A positioned JSON parser: the same value tree the YAML reader gives (ranges into the text, for every value and
+ * key), without YAML's cost. Strings and numbers are decoded by `JSON.parse` on their own token, so escapes and
+ * number syntax are exactly the standard's. A key given twice keeps the later value, as `JSON.parse` does. The
+ * facts loader reads with `readJson` (below), about a third of the cost, and comes here only for the error
+ * (with its line and column) of a text that is not JSON or nests too deep.
  */
 export function parseJson(text: string, file: string, limits: LoadLimits): PValue {
   let i = 0;
@@ -269,20 +269,15 @@ function scan(text: string, maxDepth: number): Int32Array | undefined {
   let scalarItem = -1; // inside an array, the start of the scalar item being read
   let lastEnd = 0; // past the last character of the last value or key
   let key0 = -1; // the last string read (a key, when an object or array follows it)
-  let done = false; // the root object or array has been closed
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  for (; i < n; i++) {
     const c = text.charCodeAt(i);
     // Whitespace; other characters below a space are outside strings only in a text JSON.parse turns down.
     if (c <= 32) continue;
-    if (done) return undefined;
-    if (t + 8 > tape.length) {
-      const bigger = new Int32Array(tape.length * 2);
-      bigger.set(tape);
-      tape = bigger;
-    }
     if (c === 93 || c === 125) {
       // ] or }
       if (depth === 0) return undefined;
+      if (t + 2 > tape.length) tape = grow(tape);
       const header = open[--depth] as number;
       if ((c === 93) !== (tape[header] === ARRAY)) return undefined;
       if (scalarItem >= 0) {
@@ -294,13 +289,14 @@ function scan(text: string, maxDepth: number): Int32Array | undefined {
       tape[header + 2] = i + 1;
       tape[header + 3] = t;
       lastEnd = i + 1;
-      inArray = depth > 0 && tape[open[depth - 1] as number] === ARRAY;
-      done = depth === 0;
+      if (depth === 0) break; // the root object or array
+      inArray = tape[open[depth - 1] as number] === ARRAY;
       continue;
     }
     if (c === 44) {
       // ,
       if (inArray) {
+        if (t + 2 > tape.length) tape = grow(tape);
         if (scalarItem >= 0) {
           tape[t++] = scalarItem;
           tape[t++] = lastEnd;
@@ -315,6 +311,7 @@ function scan(text: string, maxDepth: number): Int32Array | undefined {
     if (depth > maxDepth) return undefined;
     if (c === 123 || c === 91) {
       // { or [
+      if (t + 6 > tape.length) tape = grow(tape);
       if (!inArray && depth > 0) {
         tape[t++] = key0;
         tape[t++] = lastEnd;
@@ -350,6 +347,15 @@ function scan(text: string, maxDepth: number): Int32Array | undefined {
     }
     lastEnd = i + 1;
   }
-  // A scalar alone, or after the root (which JSON.parse turns down), leaves no tape of its own.
-  return depth === 0 ? tape.subarray(0, t) : undefined;
+  if (depth > 0) return undefined;
+  // After the root object or array, only whitespace. (A scalar alone leaves no tape: JSON.parse checks it.)
+  for (i++; i < n; i++) if (text.charCodeAt(i) > 32) return undefined;
+  return tape.subarray(0, t);
+}
+
+/** A tape twice as long, with what it holds. */
+function grow(tape: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(tape.length * 2);
+  bigger.set(tape);
+  return bigger;
 }
