@@ -17,6 +17,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { auditFacts } from './audit-facts.js';
 import { ensureBuilt, exits, log, MAIN, median, ROOT, rounds, type Contender } from './runner.js';
 
 const RESULTS = join(ROOT, 'bench/results');
@@ -181,44 +182,7 @@ const { loadFacts } = (await import(
 const { defaultLimits } = (await import(
   pathToFileURL(join(ROOT, 'dist/language/loader/limits.js')).href
 )) as typeof import('../language/loader/limits.js');
-// A saved audit's shape: nodes, networks with their addresses, services; about 6.9 MB.
-const big = JSON.stringify(
-  {
-    format: 'swarmlint-facts/1',
-    kind: 'audit',
-    nodes: Array.from({ length: 3000 }, (_, i) => ({
-      id: `node${String(i).padStart(21, '0')}`,
-      hostname: `node-${String(i)}`,
-      role: 'worker',
-      engineVersion: '28.2.2',
-      addr: `10.0.${String(i >> 8)}.${String(i & 255)}`,
-      availability: 'active',
-      state: 'ready',
-    })),
-    networks: Array.from({ length: 3000 }, (_, i) => ({
-      id: `net${String(i).padStart(22, '0')}`,
-      name: `stack${String(i)}_default`,
-      driver: 'overlay',
-      scope: 'swarm',
-      subnets: [`10.${String(1 + (i >> 8))}.${String(i & 255)}.0/24`],
-      mtu: 1450,
-      encrypted: i % 2 === 0,
-      peers: Array.from({ length: 5 }, (_, p) => `10.0.0.${String(p)}`),
-    })),
-    services: Array.from({ length: 21_000 }, (_, i) => ({
-      id: `svc${String(i).padStart(22, '0')}`,
-      name: `stack${String(i % 1000)}_svc${String(i)}`,
-      mode: 'replicated',
-      replicas: 3,
-      networks: [`stack${String(i % 1000)}_default`],
-      ports: i % 10 === 0 ? [{ published: 8000 + i, target: 80, protocol: 'tcp', mode: 'ingress' }] : [],
-      tasks: 3,
-    })),
-  },
-  null,
-  2,
-);
-const text = big;
+const text = auditFacts();
 // Each against JSON.parse in its own rounds (rotating order, one warm-up round), so the model's garbage is not
 // collected in the reader's time; wall clock and this process's CPU time.
 const parseRounds = Math.max(7, RUNS);
