@@ -200,3 +200,21 @@ t.test('readJson: the errors of parseJson, the nesting limit before JSON.parse',
   }
   t.end();
 });
+
+t.test('readJson: a text nested too deep never reaches JSON.parse (V8 takes seconds and a GB on millions of levels)', (t) => {
+  const parse = JSON.parse.bind(JSON);
+  let calls = 0;
+  JSON.parse = ((text: string) => {
+    calls++;
+    return parse(text) as unknown;
+  }) as typeof JSON.parse;
+  t.teardown(() => {
+    JSON.parse = parse;
+  });
+  const deep = `${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`;
+  t.throws(() => readJson(deep, 'x.json', defaultLimits), /nesting deeper than 100 levels/);
+  t.equal(calls, 0);
+  readJson('[[1]]', 'x.json', defaultLimits);
+  t.equal(calls, 1, 'the spy sees JSON.parse');
+  t.end();
+});
