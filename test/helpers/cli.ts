@@ -125,11 +125,12 @@ export function swarmlint(args: readonly string[], options: RunOptions): Promise
  * start (about 0.4 s of CPU a run). For what the command does; `swarmlint()` where the process is what is tested
  * (exit status of a real process, signals, standard input through a pipe, the built files).
  */
-export async function swarmlintInProcess(args: readonly string[], options: RunOptions): Promise<Run> {
+export async function swarmlintInProcess(args: readonly string[], options: RunOptions & { terminal?: boolean }): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
+    // A pipe, as for a child; `terminal`: standard output is a terminal (test/cli/conventions.ts has a real one too).
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.terminal === true },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     stdin: Buffer.from(options.input ?? ''),
     env: childEnv(options.env),
