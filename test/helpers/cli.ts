@@ -75,7 +75,10 @@ export interface RunOptions {
   input?: string;
   /** Added to the environment; `undefined` removes a variable. */
   env?: Record<string, string | undefined>;
-  /** Run the child with this process's TypeScript loader (`typescriptArgv()`): for a config that loads a `.ts` plugin. */
+  /**
+   * Run the child with this process's TypeScript loader (`typescriptArgv()`): for a config that loads a `.ts` plugin.
+   * In this process (`swarmlintInProcess`) the loader is there already.
+   */
   typescript?: boolean;
 }
 

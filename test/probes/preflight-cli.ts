@@ -14,7 +14,7 @@ import { loadConfig } from '../../engine/config.js';
 import { lintDocuments } from '../../engine/lint.js';
 import { loadFacts } from '../../language/loader/facts.js';
 import { encodeProbe, parseEcho } from '../../probes/paths/echo-protocol.js';
-import { assertDistFresh, childEnv, MAIN, swarmlint } from '../helpers/cli.js';
+import { assertDistFresh, childEnv, MAIN, swarmlintInProcess } from '../helpers/cli.js';
 import { PREFLIGHT_ICMP_SKIPPED } from '../helpers/facts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));
@@ -23,10 +23,10 @@ t.teardown(() => {
 });
 
 t.test('help', async (t) => {
-  const r = await swarmlint(['preflight', '--help'], { cwd: dir });
+  const r = await swarmlintInProcess(['preflight', '--help'], { cwd: dir });
   t.equal(r.code, 0);
   t.match(r.stdout, /^Usage: swarmlint preflight --manager ADDR\[:PORT\]/);
-  t.match((await swarmlint(['--help'], { cwd: dir })).stdout, /preflight +check a host before it joins/);
+  t.match((await swarmlintInProcess(['--help'], { cwd: dir })).stdout, /preflight +check a host before it joins/);
 });
 
 t.test('usage errors exit 2 before anything is probed', async (t) => {
@@ -48,7 +48,7 @@ t.test('usage errors exit 2 before anything is probed', async (t) => {
     [['--manager', '10.0.0.1', '--bogus'], /Unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
-    const r = await swarmlint(['preflight', ...args], { cwd: dir });
+    const r = await swarmlintInProcess(['preflight', ...args], { cwd: dir });
     t.equal(r.code, 2, args.join(' '));
     t.match(r.stderr, message, args.join(' '));
   }
@@ -252,7 +252,7 @@ t.test('the report of a facts document: lint, save, formats, exit codes', async 
   );
 
   // `swarmlint lint FILE` re-checks a saved document offline, with the same findings.
-  const again = await swarmlint(['lint', '-f', 'json', saved], { cwd: dir });
+  const again = await swarmlintInProcess(['lint', '-f', 'json', saved], { cwd: dir });
   t.equal(again.code, 0);
   t.same(
     (JSON.parse(again.stdout) as Out).findings.map((f) => f.message),
