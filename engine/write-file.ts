@@ -1,12 +1,14 @@
-import { chmodSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, mkdirSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Every file swarmlint writes (fixed stack files, reports, saved facts, baselines) is written beside its target
  * and renamed into place, so a reader (node_exporter, the next cron run, an editor) never sees half of it. An
  * existing file keeps its mode, and a symlink stays a symlink: the file it points to is the one replaced. A
  * missing folder is created (`-o reports/swarmlint.sarif` in a fresh checkout), as ESLint's `-o` does.
- * Errors are thrown as they are (callers name the option); the temporary file is removed.
+ * Errors are thrown as they are (callers name the option); the temporary file is removed. A temporary file of the
+ * same target left by a run that was killed (SIGKILL, power loss) is removed by the next write, once the process
+ * named in it is gone.
  */
 export function writeFileAtomically(path: string, text: string): void {
   let target = path;
@@ -19,6 +21,7 @@ export function writeFileAtomically(path: string, text: string): void {
   }
   const tmp = `${target}.${String(process.pid)}.tmp`;
   if (mode === undefined) mkdirSync(dirname(target), { recursive: true });
+  removeAbandoned(target);
   try {
     writeFileSync(tmp, text);
     if (mode !== undefined) chmodSync(tmp, mode);
@@ -26,5 +29,32 @@ export function writeFileAtomically(path: string, text: string): void {
   } catch (error) {
     rmSync(tmp, { force: true });
     throw error;
+  }
+}
+
+/** Whether a process with this id runs on this host (EPERM: it does, as another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes `<target>.<pid>.tmp` files whose process is gone; one that cannot be removed is left as it is. */
+function removeAbandoned(target: string): void {
+  const prefix = `${basename(target)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = name.slice(prefix.length, -'.tmp'.length);
+    if (!/^[1-9]\d{0,9}$/.test(pid) || Number(pid) === process.pid || alive(Number(pid))) continue;
+    rmSync(join(dirname(target), name), { force: true });
   }
 }

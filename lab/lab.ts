@@ -436,10 +436,24 @@ export class Lab {
     return { code: info.ExitCode, signal: null, stdout: out, stderr: err, timedOut: false, ok: info.ExitCode === 0 };
   }
 
-  /** busybox ping from inside a task's container; true when at least one reply came back. */
+  /**
+   * busybox ping from inside a task's container; true when at least one reply came back. The echoes leave 0.2 s
+   * apart and ping waits 2 s after the last for a reply (3 unanswered echoes: 2.4 s, where busybox's default
+   * 1 s interval took 4 s).
+   */
   async ping(task: TaskInfo, address: string, options: { size?: number; count?: number } = {}): Promise<boolean> {
     const count = options.count ?? 2;
-    const args = ['ping', '-c', String(count), '-W', '2', ...(options.size !== undefined ? ['-s', String(options.size)] : []), address];
+    const args = [
+      'ping',
+      '-c',
+      String(count),
+      '-i',
+      '0.2',
+      '-W',
+      '2',
+      ...(options.size !== undefined ? ['-s', String(options.size)] : []),
+      address,
+    ];
     const result = await this.taskExec(task, args, 5_000 + count * 3_000);
     return result.ok && /[1-9]\d* packets received/.test(result.stdout);
   }
@@ -482,7 +496,7 @@ export class Lab {
   async espProbe(from: number, to: number, count = 5): Promise<{ sent: number; received: number }> {
     let listening: () => void = () => undefined;
     const ready = new Promise<void>((resolve) => (listening = resolve));
-    const receiving = this.exec(to, rawCommand(['esp-recv', this.node(from).address, String(2000 + count * 100)]), {
+    const receiving = this.exec(to, rawCommand(['esp-recv', this.node(from).address, String(2000 + count * 100), String(count)]), {
       timeoutMs: 20_000,
       onStdout: (chunk) => {
         if (chunk.includes('ready')) listening();

@@ -11,9 +11,11 @@ const IP_PMTUDISC_DO = 2;
 
 /**
  * `node -e` source. argv: mode, then
- * - ping TARGET SIZE COUNT WAIT_MS: ICMP echo of SIZE bytes of IP packet with DF set (IP_PMTUDISC_DO);
+ * - ping TARGET SIZE COUNT WAIT_MS: ICMP echo of SIZE bytes of IP packet with DF set (IP_PMTUDISC_DO), COUNT
+ *   echoes 200 ms apart, until every one is answered or WAIT_MS after the last;
  * - esp-send TARGET COUNT: COUNT packets of IP protocol 50;
- * - esp-recv SOURCE DURATION_MS: prints "ready" once listening, then counts protocol-50 packets from SOURCE.
+ * - esp-recv SOURCE DURATION_MS EXPECTED: prints "ready" once listening, then counts protocol-50 packets from SOURCE
+ *   until DURATION_MS have passed or EXPECTED have come.
  * Ends with one JSON line.
  */
 const SCRIPT = `
@@ -29,6 +31,7 @@ if (mode === 'ping') {
   s.on('message', (buf, source) => {
     const ihl = (buf[0] & 0x0f) * 4;
     if (source === peer && buf[ihl] === 0 && buf.readUInt16BE(ihl + 4) === id) replies.add(buf.readUInt16BE(ihl + 6));
+    if (replies.size === count) finish();
   });
   s.on('error', (e) => errors.push(e.message));
   const one = (seq) => {
@@ -38,7 +41,9 @@ if (mode === 'ping') {
     s.send(p, 0, p.length, peer, (e) => { if (e) errors.push(e.message); else sent++; });
   };
   for (let i = 1; i <= count; i++) setTimeout(() => one(i), (i - 1) * 200);
-  setTimeout(() => done({ sent, received: replies.size, errors: [...new Set(errors)] }), (count - 1) * 200 + wait);
+  // Every echo answered ends it at once; otherwise it waits WAIT_MS after the last echo left.
+  function finish() { done({ sent, received: replies.size, errors: [...new Set(errors)] }); }
+  setTimeout(finish, (count - 1) * 200 + wait);
 } else if (mode === 'esp-send') {
   const count = Number(a);
   const s = raw.createSocket({ protocol: 50 });
@@ -52,7 +57,8 @@ if (mode === 'ping') {
   const s = raw.createSocket({ protocol: 50 });
   process.stdout.write('ready\\n');
   let received = 0;
-  s.on('message', (buf, source) => { if (source === peer) received++; });
+  const expected = Number(b);
+  s.on('message', (buf, source) => { if (source === peer && ++received === expected) done({ received }); });
   setTimeout(() => done({ received }), Number(a));
 } else { done({ error: 'unknown mode ' + mode }); }
 `;

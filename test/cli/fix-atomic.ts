@@ -42,6 +42,10 @@ t.test('a run killed in the middle of writing the fixed file leaves the original
   t.equal(left.length, 1, 'the half-written text went to a temporary file beside it (a kill leaves it behind)');
   t.match(left[0], /^docker-stack\.yml\.\d+\.tmp$/);
   t.not(readFileSync(join(cwd, left[0] ?? ''), 'utf8'), FIXED, 'and it is incomplete');
+  const again = await swarmlint(['lint', '--fix', 'docker-stack.yml'], { cwd });
+  t.equal(again.code, 0, `the next run fixes the file (${again.stderr})`);
+  t.equal(readFileSync(join(cwd, 'docker-stack.yml'), 'utf8'), FIXED);
+  t.same(readdirSync(cwd).sort(), ['docker-stack.yml', 'swarmlint.config.yml'], "and removes the killed run's temporary file");
 });
 
 t.test('a rename that fails: exit 2, the file is reported as it is, original and mode kept', async (t) => {

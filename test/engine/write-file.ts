@@ -1,6 +1,7 @@
 // Files swarmlint writes are written beside the target and renamed into place: a new file, a replaced file that
 // keeps its mode, a symlink that stays a symlink, and no temporary file left behind when the write fails.
 import t from 'tap';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../../engine/write-file.js';
@@ -57,5 +58,25 @@ t.test('a missing folder is created; a file in the way is an error', (t) => {
   t.throws(() => {
     writeFileAtomically(join(dir, 'plain', 'x.json'), '{}');
   }, /EEXIST|ENOTDIR/);
+  t.end();
+});
+
+t.test("a killed run's temporary file is removed by the next write; a live run's is left alone", (t) => {
+  const sub = join(dir, 'leftovers');
+  mkdirSync(sub);
+  const path = join(sub, 'report.sarif');
+  writeFileSync(path, 'old');
+  // A process that has ended: its id names no process now (pids are not reused this quickly).
+  const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const dead = `report.sarif.${gone.stdout}.tmp`;
+  const live = `report.sarif.${String(process.ppid)}.tmp`;
+  for (const name of [dead, live, 'report.sarif.x.tmp', 'other.sarif.1.tmp']) writeFileSync(join(sub, name), 'half');
+  writeFileAtomically(path, 'new');
+  t.equal(readFileSync(path, 'utf8'), 'new');
+  t.same(
+    readdirSync(sub).sort(),
+    ['other.sarif.1.tmp', live, 'report.sarif', 'report.sarif.x.tmp'].sort(),
+    "only the dead run's file went",
+  );
   t.end();
 });
