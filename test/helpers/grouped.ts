@@ -1,9 +1,13 @@
 // Several small test files in one test process (test/grouped/<group>.ts): each file costs about a second of CPU
-// for Node, tap and the TypeScript loader before it tests anything, more than most of these spend testing. Each
-// file is imported in turn, so its top-level `t.test`s run on this process's root test, in order, as they do alone
-// (`npx tap test/rules/schema.ts` still runs one file). A failure's `at:` names the file. Every file of a group is
-// in `.taprc`'s `exclude`, so that `npm test` runs it once; test/grouped/small.ts checks the two lists agree.
-// Not for a file that sets its own time limit, waits on timers or children, or changes process state.
+// for Node, tap and the TypeScript loader before it tests anything (and a CLI file as much again to load the CLI's
+// sources), more than most of these spend testing. Each file is imported in turn, so its top-level `t.test`s run on
+// this process's root test, in order, as they do alone (`npx tap test/rules/schema.ts` still runs one file); the
+// next file is imported only when they are done (a subtest `<file>: done` marks it), so that a top-level
+// `t.testdir()`, which has the same name in every file of the group, is not made again under a running test. A
+// failure's `at:` names the file. Every file of a group is in `.taprc`'s `exclude`, so that `npm test` runs it once;
+// test/grouped/small.ts checks the two lists agree. Not for a file that changes process state (process.chdir, the
+// environment), that waits long on timers, or whose time limit is less than its group's.
+import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -34,6 +38,19 @@ export const GROUPS = {
     'probes/proc-net.ts',
     'probes/transport.ts',
   ],
+  // The CLI run in this process (test/helpers/cli.ts's swarmlintInProcess), in two groups of about the same time.
+  'cli-1': ['cli/config.ts', 'cli/conventions.ts', 'cli/exit-codes.ts', 'cli/fix.ts', 'cli/formats.ts', 'cli/inputs.ts'],
+  'cli-2': [
+    'cli/misc.ts',
+    'cli/print-stack.ts',
+    'cli/sarif-github.ts',
+    'cli/stacks.ts',
+    'integrations/gitlab.ts',
+    'package/dockerfile.ts',
+    'plugin/example.ts',
+    'probes/audit-collect.ts',
+    'probes/docker-hostile.ts',
+  ],
   small: [
     'corpus.ts',
     'dedent.ts',
@@ -61,7 +78,12 @@ export function members(group: keyof typeof GROUPS): string[] {
 
 /** Runs a group's files in this process, one after the other. */
 export async function runGroup(group: keyof typeof GROUPS): Promise<void> {
-  for (const file of members(group)) await import(new URL(file, TEST).href);
+  for (const file of members(group)) {
+    await import(new URL(file, TEST).href);
+    await t.test(`test/${file}: done`, (t) => {
+      t.end();
+    });
+  }
 }
 
 /** `.taprc`'s `exclude` entries (`test/lab/**`, a file), as written. */
