@@ -51,6 +51,19 @@ export const GROUPS = {
     'probes/audit-collect.ts',
     'probes/docker-hostile.ts',
   ],
+  // Files that start a few children each (the built CLI, npm, bash, pre-commit): their own process costs more than
+  // their tests.
+  children: [
+    'cli/bundle.ts',
+    'cli/corpus-sarif.ts',
+    'hostile/properties.ts',
+    'hostile/secrets.ts',
+    'integrations/action.ts',
+    'integrations/pre-commit.ts',
+    'package/manifest.ts',
+    'package/version.ts',
+    'scripts/new-rule.ts',
+  ],
   small: [
     'corpus.ts',
     'dedent.ts',
