@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
@@ -119,6 +120,9 @@ function deepOptions(v: ParsedArgs['values']): DeepFlags | undefined {
   return { image, encrypted: !v['deep-no-encrypted'], constraints, deadlineS, ...sampleFlags(v) };
 }
 
+/** The home folder as os.homedir() finds it (HOME, else the user's entry), from the run's environment. */
+const homeOf = (io: Streams): string => io.env.HOME ?? homedir();
+
 /** --deep-sample K [--deep-seed S]: K from 1; the seed random (8 hex digits) unless given. */
 function sampleFlags(v: ParsedArgs['values']): { sample?: { peers: number; seed: string } } {
   const k = v['deep-sample'] as string | undefined;
@@ -161,7 +165,7 @@ async function runDeepAudit(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const writer = engineWriter(resolveEndpoint(host, io.env), timeout * 1000);
+    const writer = engineWriter(resolveEndpoint(host, io.env, homeOf(io)), timeout * 1000);
     const result = await runDeep(writer, {
       ...deep,
       signal: controller.signal,
@@ -215,7 +219,7 @@ export async function runAudit(args: ParsedArgs, cwd: string, io: Streams = proc
   let facts;
   let description: string;
   try {
-    const endpoint = resolveEndpoint(v['docker-host'] as string | undefined, io.env);
+    const endpoint = resolveEndpoint(v['docker-host'] as string | undefined, io.env, homeOf(io));
     description = endpoint.description;
     ({ facts } = await collectAudit(engineApi(endpoint, timeout * 1000), endpoint.description, deadline * 1000));
   } catch (error) {
