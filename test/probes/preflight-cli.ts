@@ -3,6 +3,7 @@
 // and peers: test/lab/preflight.ts runs it on the lab swarm.
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -136,40 +137,35 @@ function listener(args: string[]): { ready: Promise<void>; done: Promise<{ code:
   return { ready: readyP, done, stop: () => child.kill('SIGTERM') };
 }
 
+// The swarm ports are fixed (2377/tcp, 7946): on an address of its own in 127/8, chosen at random, so that another run
+// of this test at the same time (another checkout) holds other sockets. Probes still come from 127.0.0.1.
+const ADDRESS = `127.${String(1 + randomInt(254))}.${String(randomInt(256))}.${String(1 + randomInt(254))}`;
+
 t.test('--listen: echoes probes on the ports it could bind, lists the others, stops at the deadline or SIGTERM', async (t) => {
   const free = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => free.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => free.bind(0, ADDRESS, resolve));
   const dataPort = free.address().port;
   await new Promise<void>((resolve) =>
     free.close(() => {
       resolve();
     }),
   );
-  const first = listener([
-    '--listen-address',
-    '127.0.0.1',
-    '--data-path-port',
-    String(dataPort),
-    '--peer',
-    '127.0.0.1',
-    '--deadline',
-    '20',
-  ]);
+  const first = listener(['--listen-address', ADDRESS, '--data-path-port', String(dataPort), '--peer', '127.0.0.1', '--deadline', '20']);
   await first.ready;
   // A second responder on the same address: the swarm ports are held by the first, its own data-path port is free.
   const other = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => other.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => other.bind(0, ADDRESS, resolve));
   const otherPort = other.address().port;
   await new Promise<void>((resolve) =>
     other.close(() => {
       resolve();
     }),
   );
-  const second = listener(['--listen-address', '127.0.0.1', '--data-path-port', String(otherPort), '--deadline', '1']);
+  const second = listener(['--listen-address', ADDRESS, '--data-path-port', String(otherPort), '--deadline', '1']);
 
   const client = dgram.createSocket('udp4');
   const echo = new Promise<Buffer>((resolve) => client.on('message', resolve));
-  client.send(encodeProbe('0123456789abcdef', { port: dataPort, protocol: 'udp' }), dataPort, '127.0.0.1');
+  client.send(encodeProbe('0123456789abcdef', { port: dataPort, protocol: 'udp' }), dataPort, ADDRESS);
   const answer = parseEcho(await echo);
   client.close();
   t.same(answer?.to, { port: dataPort, protocol: 'udp' }, 'the echo');
