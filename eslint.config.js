@@ -4,7 +4,19 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', '.tap/', 'language/generated/', 'fixtures/', '.scratch/', 'bench/.deps/', 'scripts/*.mjs'] },
+  {
+    ignores: [
+      'dist/',
+      'coverage/',
+      '.tap/',
+      'language/generated/',
+      'fixtures/',
+      '.scratch/',
+      'bench/.deps/',
+      'bench/results/',
+      'scripts/*.mjs',
+    ],
+  },
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
@@ -10,6 +11,7 @@ import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
+import { processStreams, type Streams } from './io.js';
 import { finish, formatsFor, limits, readReportOptions, shown as quietly } from './report-options.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
@@ -118,6 +120,9 @@ function deepOptions(v: ParsedArgs['values']): DeepFlags | undefined {
   return { image, encrypted: !v['deep-no-encrypted'], constraints, deadlineS, ...sampleFlags(v) };
 }
 
+/** The home folder as os.homedir() finds it (HOME, else the user's entry), from the run's environment. */
+const homeOf = (io: Streams): string => io.env.HOME ?? homedir();
+
 /** --deep-sample K [--deep-seed S]: K from 1; the seed random (8 hex digits) unless given. */
 function sampleFlags(v: ParsedArgs['values']): { sample?: { peers: number; seed: string } } {
   const k = v['deep-sample'] as string | undefined;
@@ -143,6 +148,7 @@ async function runDeepAudit(
   host: string | undefined,
   timeout: number,
   debug: boolean,
+  io: Streams,
 ): Promise<number | undefined> {
   const { resolveEndpoint } = await import('../probes/adapters/docker.js');
   const { engineWriter } = await import('../probes/adapters/docker-write.js');
@@ -153,23 +159,23 @@ async function runDeepAudit(
   const onSignal = (signal: NodeJS.Signals): void => {
     if (got) process.exit(codeOf(signal));
     got = signal;
-    process.stderr.write(`swarmlint: ${signal}: removing what the deep audit made (again to quit at once)\n`);
+    io.stderr.write(`swarmlint: ${signal}: removing what the deep audit made (again to quit at once)\n`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const writer = engineWriter(resolveEndpoint(host), timeout * 1000);
+    const writer = engineWriter(resolveEndpoint(host, io.env, homeOf(io)), timeout * 1000);
     const result = await runDeep(writer, {
       ...deep,
       signal: controller.signal,
-      ...(debug ? { log: (line: string) => process.stderr.write(`deep: ${line}\n`) } : {}),
+      ...(debug ? { log: (line: string) => io.stderr.write(`deep: ${line}\n`) } : {}),
     });
     if (result.mesh) facts.mesh = result.mesh;
     facts.outcomes.push(...result.outcomes);
   } catch (error) {
     if (got) {
-      process.stderr.write(`swarmlint: the deep audit was interrupted (${got}); what it made was removed\n`);
+      io.stderr.write(`swarmlint: the deep audit was interrupted (${got}); what it made was removed\n`);
       return codeOf(got);
     }
     // What could not be tested is a finding (probe-skipped), like any other call that failed.
@@ -186,7 +192,7 @@ async function runDeepAudit(
   return undefined;
 }
 
-export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
+export async function runAudit(args: ParsedArgs, cwd: string, io: Streams = processStreams()): Promise<number> {
   const v = args.values;
   if (args.positionals.length > 0)
     throw new UsageError(`audit takes no files (got ${args.positionals.join(' ')}); lint a saved facts file with swarmlint lint`);
@@ -213,7 +219,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
   let facts;
   let description: string;
   try {
-    const endpoint = resolveEndpoint(v['docker-host'] as string | undefined);
+    const endpoint = resolveEndpoint(v['docker-host'] as string | undefined, io.env, homeOf(io));
     description = endpoint.description;
     ({ facts } = await collectAudit(engineApi(endpoint, timeout * 1000), endpoint.description, deadline * 1000));
   } catch (error) {
@@ -234,7 +240,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     throw error;
   }
   if (deep) {
-    const interrupted = await runDeepAudit(deep, facts, v['docker-host'] as string | undefined, timeout, Boolean(v.debug));
+    const interrupted = await runDeepAudit(deep, facts, v['docker-host'] as string | undefined, timeout, Boolean(v.debug), io);
     if (interrupted !== undefined) return interrupted;
   }
   const text = `${JSON.stringify(facts, null, 2)}\n`;
@@ -276,7 +282,7 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     cwd,
     root: options.root,
     rules: describeRules(shown, builtinRules, config.plugins, format),
-    color: useColor(format, outputFile, options.color),
+    color: useColor(format, outputFile, options.color, io),
     command: 'audit' as const,
     durationMs,
     ...(savedAs ? { factsFile: savedAs } : {}),
@@ -289,8 +295,8 @@ export async function runAudit(args: ParsedArgs, cwd: string): Promise<number> {
     errors: [...shown.errors, ...failed.map((o) => ({ kind: 'probe' as const, message: `${o.probe}: ${String(o.reason)}` }))],
   };
   if (prometheusFile) writeAtomically(prometheusFile, prometheus(withErrors, context), '--output-file');
-  else await writeReport(quietly(shown, options), format, context, outputFile);
+  else await writeReport(quietly(shown, options), format, context, outputFile, io);
 
   if (failed.length > 0) return 2;
-  return finish(shown, options, limits(options, config), (line) => process.stderr.write(line));
+  return finish(shown, options, limits(options, config), (line) => io.stderr.write(line));
 }

@@ -192,14 +192,15 @@ export function planStacks(
 }
 
 /** Standard input, up to `max` bytes; null when there is more (it is not read to the end). */
-function readStdin(max: number): Buffer | null {
+function readStdin(max: number, stdin: number | Uint8Array): Buffer | null {
+  if (typeof stdin !== 'number') return stdin.length > max ? null : Buffer.from(stdin);
   const chunks: Buffer[] = [];
   let size = 0;
   const buf = Buffer.alloc(65536);
   for (;;) {
     let n: number;
     try {
-      n = readSync(0, buf);
+      n = readSync(stdin, buf);
       /* c8 ignore start -- platform-dependent: a non-blocking stdin (EAGAIN), Windows' end of a pipe (EOF) */
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -218,7 +219,6 @@ function readStdin(max: number): Buffer | null {
 
 const mib = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
 
-/** Reads and decodes one input, or says why it cannot be linted (with file and position). */
 /** Does the file start like a facts document (`{ "format": "swarmlint-facts/…`)? Reads its first bytes only. */
 function startsLikeFacts(path: string): boolean {
   const fd = openSync(path, 'r');
@@ -231,11 +231,15 @@ function startsLikeFacts(path: string): boolean {
   }
 }
 
-export function readInput(path: string, limits: LoadLimits): ReadFile | FatalError {
+/**
+ * Reads and decodes one input (`-`: standard input, file descriptor 0 unless given), or says why it cannot be linted
+ * (with file and position).
+ */
+export function readInput(path: string, limits: LoadLimits, stdin: number | Uint8Array = 0): ReadFile | FatalError {
   try {
     let bytes: Uint8Array;
     if (path === STDIN) {
-      const read = readStdin(limits.maxFileBytes);
+      const read = readStdin(limits.maxFileBytes, stdin);
       if (!read)
         throw new LoadError(`more than ${mib(limits.maxFileBytes)} on standard input, over the limit for a stack file`, '<stdin>', 1, 1);
       bytes = read;

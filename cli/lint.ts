@@ -20,6 +20,7 @@ import { rules as builtinRules } from '../rules/index.js';
 import type { ClusterProfile } from '../language/settings.js';
 import { type ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
+import { envMap, processStreams, type Streams } from './io.js';
 import { finish, formatsFor, limits, readReportOptions, shown } from './report-options.js';
 import { planStacks, resolveInputs, readInput, STDIN, type PlannedStack, type ReadFile } from './inputs.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
@@ -120,9 +121,10 @@ function printStacks(
   errors: readonly FatalError[],
   env: ReadonlyMap<string, string>,
   dialect: YamlDialect,
+  io: Streams,
 ): number {
   let failed = errors.length > 0;
-  for (const e of errors) process.stderr.write(`swarmlint: ${e.file ?? ''}: ${e.message}\n`);
+  for (const e of errors) io.stderr.write(`swarmlint: ${e.file ?? ''}: ${e.message}\n`);
   for (const set of sets) {
     const sources = set.map((p) => files.get(p)).filter((f): f is ReadFile => f !== undefined);
     if (sources.length !== set.length) continue;
@@ -131,12 +133,12 @@ function printStacks(
         sources.map((f) => ({ path: f.path, text: f.text })),
         { env, dialect },
       );
-      if (sets.length > 1) process.stdout.write(`# ${set.join(' + ')}\n`);
-      process.stdout.write(printStack(loaded.interpolated));
+      if (sets.length > 1) io.stdout.write(`# ${set.join(' + ')}\n`);
+      io.stdout.write(printStack(loaded.interpolated));
     } catch (error) {
       if (!(error instanceof LoadErrorClass)) throw error;
       failed = true;
-      process.stderr.write(`swarmlint: ${error.toString()}\n`);
+      io.stderr.write(`swarmlint: ${error.toString()}\n`);
     }
   }
   return failed ? 2 : 0;
@@ -162,7 +164,7 @@ interface Pass {
   documents: LintDocument[];
 }
 
-export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
+export async function runLint(args: ParsedArgs, cwd: string, io: Streams = processStreams()): Promise<number> {
   // The stack schema's validators (one file per version, about 120 kB each) through the code cache.
   setValidatorLoader((file) => loadBundle(file, { wrapped: false }));
   const values = args.values;
@@ -170,7 +172,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const format = options.format;
   const positionals = values.stdin === true ? [STDIN] : args.positionals;
   checkUsage(values, args.positionals);
-  if (values['print-config'] !== undefined) return printConfig(values, cwd);
+  if (values['print-config'] !== undefined) return printConfig(values, cwd, io);
   const ruleOverrides = (values.rule as string[] | undefined) ?? [];
   // The run's config (--config, else the nearest above the working folder): ignores, threshold, warning limit.
   const config = await loadConfig({ cwd, ...(values.config ? { configPath: values.config as string } : {}), ruleOverrides });
@@ -193,7 +195,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
     }
     return loaded;
   };
-  const env = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const env = envMap(io.env);
   if (values['env-file']) for (const [k, v] of readEnvFile(values['env-file'] as string, cwd)) env.set(k, v);
   // A saved audit is what the cluster is: where it and the config file both say something, the audit wins.
   const savedCluster = values['cluster-facts'] ? clusterFacts(values['cluster-facts'] as string, cwd) : undefined;
@@ -213,7 +215,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       return undefined;
     }
   });
-  for (const note of plan.notes) process.stderr.write(`swarmlint: note: ${displayNote(cwd, note)}\n`);
+  for (const note of plan.notes) io.stderr.write(`swarmlint: note: ${displayNote(cwd, note)}\n`);
   const sets = plan.stacks.map((s) => s.files);
   // `--stdin-filename`: standard input is reported, fingerprinted and fixed-dry-run under that name.
   const stdinName = values['stdin-filename'] !== undefined ? resolve(cwd, values['stdin-filename'] as string) : undefined;
@@ -222,7 +224,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const files = new Map<string, ReadFile>();
   const readErrors: FatalError[] = [];
   for (const path of new Set(sets.flat())) {
-    const read = readInput(path, defaultLimits);
+    const read = readInput(path, defaultLimits, io.stdin);
     if ('text' in read) files.set(path, path === STDIN && stdinName ? { ...read, path: stdinName } : read);
     else readErrors.push(read);
   }
@@ -239,7 +241,7 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
   const configOf = (key: ResolvedConfig | 'declared'): ResolvedConfig => (key === 'declared' ? config : key);
 
   if (values['print-stack'] === true)
-    return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion));
+    return printStacks(sets, files, [...inputErrors, ...readErrors], env, dialectOf(config.docker.cliVersion), io);
 
   const fix = values.fix === true || values['fix-dry-run'] === true;
   const stackNameFlag = values['stack-name'] as string | undefined;
@@ -357,13 +359,12 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
       changed.delete(u.file ?? '');
     }
     if (changed.size > 0)
-      process.stderr.write(
+      io.stderr.write(
         `swarmlint: ${verb} ${String(fixed)} problem${fixed === 1 ? '' : 's'} in ${String(changed.size)} file${changed.size === 1 ? '' : 's'}\n`,
       );
     if (dryRun)
       for (const file of files.values())
-        if (changed.has(file.path))
-          process.stderr.write(unifiedDiff(displayPath(cwd, file.path), originals.get(file.path) ?? '', file.text));
+        if (changed.has(file.path)) io.stderr.write(unifiedDiff(displayPath(cwd, file.path), originals.get(file.path) ?? '', file.text));
   }
   if (dryRun) pass = onDisk;
 
@@ -393,17 +394,18 @@ export async function runLint(args: ParsedArgs, cwd: string): Promise<number> {
         Object.assign({}, ...[...groups.keys()].map((c) => configOf(c).plugins)) as ResolvedConfig['plugins'],
         format,
       ),
-      color: useColor(format, outputFile, options.color),
+      color: useColor(format, outputFile, options.color, io),
       command: 'lint',
       ...drawing(format, pass.documents, cluster),
     },
     outputFile,
+    io,
   );
-  return finish(report, options, limits(options, config), (line) => process.stderr.write(line));
+  return finish(report, options, limits(options, config), (line) => io.stderr.write(line));
 }
 
 /** `--print-config FILE`: the configuration in force for that file (the nearest config above it, or --config). */
-async function printConfig(values: ParsedArgs['values'], cwd: string): Promise<number> {
+async function printConfig(values: ParsedArgs['values'], cwd: string, io: Streams): Promise<number> {
   const file = resolve(cwd, values['print-config'] as string);
   const config = await loadConfig({
     cwd: dirname(file),
@@ -426,6 +428,6 @@ async function printConfig(values: ParsedArgs['values'], cwd: string): Promise<n
     ...(config.stackName ? { stackName: config.stackName } : {}),
     sameSwarm: config.sameSwarm,
   };
-  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

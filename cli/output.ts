@@ -9,6 +9,7 @@ import type { ReportContext, ReportDocument, RuleDescriptor } from '../reporters
 import type { ClusterProfile } from '../language/settings.js';
 import type { SwarmlintRule } from '../rules/index.js';
 import { UsageError } from './exit.js';
+import { processStreams, type Streams } from './io.js';
 import { writeFileAtomically } from '../engine/write-file.js';
 
 const ENGINE_RULES: RuleDescriptor[] = [
@@ -100,13 +101,18 @@ export function drawing(
   return { documents: docs, ...(cluster ? { cluster } : {}) };
 }
 
-export function useColor(format: string, outputFile: string | undefined, flag: boolean | undefined): boolean {
+export function useColor(
+  format: string,
+  outputFile: string | undefined,
+  flag: boolean | undefined,
+  { env, stdout }: Streams = processStreams(),
+): boolean {
   if (flag !== undefined) return flag;
   if (format !== 'stylish' || outputFile) return false;
-  if (process.env.NO_COLOR) return false;
-  if (process.env.TERM === 'dumb' && !process.env.FORCE_COLOR) return false;
-  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
-  return process.stdout.isTTY;
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb' && !env.FORCE_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return stdout.isTTY === true;
 }
 
 /** Formats the report and writes it to stdout or `--output-file`. */
@@ -115,12 +121,13 @@ export async function writeReport(
   format: string,
   context: ReportContext,
   outputFile: string | undefined,
+  io: Streams = processStreams(),
 ): Promise<void> {
   const reporter = await loadReporter(format);
   if (!reporter) throw new UsageError(`unknown format "${format}" (one of: ${FORMATS.join(', ')})`);
   const text = reporter(report, context);
   if (!outputFile) {
-    if (text) process.stdout.write(text);
+    if (text) io.stdout.write(text);
     return;
   }
   try {

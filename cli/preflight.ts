@@ -7,6 +7,7 @@ import { loadFacts } from '../language/loader/facts.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
+import { processStreams, type Streams } from './io.js';
 import { finish, formatsFor, limits, readReportOptions, shown, type ReportOptions } from './report-options.js';
 import { describeRules, drawing, useColor, writeReport } from './output.js';
 import { writeFileAtomically } from '../engine/write-file.js';
@@ -132,13 +133,13 @@ export async function preflightRequest(args: ParsedArgs): Promise<PreflightReque
   };
 }
 
-export async function runPreflight(args: ParsedArgs, cwd: string): Promise<number> {
+export async function runPreflight(args: ParsedArgs, cwd: string, io: Streams = processStreams()): Promise<number> {
   const v = args.values;
   // Every usage value is checked before any name is resolved or probe run.
   const options = readReportOptions(v, cwd, formatsFor('preflight'));
   const request = await preflightRequest(args);
   if (v.listen) {
-    return listen({
+    return listen(io, {
       deadlineMs: request.deadlineMs,
       dataPathPort: request.dataPathPort ?? 4789,
       allow: [...request.managers.map((m) => m.address), ...request.peers],
@@ -154,7 +155,7 @@ export async function runPreflight(args: ParsedArgs, cwd: string): Promise<numbe
   /* c8 ignore start -- probing needs root, an engine and peers: test/lab/preflight.ts runs it on the lab */
   const started = performance.now();
   const { collectPreflight } = await import('../probes/preflight.js');
-  const progress = process.stderr.isTTY;
+  const progress = io.stderr.isTTY === true;
   const facts = await collectPreflight({
     ...request,
     ...(v['docker-host'] ? { dockerHost: v['docker-host'] as string } : {}),
@@ -163,14 +164,14 @@ export async function runPreflight(args: ParsedArgs, cwd: string): Promise<numbe
       ? {
           onProgress: (event) => {
             if (event.phase === 'done') {
-              process.stderr.write(`  ${MARK[event.status ?? 'ok'].padEnd(7)} ${event.probe} (${String(Math.round(event.ms ?? 0))} ms)\n`);
+              io.stderr.write(`  ${MARK[event.status ?? 'ok'].padEnd(7)} ${event.probe} (${String(Math.round(event.ms ?? 0))} ms)\n`);
             }
           },
         }
       : {}),
   });
-  if (progress) process.stderr.write('\n');
-  return reportPreflight(facts, { args, cwd, config, options, started });
+  if (progress) io.stderr.write('\n');
+  return reportPreflight(facts, { args, cwd, config, options, started, io });
 }
 /* c8 ignore stop */
 
@@ -183,9 +184,11 @@ export async function reportPreflight(
     config: Awaited<ReturnType<typeof loadConfig>>;
     options: ReportOptions;
     started: number;
+    io?: Streams;
   },
 ): Promise<number> {
   const { args, cwd, config } = options;
+  const io = options.io ?? processStreams();
   const v = args.values;
   const text = `${JSON.stringify(facts, null, 2)}\n`;
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;
@@ -220,19 +223,23 @@ export async function reportPreflight(
       cwd,
       root: options.options.root,
       rules: describeRules(report, builtinRules, config.plugins, format),
-      color: useColor(format, outputFile, options.options.color),
+      color: useColor(format, outputFile, options.options.color, io),
       command: 'preflight',
       durationMs: performance.now() - options.started,
       ...(savedAs ? { factsFile: savedAs } : {}),
       ...drawing(format, [document], config.cluster),
     },
     outputFile,
+    io,
   );
-  return finish(report, options.options, limits(options.options, config), (line) => process.stderr.write(line));
+  return finish(report, options.options, limits(options.options, config), (line) => io.stderr.write(line));
 }
 
 /** `--listen`: the responder, until the deadline or SIGINT/SIGTERM. */
-async function listen(options: { deadlineMs: number; dataPathPort: number; allow: string[]; address?: string }): Promise<number> {
+async function listen(
+  io: Streams,
+  options: { deadlineMs: number; dataPathPort: number; allow: string[]; address?: string },
+): Promise<number> {
   const { startResponder, specsText } = await import('../probes/paths/responder.js');
   const specs = [
     { port: 2377, protocol: 'tcp' as const },
@@ -241,7 +248,7 @@ async function listen(options: { deadlineMs: number; dataPathPort: number; allow
     { port: options.dataPathPort, protocol: 'udp' as const },
   ];
   const log = (line: string): void => {
-    process.stderr.write(`swarmlint preflight --listen: ${line}\n`);
+    io.stderr.write(`swarmlint preflight --listen: ${line}\n`);
   };
   const responder = await startResponder({
     specs,

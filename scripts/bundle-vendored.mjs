@@ -170,9 +170,9 @@ const cliResult = await build({
       setup(b) {
         // The vendored bundle is imported, from dist/cli/ as from anywhere.
         b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
-        // main.js loads each command when it is run: those imports stay (lint.js is the other bundle).
+        // main.js (with cli/run.ts) loads each command when it is run: those imports stay (lint.js is the other bundle).
         b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) =>
-          a.importer === join(root, 'cli/main.ts') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+          a.importer === join(root, 'cli/run.ts') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
         );
         // Any other package is a mistake here: it would be bundled without its licence in NOTICE.
         b.onResolve({ filter: /^[^./]/ }, (a) => {

@@ -2,9 +2,22 @@
 // "N passed, N failed" (plus skipped/todo when there are any), taken from tap's own closing summary.
 // While the run goes it says on stderr how far it is: "[12/81] ok test/cli/inputs.ts 20.9 s (95 s)" for every
 // test file done, and at the end the slowest files, so a slow suite shows where its time goes.
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { Transform } from 'node:stream';
+
+/** `.taprc`'s exclude list: folders (`dir/**`) and files. */
+function excluded() {
+  let text;
+  try {
+    text = readFileSync('.taprc', 'utf8');
+  } catch {
+    return () => false;
+  }
+  const list = /^exclude:\n((?:(?: {2}- .*| {2}#.*)\n)+)/m.exec(text)?.[1] ?? '';
+  const patterns = [...list.matchAll(/^ {2}- "?([^"\n]+)"?$/gm)].map((m) => m[1]);
+  return (file) => patterns.some((p) => (p.endsWith('/**') ? file.startsWith(p.slice(0, -2)) : file === p));
+}
 
 /** Test files the run was given (a file, or the .ts files in a folder), else those .taprc includes. */
 function countFiles(argv) {
@@ -20,7 +33,8 @@ function countFiles(argv) {
   };
   const given = argv.slice(2).filter((a) => !a.startsWith('-'));
   if (given.length > 0) return given.flatMap(walk).length;
-  return walk('test').filter((f) => !f.startsWith(join('test', 'lab')) && !f.startsWith(join('test', 'helpers'))).length;
+  const skip = excluded();
+  return walk('test').filter((f) => !skip(f.split(sep).join('/'))).length;
 }
 
 export default class PlainSummary extends Transform {

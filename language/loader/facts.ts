@@ -1,8 +1,7 @@
 import { LoadError } from './errors.js';
 import { defaultLimits, type LoadLimits } from './limits.js';
-import { parseJson } from './json.js';
+import { readJson, type JsonItem } from './json.js';
 import { LineIndex } from './text.js';
-import { get, type PValue } from './yaml.js';
 import type {
   Facts,
   FirewallVerdict,
@@ -47,47 +46,58 @@ export function looksLikeFacts(text: string): boolean {
   return /^\s*\{[\s\S]{0,200}"format"\s*:\s*"swarmlint-facts\//.test(text);
 }
 
-const s = (v: PValue | undefined, fallback = ''): string => (v?.kind === 'scalar' && v.value !== null ? String(v.value) : fallback);
-const n = (v: PValue | undefined): number | undefined => (v?.kind === 'scalar' && typeof v.value === 'number' ? v.value : undefined);
-const b = (v: PValue | undefined): boolean => v?.kind === 'scalar' && v.value === true;
-const list = (v: PValue | undefined): PValue[] => (v?.kind === 'seq' ? v.items : []);
-const strings = (v: PValue | undefined): string[] =>
+/** Member `key` of a JSON object, as JSON.parse gave it; undefined for anything else. */
+const get = (v: unknown, key: string): unknown =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown): boolean => v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+const s = (v: unknown, fallback = ''): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : fallback;
+const n = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const b = (v: unknown): boolean => v === true;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const strings = (v: unknown): string[] =>
   list(v)
     .map((x) => s(x))
     .filter(Boolean);
-const record = (v: PValue | undefined): Record<string, string> =>
-  v?.kind === 'map' ? Object.fromEntries(v.pairs.map((p) => [String(p.key.value), s(p.value)])) : {};
+const record = (v: unknown): Record<string, string> => (isMap(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, s(x)])) : {});
 
 export function loadFacts(text: string, path: string, limits: LoadLimits = defaultLimits): Facts {
-  const root = parseJson(text, path, limits);
-  if (root.kind !== 'map') throw new LoadError('a facts document is a JSON object', path, 1, 1);
-  const format = s(get(root, 'format'));
+  const doc = readJson(text, path, limits);
+  const root = doc.root;
+  if (!isMap(root.value)) throw new LoadError('a facts document is a JSON object', path, 1, 1);
+  const format = s(get(root.value, 'format'));
   if (format !== FACTS_FORMAT) {
     throw new LoadError(`not a facts document this version reads (format "${format}", expected "${FACTS_FORMAT}")`, path, 1, 1);
   }
   const lines = new LineIndex(text);
   const span = (r: Range): Span => ({ range: r, loc: lines.loc(r[0], r[1]) });
-  const kind = s(get(root, 'kind')) === 'preflight' ? 'preflight' : 'audit';
+  const reader: Reader = { span, items: (of, key) => doc.items(doc.child(of, key)) };
+  const map = (key: string): JsonItem | undefined => {
+    const item = doc.child(root, key);
+    return isMap(item?.value) ? item : undefined;
+  };
+  const kind = s(get(root.value, 'kind')) === 'preflight' ? 'preflight' : 'audit';
 
-  const swarmV = get(root, 'swarm');
-  const swarm = swarmV?.kind === 'map' ? readSwarm(swarmV, span) : undefined;
-  const nodes = list(get(root, 'nodes')).map((v) => readNode(v, span));
-  const networks = list(get(root, 'networks')).map((v) => readNetwork(v, span));
-  const services = list(get(root, 'services')).map((v) => readService(v, span));
-  const outcomes = list(get(root, 'outcomes')).map((v) => readOutcome(v, span));
+  const swarmV = map('swarm');
+  const swarm = swarmV ? readSwarm(swarmV, reader) : undefined;
+  const nodes = reader.items(root, 'nodes').map((v) => readNode(v, reader));
+  const networks = reader.items(root, 'networks').map((v) => readNetwork(v, reader));
+  const services = reader.items(root, 'services').map((v) => readService(v, reader));
+  const outcomes = reader.items(root, 'outcomes').map((v) => readOutcome(v, reader));
 
-  const hostV = get(root, 'host');
-  const host = hostV?.kind === 'map' ? readHost(hostV, span) : undefined;
-  const peers = list(get(root, 'peers')).map((v) => readPeer(v, span));
-  const meshV = get(root, 'mesh');
-  const mesh = meshV?.kind === 'map' ? readMesh(meshV, span) : undefined;
+  const hostV = map('host');
+  const host = hostV ? readHost(hostV, reader) : undefined;
+  const peers = reader.items(root, 'peers').map((v) => readPeer(v, reader));
+  const meshV = map('mesh');
+  const mesh = meshV ? readMesh(meshV, reader) : undefined;
 
   return {
     type: 'Facts',
     ...span([0, text.length]),
     at: {},
     kind,
-    source: s(get(root, 'source')),
+    source: s(get(root.value, 'source')),
     ...(swarm ? { swarm } : {}),
     nodes,
     networks,
@@ -105,16 +115,21 @@ export function loadFactsText(text: string, path: string): Facts {
   return loadFacts(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
 }
 
-type SpanOf = (r: Range) => Span;
+/** What the readers below need: a span for a range, and the items of a list with where each was written. */
+interface Reader {
+  span: (r: Range) => Span;
+  items: (of: JsonItem, key: string) => JsonItem[];
+}
 const opt = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
   value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, V>);
 const oneOf = <T extends string>(value: string, allowed: readonly T[], fallback: T): T => allowed.find((a) => a === value) ?? fallback;
 
 /** The swarm's settings (audit, or preflight through the manager). */
-function readSwarm(v: PValue, span: SpanOf): SwarmInfo {
+function readSwarm(item: JsonItem, { span }: Reader): SwarmInfo {
+  const v = item.value;
   return {
     type: 'SwarmInfo',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'swarm', name: 'swarm' },
     dataPathPort: n(get(v, 'dataPathPort')) ?? 4789,
@@ -123,12 +138,13 @@ function readSwarm(v: PValue, span: SpanOf): SwarmInfo {
   };
 }
 
-function readNode(v: PValue, span: SpanOf): SwarmNode {
+function readNode(item: JsonItem, { span }: Reader): SwarmNode {
+  const v = item.value;
   const hostname = s(get(v, 'hostname'), s(get(v, 'id')));
   const mtu = n(get(v, 'underlayMtu'));
   return {
     type: 'SwarmNode',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'node', name: hostname, id: s(get(v, 'id')) },
     id: s(get(v, 'id')),
@@ -147,15 +163,16 @@ function readNode(v: PValue, span: SpanOf): SwarmNode {
   };
 }
 
-function readNetwork(v: PValue, span: SpanOf): Network {
+function readNetwork(item: JsonItem, { span, items }: Reader): Network {
+  const v = item.value;
   const name = s(get(v, 'name'));
   const mtu = n(get(v, 'mtu'));
-  const subnets: Subnet[] = list(get(v, 'subnets')).map((x) => ({ type: 'Subnet', ...span(x.range), at: {}, cidr: s(x) }));
+  const subnets: Subnet[] = items(item, 'subnets').map(({ value: x, range }) => ({ type: 'Subnet', ...span(range), at: {}, cidr: s(x) }));
   const attachments = n(get(v, 'attachments'));
   const vips = n(get(v, 'vips'));
   return {
     type: 'Network',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'network', name, id: s(get(v, 'id')) },
     id: s(get(v, 'id')),
@@ -176,15 +193,16 @@ function readNetwork(v: PValue, span: SpanOf): Network {
   };
 }
 
-function readService(v: PValue, span: SpanOf): Service {
+function readService(item: JsonItem, { span, items }: Reader): Service {
+  const v = item.value;
   const name = s(get(v, 'name'));
   const modeText = s(get(v, 'mode'), 'replicated');
   const mode: ServiceMode = (['replicated', 'global', 'replicated-job', 'global-job'] as const).find((m) => m === modeText) ?? 'replicated';
-  const ports: PortBinding[] = list(get(v, 'ports')).map((p) => {
+  const ports: PortBinding[] = items(item, 'ports').map(({ value: p, range }) => {
     const published = n(get(p, 'published'));
     return {
       type: 'PortBinding',
-      ...span(p.range),
+      ...span(range),
       at: {},
       ref: { kind: 'port', name: `${String(published ?? '')}/${s(get(p, 'protocol'), 'tcp')}`, parent: name },
       target: n(get(p, 'target')) ?? 0,
@@ -196,19 +214,19 @@ function readService(v: PValue, span: SpanOf): Service {
       specCount: 1,
     };
   });
-  const nets: ServiceNetwork[] = list(get(v, 'networks')).map((x) => ({
+  const nets: ServiceNetwork[] = items(item, 'networks').map(({ value: x, range }) => ({
     type: 'ServiceNetwork',
-    ...span(x.range),
+    ...span(range),
     at: {},
     name: s(x),
     aliases: [],
   }));
-  const constraints: Constraint[] = list(get(v, 'constraints')).map((x) => {
+  const constraints: Constraint[] = items(item, 'constraints').map(({ value: x, range }) => {
     const expression = s(x);
     const m = /^\s*([^=!\s]+)\s*(==|!=)\s*(.*?)\s*$/.exec(expression);
     return {
       type: 'Constraint',
-      ...span(x.range),
+      ...span(range),
       at: {},
       expression,
       key: m?.[1] ?? expression,
@@ -220,7 +238,7 @@ function readService(v: PValue, span: SpanOf): Service {
   const tasksByNode = get(v, 'tasksByNode');
   return {
     type: 'Service',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'service', name, id: s(get(v, 'id')) },
     name,
@@ -235,19 +253,18 @@ function readService(v: PValue, span: SpanOf): Service {
     ...(max !== undefined ? { maxReplicasPerNode: max } : {}),
     references: [],
     keys: [],
-    ...(tasksByNode?.kind === 'map'
-      ? { tasksByNode: Object.fromEntries(tasksByNode.pairs.map((p) => [String(p.key.value), n(p.value) ?? 0])) }
-      : {}),
+    ...(isMap(tasksByNode) ? { tasksByNode: Object.fromEntries(Object.entries(tasksByNode).map(([k, x]) => [k, n(x) ?? 0])) } : {}),
   };
 }
 
-function readOutcome(v: PValue, span: SpanOf): ProbeOutcome {
+function readOutcome(item: JsonItem, { span }: Reader): ProbeOutcome {
+  const v = item.value;
   const status = s(get(v, 'status'));
   const reason = s(get(v, 'reason'));
   const subject = s(get(v, 'subject'));
   return {
     type: 'ProbeOutcome',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'probe', name: s(get(v, 'probe')) },
     probe: s(get(v, 'probe')),
@@ -257,13 +274,14 @@ function readOutcome(v: PValue, span: SpanOf): ProbeOutcome {
   };
 }
 
-function readHost(v: PValue, span: SpanOf): Host {
+function readHost(item: JsonItem, { span, items }: Reader): Host {
+  const v = item.value;
   const hostname = s(get(v, 'hostname'), 'this host');
   const engineV = get(v, 'engine');
   const ref = (kind: 'interface' | 'port' | 'host', name: string) => ({ kind, name, parent: hostname });
-  const interfaces: HostInterface[] = list(get(v, 'interfaces')).map((x) => ({
+  const interfaces: HostInterface[] = items(item, 'interfaces').map(({ value: x, range }) => ({
     type: 'HostInterface',
-    ...span(x.range),
+    ...span(range),
     at: {},
     ref: ref('interface', s(get(x, 'name'))),
     name: s(get(x, 'name')),
@@ -271,23 +289,23 @@ function readHost(v: PValue, span: SpanOf): Host {
     up: b(get(x, 'up')),
     addresses: strings(get(x, 'addresses')),
     ...opt('driver', s(get(x, 'driver'))),
-    ...(get(x, 'txChecksumIpGeneric')?.kind === 'scalar' ? { txChecksumIpGeneric: b(get(x, 'txChecksumIpGeneric')) } : {}),
+    ...(isScalar(get(x, 'txChecksumIpGeneric')) ? { txChecksumIpGeneric: b(get(x, 'txChecksumIpGeneric')) } : {}),
   }));
-  const routes: HostRoute[] = list(get(v, 'routes')).map((x) => ({
+  const routes: HostRoute[] = items(item, 'routes').map(({ value: x, range }) => ({
     type: 'HostRoute',
-    ...span(x.range),
+    ...span(range),
     at: {},
     destination: s(get(x, 'destination')),
     device: s(get(x, 'device')),
     ...opt('gateway', s(get(x, 'gateway'))),
     ...opt('mtu', n(get(x, 'mtu'))),
   }));
-  const firewall: FirewallVerdict[] = list(get(v, 'firewall')).map((x) => {
+  const firewall: FirewallVerdict[] = items(item, 'firewall').map(({ value: x, range }) => {
     const protocol = oneOf(s(get(x, 'protocol')), ['tcp', 'udp', 'esp'] as const, 'tcp');
     const port = n(get(x, 'port'));
     return {
       type: 'FirewallVerdict',
-      ...span(x.range),
+      ...span(range),
       at: {},
       ref: ref('port', port !== undefined ? `${String(port)}/${protocol}` : protocol),
       protocol,
@@ -298,9 +316,9 @@ function readHost(v: PValue, span: SpanOf): Host {
       source: s(get(x, 'source')),
     };
   });
-  const listeners: Listener[] = list(get(v, 'listeners')).map((x) => ({
+  const listeners: Listener[] = items(item, 'listeners').map(({ value: x, range }) => ({
     type: 'Listener',
-    ...span(x.range),
+    ...span(range),
     at: {},
     ref: ref('port', `${String(n(get(x, 'port')) ?? 0)}/${s(get(x, 'protocol'), 'tcp')}`),
     protocol: oneOf(s(get(x, 'protocol')), ['tcp', 'udp'] as const, 'tcp'),
@@ -308,9 +326,9 @@ function readHost(v: PValue, span: SpanOf): Host {
     address: s(get(x, 'address')),
     ...opt('process', s(get(x, 'process'))),
   }));
-  const modules: KernelModule[] = list(get(v, 'modules')).map((x) => ({
+  const modules: KernelModule[] = items(item, 'modules').map(({ value: x, range }) => ({
     type: 'KernelModule',
-    ...span(x.range),
+    ...span(range),
     at: {},
     name: s(get(x, 'name')),
     state: oneOf(s(get(x, 'state')), ['loaded', 'builtin', 'available', 'missing', 'unknown'] as const, 'unknown'),
@@ -318,7 +336,7 @@ function readHost(v: PValue, span: SpanOf): Host {
   const role = s(get(engineV, 'role'));
   return {
     type: 'Host',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'host', name: hostname },
     hostname,
@@ -328,7 +346,7 @@ function readHost(v: PValue, span: SpanOf): Host {
     root: b(get(v, 'root')),
     capNetRaw: b(get(v, 'capNetRaw')),
     ...opt('iptablesBackend', s(get(v, 'iptablesBackend'))),
-    ...(engineV?.kind === 'map'
+    ...(isMap(engineV)
       ? {
           engine: {
             version: s(get(engineV, 'version')),
@@ -346,14 +364,15 @@ function readHost(v: PValue, span: SpanOf): Host {
   };
 }
 
-function readPeer(v: PValue, span: SpanOf): PeerPath {
+function readPeer(item: JsonItem, { span, items }: Reader): PeerPath {
+  const v = item.value;
   const address = s(get(v, 'address'));
-  const checks: PortCheck[] = list(get(v, 'checks')).map((x) => {
+  const checks: PortCheck[] = items(item, 'checks').map(({ value: x, range }) => {
     const protocol = oneOf(s(get(x, 'protocol')), ['tcp', 'udp', 'esp', 'icmp'] as const, 'tcp');
     const port = n(get(x, 'port'));
     return {
       type: 'PortCheck',
-      ...span(x.range),
+      ...span(range),
       at: {},
       ref: {
         kind: 'port',
@@ -369,7 +388,7 @@ function readPeer(v: PValue, span: SpanOf): PeerPath {
   });
   return {
     type: 'PeerPath',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     ref: { kind: 'peer', name: address },
     address,
@@ -382,20 +401,21 @@ function readPeer(v: PValue, span: SpanOf): PeerPath {
   };
 }
 
-function readEcho(v: PValue | undefined): FactsMeshEcho | null {
-  if (v?.kind !== 'map') return null;
+function readEcho(v: unknown): FactsMeshEcho | null {
+  if (!isMap(v)) return null;
   return { size: n(get(v, 'size')) ?? 0, sent: n(get(v, 'sent')) ?? 0, received: n(get(v, 'received')) ?? 0 };
 }
 
-function readMesh(v: PValue, span: SpanOf): Mesh {
-  const nodes: MeshNode[] = list(get(v, 'nodes')).map((x) => {
+function readMesh(item: JsonItem, { span, items }: Reader): Mesh {
+  const v = item.value;
+  const nodes: MeshNode[] = items(item, 'nodes').map(({ value: x, range }) => {
     const id = s(get(x, 'id'));
     const hostname = s(get(x, 'hostname'), id);
     const tasksV = get(x, 'tasks');
     const tasks: Partial<Record<FactsMeshKind, FactsMeshTask>> = {};
     for (const kind of ['plain', 'encrypted', 'host'] as const) {
       const t = tasksV ? get(tasksV, kind) : undefined;
-      if (t?.kind !== 'map') continue;
+      if (!isMap(t)) continue;
       tasks[kind] = {
         state: s(get(t, 'state'), 'unknown'),
         ...(b(get(t, 'reported')) ? { reported: true } : {}),
@@ -406,7 +426,7 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
     const notes = strings(get(x, 'notes'));
     return {
       type: 'MeshNode',
-      ...span(x.range),
+      ...span(range),
       at: {},
       ref: { kind: 'node', name: hostname, id },
       id,
@@ -422,13 +442,13 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
     };
   });
   const names = new Map(nodes.map((x) => [x.id, x.hostname]));
-  const pairs: MeshPair[] = list(get(v, 'pairs')).map((x) => {
+  const pairs: MeshPair[] = items(item, 'pairs').map(({ value: x, range }) => {
     const from = s(get(x, 'from'));
     const to = s(get(x, 'to'));
     const network = s(get(x, 'network')) === 'encrypted' ? 'encrypted' : 'plain';
     return {
       type: 'MeshPair',
-      ...span(x.range),
+      ...span(range),
       at: {},
       ref: { kind: 'peer', name: `${names.get(from) ?? from} → ${names.get(to) ?? to}`, parent: network },
       from,
@@ -440,9 +460,9 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
       ...opt('reason', s(get(x, 'reason'))),
     };
   });
-  const networks: MeshNetwork[] = list(get(v, 'networks')).map((x) => ({
+  const networks: MeshNetwork[] = items(item, 'networks').map(({ value: x, range }) => ({
     type: 'MeshNetwork',
-    ...span(x.range),
+    ...span(range),
     at: {},
     ref: { kind: 'network', name: s(get(x, 'name')) },
     key: s(get(x, 'key')) === 'encrypted' ? 'encrypted' : 'plain',
@@ -450,13 +470,13 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
     encrypted: b(get(x, 'encrypted')),
     ...opt('mtu', n(get(x, 'mtu'))),
   }));
-  const control: MeshControl[] = list(get(v, 'control')).map((x) => {
+  const control: MeshControl[] = items(item, 'control').map(({ value: x, range }) => {
     const from = s(get(x, 'from'));
     const to = s(get(x, 'to'));
     const port = n(get(x, 'port')) ?? 0;
     return {
       type: 'MeshControl',
-      ...span(x.range),
+      ...span(range),
       at: {},
       ref: { kind: 'port', name: `${names.get(to) ?? to}:${String(port)}/tcp`, parent: names.get(from) ?? from },
       from,
@@ -468,11 +488,11 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
   });
   const leak = readLeak(get(v, 'leak'));
   const sampleV = get(v, 'sample');
-  const peers = sampleV?.kind === 'map' ? n(get(sampleV, 'peers')) : undefined;
+  const peers = isMap(sampleV) ? n(get(sampleV, 'peers')) : undefined;
   const sample = sampleV && peers !== undefined ? { peers, seed: s(get(sampleV, 'seed')) } : undefined;
   return {
     type: 'Mesh',
-    ...span(v.range),
+    ...span(item.range),
     at: {},
     run: s(get(v, 'run')),
     image: s(get(v, 'image')),
@@ -485,8 +505,8 @@ function readMesh(v: PValue, span: SpanOf): Mesh {
   };
 }
 
-function readLeak(v: PValue | undefined): FactsMeshLeak | undefined {
-  if (v?.kind !== 'map') return undefined;
+function readLeak(v: unknown): FactsMeshLeak | undefined {
+  if (!isMap(v)) return undefined;
   return {
     network: 'encrypted',
     ...opt('vni', n(get(v, 'vni'))),

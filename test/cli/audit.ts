@@ -1,6 +1,7 @@
 // `swarmlint audit` against a replay of Engine API answers recorded from the real lab (bench/audit-replay.ts on a
-// unix socket): through the real CLI in a child process where exit codes and what is printed matter, and through
-// runAudit in this process for the many variations (a child start-up costs seconds under tap). Findings, exit
+// unix socket): through the CLI's main in this process with its own streams and environment where exit codes and
+// what is printed matter (the built CLI in a child process for an exit status and for an engine that hangs, where the
+// process must end), and through runAudit for the many variations. Findings, exit
 // codes, --save-facts, baselines, the prometheus textfile, workers, engines that fail or hang, contexts, usage
 // errors. The real swarm is test/lab/audit.ts.
 import t, { type Test } from 'tap';
@@ -19,9 +20,9 @@ import type { Facts } from '../../language/model.js';
 import { baselineKeys, newFindings } from '../../engine/baseline.js';
 import type { Finding } from '../../engine/findings.js';
 import { prometheus } from '../../reporters/prometheus.js';
-import { swarmlint, type Run } from '../helpers/cli.js';
+import { swarmlint, swarmlintInProcess, type Run } from '../helpers/cli.js';
 
-// Some cases start the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// A hang limit, not a speed bound.
 t.setTimeout(600_000);
 
 const FIXTURES = new URL('../../fixtures/engine-api/', import.meta.url).pathname;
@@ -48,15 +49,19 @@ async function engine(t: Test, answers: Answers, options: Omit<ReplayOptions, 'a
   return replay;
 }
 
-/** The real CLI in `cwd`, DOCKER_HOST at the replay; no docker config of this machine leaks in. */
+/**
+ * The CLI in `cwd` (in this process, or `swarmlint`: the built CLI in a child), DOCKER_HOST at the replay; no docker
+ * config of this machine leaks in.
+ */
 function audit(
   args: string[],
   cwd: string,
   replay: Replay | string | undefined,
   env: Record<string, string | undefined> = {},
+  run: typeof swarmlint = swarmlintInProcess,
 ): Promise<Run> {
   const host = typeof replay === 'string' ? replay : replay ? `unix://${replay.socketPath}` : undefined;
-  return swarmlint(['audit', ...args], {
+  return run(['audit', ...args], {
     cwd,
     env: {
       DOCKER_HOST: host,
@@ -87,7 +92,7 @@ const summary = (findings: Finding[]): string[][] =>
 t.test('healthy lab answers: exit 0, the encrypted overlay reminder only, six GET requests', async (t) => {
   const cwd = t.testdir({});
   const replay = await engine(t, scenario('healthy-3-nodes'));
-  const r = await audit([], cwd, replay);
+  const r = await audit([], cwd, replay, {}, swarmlint);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /network secure +info +Network `secure` is encrypted .*encrypted-overlay-prerequisites/);
   t.match(r.stdout, '✖ 1 problem (1 info)');
@@ -162,7 +167,7 @@ t.test('--save-facts, then swarmlint lint FACTS gives the same findings', async 
   const saved = JSON.parse(readFileSync(join(cwd, 'facts.json'), 'utf8')) as { kind: string; source: string; nodes: unknown[] };
   t.ok(validateFacts(saved), `valid facts: ${JSON.stringify(validateFacts.errors)}`);
   t.same([saved.kind, saved.source, saved.nodes.length], ['audit', `unix://${replay.socketPath}`, 3]);
-  const offline = await swarmlint(['lint', '-f', 'json', 'facts.json'], { cwd });
+  const offline = await swarmlintInProcess(['lint', '-f', 'json', 'facts.json'], { cwd });
   t.equal(offline.code, live.code, 'same exit code');
   t.same(summary(json(offline).findings), summary(json(live).findings), 'same rules, severities, objects and messages');
   t.ok(
@@ -515,7 +520,7 @@ t.test('an engine that hangs: the deadline ends the audit, what answered is chec
   const cwd = t.testdir({});
   const replay = await engine(t, scenario('overlapping-overlay'), { failures: { tasks: { hang: true } } });
   const started = Date.now();
-  const r = await audit(['--deadline', '1', '-f', 'json'], cwd, replay);
+  const r = await audit(['--deadline', '1', '-f', 'json'], cwd, replay, {}, swarmlint);
   // The engine never answers /tasks, so without the deadline the CLI would wait forever; the bound only proves it
   // ends, with room for a loaded machine (seen: 16.8 s to start and finish under a load average of 28).
   t.ok(Date.now() - started < 60_000, `the CLI is done in ${String(Date.now() - started)} ms`);

@@ -2,9 +2,10 @@
 // the setting, with file:line:column).
 import t from 'tap';
 import { join } from 'node:path';
-import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// In this process (the same main as the binary's, with its own streams and working folder). A hang limit, not a
+// speed bound.
 t.setTimeout(600_000);
 
 t.test('the nearest config file applies; --config names another', async (t) => {
@@ -13,11 +14,11 @@ t.test('the nearest config file applies; --config names another', async (t) => {
     'strict.json': '{ "rules": { "dnsrr-ingress-port": "off" }, "failureThreshold": "warning" }\n',
     stacks: { 'two.yml': TWO_PROBLEMS },
   });
-  const near = await swarmlint(['lint', 'two.yml'], { cwd: join(cwd, 'stacks') });
+  const near = await swarmlintInProcess(['lint', 'two.yml'], { cwd: join(cwd, 'stacks') });
   t.equal(near.code, 1);
   t.match(near.stdout, /5:5 +error .*swarm-ignored-key/, 'the config file in the folder above');
   t.notMatch(near.stdout, 'dnsrr-ingress-port', 'extends: none');
-  const named = await swarmlint(['lint', '--config', '../strict.json', 'two.yml'], { cwd: join(cwd, 'stacks') });
+  const named = await swarmlintInProcess(['lint', '--config', '../strict.json', 'two.yml'], { cwd: join(cwd, 'stacks') });
   t.equal(named.code, 1, 'failureThreshold: warning from the named config');
   t.match(named.stdout, /5:5 +warning .*swarm-ignored-key/);
   t.notMatch(named.stdout, 'dnsrr-ingress-port');
@@ -40,15 +41,15 @@ t.test('config errors: exit 2, the rule or setting named, with file:line:column'
     ['key.json', /^swarmlint: \S+key\.json:3:3: `rulez` is not a known setting \(did you mean `rules`\?\)\n$/],
     ['nested.yml', /^swarmlint: \S+nested\.yml:3:3: `cluster\.underlayMTU` is not a known setting \(did you mean `underlayMtu`\?\)\n$/],
   ] as const) {
-    const r = await swarmlint(['lint', '--config', file, 'two.yml'], { cwd });
+    const r = await swarmlintInProcess(['lint', '--config', file, 'two.yml'], { cwd });
     t.equal(r.code, 2, `${file}: exit 2`);
     t.match(r.stderr, message, `${file}: ${r.stderr.trim()}`);
     t.equal(r.stdout, '', `${file}: nothing linted`);
     t.ok(r.stderr.includes(join(cwd, file)), `${file}: the file named`);
   }
-  const off = await swarmlint(['lint', '--config', 'off.yml', 'two.yml'], { cwd });
+  const off = await swarmlintInProcess(['lint', '--config', 'off.yml', 'two.yml'], { cwd });
   t.same([off.code, off.stdout, off.stderr], [0, '', ''], '`off` in a YAML config turns rules off');
-  const gone = await swarmlint(['lint', '--config', 'gone.yml', 'two.yml'], { cwd });
+  const gone = await swarmlintInProcess(['lint', '--config', 'gone.yml', 'two.yml'], { cwd });
   t.equal(gone.code, 2);
   t.match(gone.stderr, /^swarmlint: \S+gone\.yml: the config file does not exist\n$/);
 });
@@ -62,7 +63,7 @@ t.test('stackName names the stack; unused suppressions are reported with their h
     'strict.yml': 'extends: none\nunusedSuppressions: error\n',
     'quiet.yml': 'extends: none\nunusedSuppressions: off\nrules:\n  swarm-ignored-key: warning\n',
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', 'facts.json'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml', 'facts.json'], { cwd });
   const out = JSON.parse(r.stdout) as {
     findings: { ruleId: string; line: number; logical: { kind: string; name: string }[] }[];
     rules: Record<string, { docsUrl?: string }>;
@@ -81,10 +82,10 @@ t.test('stackName names the stack; unused suppressions are reported with their h
     'help for unused suppressions',
   );
   t.equal(r.code, 0, 'warnings only');
-  const strict = await swarmlint(['lint', '--config', 'strict.yml', 'docker-stack.yml'], { cwd });
+  const strict = await swarmlintInProcess(['lint', '--config', 'strict.yml', 'docker-stack.yml'], { cwd });
   t.equal(strict.code, 1, 'unusedSuppressions: error fails the run');
   t.match(strict.stdout, /4:5 +error +Unused suppression/);
-  const off = await swarmlint(['lint', '-f', 'json', '--config', 'quiet.yml', 'docker-stack.yml'], { cwd });
+  const off = await swarmlintInProcess(['lint', '-f', 'json', '--config', 'quiet.yml', 'docker-stack.yml'], { cwd });
   t.same(
     (JSON.parse(off.stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId),
     ['swarm-ignored-key'],
@@ -99,15 +100,15 @@ t.test('docker.cliVersion picks how the files are read: yaml.v2 before docker 28
     old: { 'swarmlint.config.yml': 'docker:\n  cliVersion: "27.5.1"\nextends: none\nrules:\n  schema: error\n', 'docker-stack.yml': stack },
     bad: { 'swarmlint.config.yml': 'docker:\n  cliVersion: latest\n' },
   });
-  const current = await swarmlint(['lint', '-f', 'json', '--rule', 'schema:error', 'docker-stack.yml'], { cwd });
+  const current = await swarmlintInProcess(['lint', '-f', 'json', '--rule', 'schema:error', 'docker-stack.yml'], { cwd });
   const found = (r: { stdout: string }): string[] =>
     (JSON.parse(r.stdout) as { findings: { ruleId: string; messageId?: string; line: number }[] }).findings
       .filter((f) => f.ruleId === 'schema')
       .map((f) => `${f.messageId ?? ''}:${String(f.line)}`);
   t.same(found(current), ['violation:4'], 'docker 28 (default): `yes` is text, so read_only is refused; `on` is a text key');
-  const old = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml'], { cwd: join(cwd, 'old') });
+  const old = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml'], { cwd: join(cwd, 'old') });
   t.same(found(old), ['nonStringKey:6'], 'docker 27: `yes` is true, and `on:` is a boolean key docker refuses');
-  const bad = await swarmlint(['lint', 'x.yml'], { cwd: join(cwd, 'bad') });
+  const bad = await swarmlintInProcess(['lint', 'x.yml'], { cwd: join(cwd, 'bad') });
   t.equal(bad.code, 2, 'a version that is not one is a config error');
   t.match(bad.stderr, /docker\.cliVersion|cliVersion/);
 });
@@ -121,20 +122,20 @@ t.test('stacks of one run are on separate swarms unless --same-swarm or sameSwar
     'one-swarm.yml': 'sameSwarm: true\n',
   });
   const ids = (stdout: string): string[] => (JSON.parse(stdout) as { findings: { ruleId: string }[] }).findings.map((f) => f.ruleId);
-  const apart = await swarmlint(['lint', '-f', 'json', 'a.yml', 'b.yml'], { cwd });
+  const apart = await swarmlintInProcess(['lint', '-f', 'json', 'a.yml', 'b.yml'], { cwd });
   t.same([apart.code, ids(apart.stdout)], [0, []], 'two files, two stacks, maybe two swarms: no conflict');
-  const flag = await swarmlint(['lint', '-f', 'json', '--same-swarm', 'a.yml', 'b.yml'], { cwd });
+  const flag = await swarmlintInProcess(['lint', '-f', 'json', '--same-swarm', 'a.yml', 'b.yml'], { cwd });
   t.equal(flag.code, 1);
   t.same(ids(flag.stdout), ['published-port-conflict'], '--same-swarm: the conflict, once (on the later stack)');
-  const config = await swarmlint(['lint', '-f', 'json', '--config', 'one-swarm.yml', 'a.yml', 'b.yml'], { cwd });
+  const config = await swarmlintInProcess(['lint', '-f', 'json', '--config', 'one-swarm.yml', 'a.yml', 'b.yml'], { cwd });
   t.same(ids(config.stdout), ['published-port-conflict'], 'sameSwarm: true in the config');
-  const named = await swarmlint(['lint', '-f', 'json', '--stack-name', 'shop', 'c.yml'], { cwd });
+  const named = await swarmlintInProcess(['lint', '-f', 'json', '--stack-name', 'shop', 'c.yml'], { cwd });
   t.same(
     (JSON.parse(named.stdout) as { findings: { logical: { kind: string; name: string }[] }[] }).findings[0]?.logical[0],
     { kind: 'stack', name: 'shop' },
     '--stack-name names the stack',
   );
-  const bad = await swarmlint(['lint', '--stack-name', ' ', 'a.yml'], { cwd });
+  const bad = await swarmlintInProcess(['lint', '--stack-name', ' ', 'a.yml'], { cwd });
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--stack-name " ": a name without spaces/);
 });

@@ -1,8 +1,10 @@
-// Exit codes and usage errors of `swarmlint lint`, through the real CLI in a child process.
+// Exit codes and usage errors of `swarmlint lint`: each code once as the exit status of the built CLI in a child
+// process (0, 1, 2 for a usage error and with no command), the other cases in this process (the same main, the
+// code it returns).
 import t from 'tap';
-import { CLEAN, ONE_WARNING, swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { CLEAN, ONE_WARNING, swarmlint, swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// A hang limit, not a speed bound: four child processes on a busy machine.
 t.setTimeout(600_000);
 
 const cwd = t.testdir({
@@ -24,24 +26,28 @@ t.test('1 for findings at or over the failure threshold', async (t) => {
   t.match(r.stdout, /^two\.yml\n {2}5:5 +warning .*swarm-ignored-key\n {2}7:9 +error .*dnsrr-ingress-port\n/);
   t.notMatch(r.stdout, 'clean.yml', 'a clean file is not listed');
   t.equal(r.stderr, '');
-  const warn = await swarmlint(['lint', 'warn.yml'], { cwd });
+  const warn = await swarmlintInProcess(['lint', 'warn.yml'], { cwd });
   t.equal(warn.code, 0, 'a warning alone does not fail at the default threshold');
   t.match(warn.stdout, '✖ 1 problem (1 warning)');
-  t.equal((await swarmlint(['lint', '--failure-threshold', 'warning', 'warn.yml'], { cwd })).code, 1, '--failure-threshold warning');
-  t.equal((await swarmlint(['lint', '--failure-threshold', 'none', 'two.yml'], { cwd })).code, 0, '--failure-threshold none');
+  t.equal(
+    (await swarmlintInProcess(['lint', '--failure-threshold', 'warning', 'warn.yml'], { cwd })).code,
+    1,
+    '--failure-threshold warning',
+  );
+  t.equal((await swarmlintInProcess(['lint', '--failure-threshold', 'none', 'two.yml'], { cwd })).code, 0, '--failure-threshold none');
 });
 
 t.test('--max-warnings', async (t) => {
-  t.equal((await swarmlint(['lint', '--max-warnings', '0', 'warn.yml'], { cwd })).code, 1, 'more warnings than 0');
-  t.equal((await swarmlint(['lint', '--max-warnings=1', 'warn.yml'], { cwd })).code, 0, 'not more than 1');
+  t.equal((await swarmlintInProcess(['lint', '--max-warnings', '0', 'warn.yml'], { cwd })).code, 1, 'more warnings than 0');
+  t.equal((await swarmlintInProcess(['lint', '--max-warnings=1', 'warn.yml'], { cwd })).code, 0, 'not more than 1');
   const dir = t.testdir({ 'warn.yml': ONE_WARNING, 'swarmlint.config.json': '{ "maxWarnings": 0 }' });
-  t.equal((await swarmlint(['lint', 'warn.yml'], { cwd: dir })).code, 1, "the config's maxWarnings");
-  t.equal((await swarmlint(['lint', '--max-warnings', '-1', 'warn.yml'], { cwd: dir })).code, 0, '--max-warnings -1 lifts it');
-  t.equal((await swarmlint(['lint', '--max-warnings=-1', 'warn.yml'], { cwd: dir })).code, 0, '--max-warnings=-1 too');
+  t.equal((await swarmlintInProcess(['lint', 'warn.yml'], { cwd: dir })).code, 1, "the config's maxWarnings");
+  t.equal((await swarmlintInProcess(['lint', '--max-warnings', '-1', 'warn.yml'], { cwd: dir })).code, 0, '--max-warnings -1 lifts it');
+  t.equal((await swarmlintInProcess(['lint', '--max-warnings=-1', 'warn.yml'], { cwd: dir })).code, 0, '--max-warnings=-1 too');
 });
 
 t.test('--rule id:severity', async (t) => {
-  const r = await swarmlint(['lint', '--rule', 'swarm-ignored-key:error', '--rule', 'dnsrr-ingress-port:off', 'two.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '--rule', 'swarm-ignored-key:error', '--rule', 'dnsrr-ingress-port:off', 'two.yml'], { cwd });
   t.equal(r.code, 1, 'the warning became an error');
   t.match(r.stdout, /5:5 +error .*swarm-ignored-key/);
   t.notMatch(r.stdout, 'dnsrr-ingress-port', 'the rule turned off did not report');
@@ -64,7 +70,8 @@ t.test('2 for usage errors, before any work, with one line on stderr', async (t)
     [['lint', '--rule', 'nope:error', 'two.yml'], /^swarmlint: --rule nope:error: unknown rule "nope"\n$/],
     [['frobnicate'], /^swarmlint: unknown command "frobnicate" \(swarmlint --help\)\n$/],
   ] as const) {
-    const r = await swarmlint(args, { cwd });
+    // The first through a real process: exit status 2 and the one line on its stderr.
+    const r = await (args[1] === '--bogus' ? swarmlint : swarmlintInProcess)(args, { cwd });
     t.equal(r.code, 2, `${args.join(' ')}: exit 2`);
     t.match(r.stderr, message, `${args.join(' ')}: the message`);
     t.equal(r.stdout, '', `${args.join(' ')}: no report`);
@@ -75,7 +82,7 @@ t.test('2 for usage errors, before any work, with one line on stderr', async (t)
 });
 
 t.test('2 for files that cannot be checked; the others are still reported', async (t) => {
-  const r = await swarmlint(['lint', 'notyaml.yml', 'missing.yml', 'two.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', 'notyaml.yml', 'missing.yml', 'two.yml'], { cwd });
   t.equal(r.code, 2);
   const lines = r.stdout.split('\n');
   t.ok(
@@ -85,14 +92,14 @@ t.test('2 for files that cannot be checked; the others are still reported', asyn
   t.ok(lines.slice(0, 2).includes('missing.yml: error: no such file or folder'), 'a missing file');
   t.match(r.stdout, /two\.yml\n {2}5:5/, 'the other file is reported');
   t.match(r.stdout, /, 2 files not checked\n/, 'the summary counts them');
-  const json = await swarmlint(['lint', '-f', 'json', 'missing.yml'], { cwd });
+  const json = await swarmlintInProcess(['lint', '-f', 'json', 'missing.yml'], { cwd });
   t.equal(json.code, 2);
   const errors = (JSON.parse(json.stdout) as { errors: { kind: string; file: string }[] }).errors;
   t.same(errors, [{ kind: 'io', message: 'no such file or folder', file: 'missing.yml' }], 'in JSON too');
 });
 
 t.test('a facts document is linted too', async (t) => {
-  const r = await swarmlint(['lint', 'facts.json'], { cwd });
+  const r = await swarmlintInProcess(['lint', 'facts.json'], { cwd });
   t.not(r.code, 2, 'read as a facts document, not a stack file');
   t.equal(r.stderr, '');
 });

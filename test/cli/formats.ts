@@ -2,10 +2,11 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { swarmlint, swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 import { errorsOf, validateFindings, validateSarif } from '../helpers/schemas.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// The colour of a pipe through the built CLI in a child process; the other cases in this process (the same main,
+// with its own streams and environment). A hang limit, not a speed bound.
 t.setTimeout(600_000);
 
 const cwd = t.testdir({
@@ -14,7 +15,7 @@ const cwd = t.testdir({
 });
 
 t.test('--format json: valid against the schema, paths relative to cwd', async (t) => {
-  const r = await swarmlint(['lint', '--format', 'json', 'stacks/two.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '--format', 'json', 'stacks/two.yml'], { cwd });
   t.equal(r.code, 1);
   const out = JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; line: number }[] };
   t.ok(validateFindings(out), `valid: ${errorsOf(validateFindings)}`);
@@ -28,7 +29,7 @@ t.test('--format json: valid against the schema, paths relative to cwd', async (
 });
 
 t.test('--format sarif -o FILE: valid SARIF in the file, nothing on stdout', async (t) => {
-  const r = await swarmlint(['lint', '-f', 'sarif', '-o', 'out/report.sarif', 'stacks/two.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'sarif', '-o', 'out/report.sarif', 'stacks/two.yml'], { cwd });
   t.equal(r.code, 1, 'the exit code does not depend on where the report goes');
   t.equal(r.stdout, '');
   const log = JSON.parse(readFileSync(join(cwd, 'out/report.sarif'), 'utf8')) as {
@@ -44,25 +45,25 @@ t.test('--format sarif -o FILE: valid SARIF in the file, nothing on stdout', asy
     const rule = run?.tool.driver.rules.find((x) => x.id === id);
     t.ok(rule?.helpUri && rule.help, `${id}: helpUri and help`);
   }
-  const bad = await swarmlint(['lint', '-f', 'json', '-o', 'stacks/two.yml/all.json', 'stacks/two.yml'], { cwd });
+  const bad = await swarmlintInProcess(['lint', '-f', 'json', '-o', 'stacks/two.yml/all.json', 'stacks/two.yml'], { cwd });
   t.equal(bad.code, 2, 'an output file that cannot be written (a file where its folder should be): exit 2');
   t.match(bad.stderr, /^swarmlint: --output-file \S*stacks\/two\.yml\/all\.json: (EEXIST|ENOTDIR)/);
 });
 
 t.test('colour: --color, --no-color, FORCE_COLOR, NO_COLOR; never in a file', async (t) => {
   const esc = '\x1b[';
-  t.ok((await swarmlint(['lint', '--color', 'stacks/two.yml'], { cwd })).stdout.includes(esc), '--color into a pipe');
+  t.ok((await swarmlintInProcess(['lint', '--color', 'stacks/two.yml'], { cwd })).stdout.includes(esc), '--color into a pipe');
   t.notOk((await swarmlint(['lint', 'stacks/two.yml'], { cwd })).stdout.includes(esc), 'a pipe is not a terminal');
-  t.ok((await swarmlint(['lint', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1' } })).stdout.includes(esc), 'FORCE_COLOR');
+  t.ok((await swarmlintInProcess(['lint', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1' } })).stdout.includes(esc), 'FORCE_COLOR');
   t.notOk(
-    (await swarmlint(['lint', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout.includes(esc),
+    (await swarmlintInProcess(['lint', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout.includes(esc),
     'NO_COLOR wins',
   );
   t.notOk(
-    (await swarmlint(['lint', '--no-color', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1' } })).stdout.includes(esc),
+    (await swarmlintInProcess(['lint', '--no-color', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1' } })).stdout.includes(esc),
     '--no-color wins',
   );
-  await swarmlint(['lint', '-o', 'out/report.txt', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1' } });
+  await swarmlintInProcess(['lint', '-o', 'out/report.txt', 'stacks/two.yml'], { cwd, env: { FORCE_COLOR: '1' } });
   const file = readFileSync(join(cwd, 'out/report.txt'), 'utf8');
   t.match(file, /dnsrr-ingress-port/, 'stylish into a file');
   t.notOk(file.includes(esc), 'without colour');
@@ -88,7 +89,7 @@ t.test('--env-file: interpolation uses it; its values appear in no format', asyn
     ].join('\n'),
     '.env.ci': `PG_TAG=16\nDB_PASSWORD=${secret}\nREPLICAS=two-${secret}\n`,
   });
-  const without = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml'], { cwd: dir });
+  const without = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml'], { cwd: dir });
   const rulesOf = (text: string): string[] =>
     (JSON.parse(text) as { findings: { ruleId: string; message: string }[] }).findings.map((f) => `${f.ruleId}: ${f.message}`);
   t.ok(
@@ -96,7 +97,7 @@ t.test('--env-file: interpolation uses it; its values appear in no format', asyn
     'unset: interpolation reports the variable by name',
   );
   for (const format of ['stylish', 'json', 'sarif']) {
-    const r = await swarmlint(['lint', '--env-file', '.env.ci', '--format', format, '--debug', 'docker-stack.yml'], { cwd: dir });
+    const r = await swarmlintInProcess(['lint', '--env-file', '.env.ci', '--format', format, '--debug', 'docker-stack.yml'], { cwd: dir });
     t.not(r.code, 2, `${format}: checked`);
     t.notOk(r.stdout.includes(secret) || r.stderr.includes(secret), `${format}: the value is not in the output`);
     if (format === 'json') {
@@ -111,7 +112,7 @@ t.test('--env-file: interpolation uses it; its values appear in no format', asyn
       );
     }
   }
-  const missing = await swarmlint(['lint', '--env-file', 'nope.env', 'docker-stack.yml'], { cwd: dir });
+  const missing = await swarmlintInProcess(['lint', '--env-file', 'nope.env', 'docker-stack.yml'], { cwd: dir });
   t.equal(missing.code, 2);
   t.match(missing.stderr, /^swarmlint: --env-file nope\.env: ENOENT/);
 });
@@ -122,7 +123,7 @@ t.test('a value from --env-file in a port is not quoted back', async (t) => {
     'docker-stack.yml': 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "${PORT}:80"\n',
     '.env': `PORT=${secret}\n`,
   });
-  const r = await swarmlint(['lint', '--env-file', '.env', 'docker-stack.yml'], { cwd: dir });
+  const r = await swarmlintInProcess(['lint', '--env-file', '.env', 'docker-stack.yml'], { cwd: dir });
   t.match(r.stdout, /5:9 +error +`services\.web\.ports\[0\]` is not a valid port/, 'the bad port is reported');
   t.notOk(r.stdout.includes(secret), 'without its value');
 });

@@ -1,9 +1,10 @@
 // What `swarmlint lint` reads: merge sets (-c, --merge), folders, quoted globs, stdin, ignores.
 import t from 'tap';
 import { join } from 'node:path';
-import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { swarmlint, swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// Standard input through a pipe to the built CLI in a child process (a stack, and one over the limit, which the CLI
+// stops reading); the other cases in this process (the same main, its input given). A hang limit, not a speed bound.
 t.setTimeout(600_000);
 
 interface Json {
@@ -32,7 +33,7 @@ const CONFIG = 'extends: none\nrules:\n  dnsrr-ingress-port: error\n  swarm-igno
 
 t.test('-c a.yml -c b.yml: one stack, findings at the file and line each value came from', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': CONFIG, 'base.yml': BASE, 'prod.yml': PROD });
-  const r = await swarmlint(['lint', '-f', 'json', '-c', 'base.yml', '-c', 'prod.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', '-c', 'base.yml', '-c', 'prod.yml'], { cwd });
   t.equal(r.code, 1);
   const out = json(r.stdout);
   t.same(
@@ -44,13 +45,13 @@ t.test('-c a.yml -c b.yml: one stack, findings at the file and line each value c
     'the port from base.yml, the ignored key from prod.yml',
   );
   t.equal(out.summary.files, 2);
-  const alone = await swarmlint(['lint', '-f', 'json', 'base.yml', 'prod.yml'], { cwd });
+  const alone = await swarmlintInProcess(['lint', '-f', 'json', 'base.yml', 'prod.yml'], { cwd });
   t.same(
     json(alone.stdout).findings.map((f) => f.ruleId),
     ['swarm-ignored-key'],
     'as two stacks of their own, dnsrr and the port never meet',
   );
-  const merged = await swarmlint(['lint', '-f', 'json', '--merge', 'base.yml,prod.yml', '--merge', 'prod.yml'], { cwd });
+  const merged = await swarmlintInProcess(['lint', '-f', 'json', '--merge', 'base.yml,prod.yml', '--merge', 'prod.yml'], { cwd });
   t.same(
     json(merged.stdout).findings.map((f) => [f.ruleId, f.file, f.line]),
     [
@@ -59,12 +60,12 @@ t.test('-c a.yml -c b.yml: one stack, findings at the file and line each value c
     ],
     '--merge a,b is a merge set; each --merge another (the finding in prod.yml, which both hold, once)',
   );
-  const absolute = await swarmlint(['lint', '-f', 'json', '-c', join(cwd, 'base.yml'), '-c', 'prod.yml'], { cwd });
+  const absolute = await swarmlintInProcess(['lint', '-f', 'json', '-c', join(cwd, 'base.yml'), '-c', 'prod.yml'], { cwd });
   t.equal(json(absolute.stdout).findings.length, 2, 'an absolute path in a merge set');
-  const broken = await swarmlint(['lint', '-c', 'base.yml', '-c', 'missing.yml'], { cwd });
+  const broken = await swarmlintInProcess(['lint', '-c', 'base.yml', '-c', 'missing.yml'], { cwd });
   t.equal(broken.code, 2, 'a missing file of a merge set: exit 2');
   t.match(broken.stdout, /^missing\.yml: error: no such file or folder$/m);
-  const folder = await swarmlint(['lint', '-c', '.'], { cwd });
+  const folder = await swarmlintInProcess(['lint', '-c', '.'], { cwd });
   t.equal(folder.code, 2, 'a folder in a merge set: exit 2');
   t.match(folder.stdout, /^\.: error: a folder, not a stack file \(-c and --merge take files\)$/m);
 });
@@ -82,26 +83,26 @@ t.test('folders and quoted globs: each file a stack; node_modules and .git skipp
     },
     empty: { 'README.md': 'nothing here' },
   });
-  const dir = await swarmlint(['lint', '-f', 'json', 'deploy'], { cwd });
+  const dir = await swarmlintInProcess(['lint', '-f', 'json', 'deploy'], { cwd });
   const files = [...new Set(json(dir.stdout).findings.map((f) => f.file))].sort();
   t.same(
     files,
     ['deploy/api-stack.yaml', 'deploy/compose.yml', 'deploy/docker-stack.yml', 'deploy/prod/web-swarm.yml'],
     'stack file names, recursively',
   );
-  const glob = await swarmlint(['lint', '-f', 'json', 'deploy/**/*-swarm.yml', 'deploy/notes.yml'], { cwd });
+  const glob = await swarmlintInProcess(['lint', '-f', 'json', 'deploy/**/*-swarm.yml', 'deploy/notes.yml'], { cwd });
   t.same(
     [...new Set(json(glob.stdout).findings.map((f) => f.file))].sort(),
     ['deploy/notes.yml', 'deploy/prod/web-swarm.yml'],
     'a quoted glob and a file named outright (whatever its name)',
   );
-  const here = await swarmlint(['lint', '-f', 'json', '.'], { cwd: join(cwd, 'deploy') });
+  const here = await swarmlintInProcess(['lint', '-f', 'json', '.'], { cwd: join(cwd, 'deploy') });
   t.same(
     [...new Set(json(here.stdout).findings.map((f) => f.file))].sort(),
     ['api-stack.yaml', 'compose.yml', 'docker-stack.yml', 'prod/web-swarm.yml'],
     'the working folder itself',
   );
-  const none = await swarmlint(['lint', 'empty', 'deploy/*.json'], { cwd });
+  const none = await swarmlintInProcess(['lint', 'empty', 'deploy/*.json'], { cwd });
   t.equal(none.code, 2);
   t.match(none.stdout, /^empty: error: no stack files in this folder \(looked for /m);
   t.match(none.stdout, /^deploy\/\*\.json: error: no files match deploy\/\*\.json$/m);
@@ -113,7 +114,7 @@ t.test('ignores in the config', async (t) => {
     deploy: { 'docker-stack.yml': TWO_PROBLEMS, 'old-stack.yml': TWO_PROBLEMS },
     legacy: { 'docker-stack.yml': TWO_PROBLEMS },
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'deploy', 'legacy', 'deploy/old-stack.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', 'deploy', 'legacy', 'deploy/old-stack.yml'], { cwd });
   t.equal(r.code, 2);
   const out = json(r.stdout);
   t.same([...new Set(out.findings.map((f) => f.file))], ['deploy/docker-stack.yml'], 'ignored files are not linted');
@@ -125,13 +126,13 @@ t.test('ignores in the config', async (t) => {
     ],
     'naming only ignored files is an error, not a silent pass',
   );
-  const glob = await swarmlint(['lint', 'legacy/*.yml'], { cwd });
+  const glob = await swarmlintInProcess(['lint', 'legacy/*.yml'], { cwd });
   t.match(glob.stdout, /^legacy\/\*\.yml: error: every file that matches legacy\/\*\.yml is ignored/m);
 });
 
 t.test('a file over the size limit', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': CONFIG, 'big-stack.yml': `# ${'x'.repeat(5 * 1024 * 1024)}\n` });
-  const r = await swarmlint(['lint', 'big-stack.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', 'big-stack.yml'], { cwd });
   t.equal(r.code, 2);
   t.match(r.stdout, /^big-stack\.yml:1:1: error: file is 5\.0 MiB, over the 4\.0 MiB limit for a stack file$/m);
 });
@@ -149,9 +150,9 @@ t.test('a saved audit larger than any stack file is read with the facts limit', 
     'audit.json': facts,
     'not-facts.json': `{"services": {}, "pad": "${'x'.repeat(5 * 1024 * 1024)}"}`,
   });
-  const r = await swarmlint(['lint', 'audit.json'], { cwd });
+  const r = await swarmlintInProcess(['lint', 'audit.json'], { cwd });
   t.equal(r.code, 0, r.stdout);
-  const other = await swarmlint(['lint', 'not-facts.json'], { cwd });
+  const other = await swarmlintInProcess(['lint', 'not-facts.json'], { cwd });
   t.match(
     other.stdout,
     /^not-facts\.json:1:1: error: file is 5\.0 MiB, over the 4\.0 MiB limit for a stack file$/m,
@@ -170,7 +171,7 @@ t.test('stdin: -', async (t) => {
       ['dnsrr-ingress-port', '<stdin>', 7],
     ],
   );
-  const empty = await swarmlint(['lint', '-'], { cwd, input: '' });
+  const empty = await swarmlintInProcess(['lint', '-'], { cwd, input: '' });
   t.equal(empty.code, 2, 'an empty stdin is not a stack');
   t.match(empty.stdout, /^<stdin>:1:1: error: the file is empty/);
   const big = await swarmlint(['lint', '-'], { cwd, input: `# ${'x'.repeat(5 * 1024 * 1024)}\n` });
@@ -180,7 +181,7 @@ t.test('stdin: -', async (t) => {
 
 t.test('a merge set with stdin', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': CONFIG, 'base.yml': BASE });
-  const r = await swarmlint(['lint', '-f', 'json', '-c', 'base.yml', '-c', '-'], { cwd, input: PROD });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', '-c', 'base.yml', '-c', '-'], { cwd, input: PROD });
   t.same(
     json(r.stdout)
       .findings.map((f) => [f.ruleId, f.file, f.line])

@@ -4,15 +4,16 @@ import { readFileSync } from 'node:fs';
 import { LINT_HELP } from '../../cli/lint.js';
 import { writeReport } from '../../cli/output.js';
 import { rules } from '../../rules/index.js';
-import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { swarmlint, swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// --version and --debug's stack trace (of the built files) through the built CLI in a child process; the other cases
+// in this process (the same main, with its own streams). A hang limit, not a speed bound.
 t.setTimeout(600_000);
 
 const cwd = t.testdir({ 'two.yml': TWO_PROBLEMS });
 
 t.test('swarmlint rules: every rule with its severity, recommended, fixable and description', async (t) => {
-  const r = await swarmlint(['rules'], { cwd });
+  const r = await swarmlintInProcess(['rules'], { cwd });
   t.equal(r.code, 0);
   const lines = r.stdout.trimEnd().split('\n');
   t.same(
@@ -42,17 +43,17 @@ t.test('--help, lint --help and --version', async (t) => {
     const r = await swarmlint([flag], { cwd });
     t.same([r.code, r.stdout], [0, `${pkg.version}\n`], `${flag}: the package version`);
   }
-  const help = await swarmlint(['--help'], { cwd });
+  const help = await swarmlintInProcess(['--help'], { cwd });
   t.equal(help.code, 0);
   t.match(help.stdout, /^Usage: swarmlint <command> \[options\]\n[\s\S]*\n {2}lint FILE\.\.\.[\s\S]*\n {2}rules /);
-  const lint = await swarmlint(['lint', '--help'], { cwd });
+  const lint = await swarmlintInProcess(['lint', '--help'], { cwd });
   t.same([lint.code, lint.stdout], [0, `${LINT_HELP}\n`], 'lint --help');
   for (const option of Object.keys((await import('../../cli/args.js')).LINT_OPTIONS))
     t.ok(LINT_HELP.includes(`--${option}`), `lint --help documents --${option}`);
 });
 
 t.test('--debug: a stack trace for errors; without it, one line', async (t) => {
-  const plain = await swarmlint(['lint', '--env-file', 'missing.env', 'two.yml'], { cwd });
+  const plain = await swarmlintInProcess(['lint', '--env-file', 'missing.env', 'two.yml'], { cwd });
   t.equal(plain.code, 2);
   t.equal(plain.stderr.split('\n').length, 2, 'one line');
   const debug = await swarmlint(['lint', '--debug', '--env-file', 'missing.env', 'two.yml'], { cwd });
@@ -68,14 +69,14 @@ t.test('internal errors: said so, with the stack under --debug; anything thrown 
     'nodefault.mjs': 'export const rules = {};\n',
     'docker-stack.yml': TWO_PROBLEMS,
   });
-  const plain = await swarmlint(['lint', '--config', 'error.mjs', 'docker-stack.yml'], { cwd: dir });
+  const plain = await swarmlintInProcess(['lint', '--config', 'error.mjs', 'docker-stack.yml'], { cwd: dir });
   t.equal(plain.code, 2);
   t.equal(plain.stderr, 'swarmlint: internal error: a getter that throws\n(run with --debug for the stack trace)\n');
-  const debug = await swarmlint(['lint', '--debug', '--config', 'error.mjs', 'docker-stack.yml'], { cwd: dir });
+  const debug = await swarmlintInProcess(['lint', '--debug', '--config', 'error.mjs', 'docker-stack.yml'], { cwd: dir });
   t.match(debug.stderr, /^swarmlint: internal error: a getter that throws\nTypeError: a getter that throws\n\s+at /);
-  const str = await swarmlint(['lint', '--config', 'string.mjs', 'docker-stack.yml'], { cwd: dir });
+  const str = await swarmlintInProcess(['lint', '--config', 'string.mjs', 'docker-stack.yml'], { cwd: dir });
   t.equal(str.stderr, 'swarmlint: internal error: a bare string\n(run with --debug for the stack trace)\n');
-  const nodefault = await swarmlint(['lint', '--config', 'nodefault.mjs', 'docker-stack.yml'], { cwd: dir });
+  const nodefault = await swarmlintInProcess(['lint', '--config', 'nodefault.mjs', 'docker-stack.yml'], { cwd: dir });
   t.equal(
     nodefault.stderr,
     `swarmlint: ${dir}/nodefault.mjs: the config module must export its configuration as default\n`,
@@ -84,7 +85,7 @@ t.test('internal errors: said so, with the stack under --debug; anything thrown 
 });
 
 t.test('swarmlint audit --help', async (t) => {
-  const r = await swarmlint(['audit', '--help'], { cwd });
+  const r = await swarmlintInProcess(['audit', '--help'], { cwd });
   t.equal(r.code, 0);
   t.match(r.stdout, /^Usage: swarmlint audit /);
 });
@@ -136,7 +137,7 @@ t.test('--cluster-facts: what a saved audit says reaches the rules, over the con
     'stack-not-facts.json': '{"services": {}}\n',
   });
   const seen = async (args: string[]): Promise<Record<string, unknown>> => {
-    const r = await swarmlint(['lint', '-f', 'json', ...args, 'docker-stack.yml'], { cwd: dir });
+    const r = await swarmlintInProcess(['lint', '-f', 'json', ...args, 'docker-stack.yml'], { cwd: dir });
     const f = (JSON.parse(r.stdout) as { findings: { ruleId: string; message: string }[] }).findings.find(
       (x) => x.ruleId === 'show/cluster',
     );
@@ -165,10 +166,10 @@ t.test('--cluster-facts: what a saved audit says reaches the rules, over the con
     },
     'ready nodes, the smallest MTU, networks, ports, pools from the facts; what only the config says is kept',
   );
-  const notFacts = await swarmlint(['lint', '--cluster-facts', 'stack-not-facts.json', 'docker-stack.yml'], { cwd: dir });
+  const notFacts = await swarmlintInProcess(['lint', '--cluster-facts', 'stack-not-facts.json', 'docker-stack.yml'], { cwd: dir });
   t.equal(notFacts.code, 2);
   t.match(notFacts.stderr, /^swarmlint: \S+stack-not-facts\.json:1:1: --cluster-facts: not a facts document/);
-  const missing = await swarmlint(['lint', '--cluster-facts', 'nope.json', 'docker-stack.yml'], { cwd: dir });
+  const missing = await swarmlintInProcess(['lint', '--cluster-facts', 'nope.json', 'docker-stack.yml'], { cwd: dir });
   t.equal(missing.code, 2);
   t.match(missing.stderr, /^swarmlint: --cluster-facts nope\.json: ENOENT/);
 });

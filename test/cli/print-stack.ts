@@ -1,7 +1,7 @@
 // `swarmlint lint --print-stack`: the merged, interpolated stack as `docker stack config` prints it.
 import t from 'tap';
 import { parse } from 'yaml';
-import { swarmlint } from '../helpers/cli.js';
+import { swarmlintInProcess } from '../helpers/cli.js';
 
 t.setTimeout(600_000);
 
@@ -13,7 +13,7 @@ t.test('merged and interpolated, ports in the long syntax, services by name', as
       'services:\n  web:\n    ports: ["53:53/udp"]\n    networks: [front]\n    environment:\n      B: "on"\n    deploy:\n      replicas: 0\n',
     'bad.yml': 'services: [\n',
   });
-  const r = await swarmlint(['lint', '--print-stack', '-c', 'a.yml', '-c', 'b.yml'], { cwd, env: { TAG: '1.28' } });
+  const r = await swarmlintInProcess(['lint', '--print-stack', '-c', 'a.yml', '-c', 'b.yml'], { cwd, env: { TAG: '1.28' } });
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /environment:\n\s+A: "1"\n\s+B: "on"/, 'yes/on stay quoted text');
   const out = parse(r.stdout) as { version: string; services: Record<string, Record<string, unknown>> };
@@ -33,7 +33,7 @@ t.test('merged and interpolated, ports in the long syntax, services by name', as
     },
     'ports keyed by published port (the later file wins), aliases kept, replicas 0 overrides',
   );
-  const bad = await swarmlint(['lint', '--print-stack', 'bad.yml'], { cwd });
+  const bad = await swarmlintInProcess(['lint', '--print-stack', 'bad.yml'], { cwd });
   t.equal(bad.code, 2, 'a file that cannot be read: exit 2');
   t.match(bad.stderr, /bad\.yml:\d+:\d+:/);
   t.equal(bad.stdout, '');

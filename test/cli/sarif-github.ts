@@ -14,7 +14,7 @@ import { formatsFor, readReportOptions } from '../../cli/report-options.js';
 import { loadConfig } from '../../engine/config.js';
 import { github } from '../../reporters/github.js';
 import { factsArtifactName, sarif } from '../../reporters/sarif.js';
-import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 import { PREFLIGHT_ICMP_SKIPPED } from '../helpers/facts.js';
 import { githubProblems } from '../helpers/github-sarif.js';
 import { lintTexts, STACK_A } from '../helpers/reports.js';
@@ -53,7 +53,7 @@ t.test('SARIF: relative to the git top level, the same fingerprints in two check
   const logs: Log[] = [];
   for (const checkout of [one, two]) {
     // Run from the stacks folder: the root is still the checkout's top level, not the working folder.
-    const r = await swarmlint(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd: join(checkout, 'stacks') });
+    const r = await swarmlintInProcess(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd: join(checkout, 'stacks') });
     t.equal(r.code, 1);
     t.equal(r.stderr, '');
     const log = JSON.parse(r.stdout) as Log;
@@ -85,16 +85,16 @@ t.test('SARIF: relative to the git top level, the same fingerprints in two check
 });
 
 t.test('--sarif-root: another root; the fingerprints follow it', async (t) => {
-  const r = await swarmlint(['lint', '-f', 'sarif', '--sarif-root', '..', 'stacks/docker-stack.yml'], { cwd: one });
+  const r = await swarmlintInProcess(['lint', '-f', 'sarif', '--sarif-root', '..', 'stacks/docker-stack.yml'], { cwd: one });
   const run = (JSON.parse(r.stdout) as Log).runs[0];
   t.same(run?.results[0]?.locations[0]?.physicalLocation.artifactLocation, { uri: 'one/stacks/docker-stack.yml', uriBaseId: '%SRCROOT%' });
   t.equal(run?.originalUriBaseIds['%SRCROOT%']?.uri, pathToFileURL(`${base}/`).href);
-  const missing = await swarmlint(['lint', '-f', 'sarif', '--sarif-root', 'nowhere', 'stacks/docker-stack.yml'], { cwd: one });
+  const missing = await swarmlintInProcess(['lint', '-f', 'sarif', '--sarif-root', 'nowhere', 'stacks/docker-stack.yml'], { cwd: one });
   t.same([missing.code, missing.stdout, missing.stderr], [2, '', 'swarmlint: --sarif-root nowhere: not a folder\n']);
 });
 
 t.test('--format github: workflow commands with repository-relative files', async (t) => {
-  const r = await swarmlint(['lint', '-f', 'github', 'docker-stack.yml'], { cwd: join(two, 'stacks') });
+  const r = await swarmlintInProcess(['lint', '-f', 'github', 'docker-stack.yml'], { cwd: join(two, 'stacks') });
   t.equal(r.code, 1);
   const lines = r.stdout.trimEnd().split('\n');
   t.equal(lines.length, 2);
@@ -106,7 +106,7 @@ t.test('--format github: workflow commands with repository-relative files', asyn
     lines[1],
     /^::error file=stacks\/docker-stack\.yml,line=7,col=9,.*title=swarmlint dnsrr-ingress-port::.*%0Ahttps:\/\/\S+dnsrr-ingress-port\.md$/,
   );
-  const clean = await swarmlint(
+  const clean = await swarmlintInProcess(
     ['lint', '-f', 'github', '--rule', 'dnsrr-ingress-port:off', '--rule', 'swarm-ignored-key:off', 'docker-stack.yml'],
     {
       cwd: join(two, 'stacks'),

@@ -2,7 +2,7 @@
 // alone, the config's `stacks:` are merged and linted by name on one swarm, and a port two stacks publish is a
 // conflict only when they go to one swarm, reported once.
 import t from 'tap';
-import { swarmlint } from '../helpers/cli.js';
+import { swarmlintInProcess } from '../helpers/cli.js';
 import { planStacks } from '../../cli/inputs.js';
 
 t.setTimeout(300_000);
@@ -22,7 +22,9 @@ t.test('the same file given twice (its folder, ./a and a, overlapping globs) is 
     'swarmlint.config.yml': 'extends: none\nrules:\n  swarm-ignored-key: warning\n',
     'docker-stack.yml': 'services:\n  web:\n    image: nginx:1.27\n    container_name: web\n',
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', '.', './docker-stack.yml', '*stack.yml', 'docker-*.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml', '.', './docker-stack.yml', '*stack.yml', 'docker-*.yml'], {
+    cwd,
+  });
   const out = json(r.stdout);
   t.equal(out.summary.files, 1, 'one file');
   t.equal(out.findings.length, 1, 'its finding once');
@@ -31,7 +33,7 @@ t.test('the same file given twice (its folder, ./a and a, overlapping globs) is 
 
 t.test('an override found in a folder is not linted alone (a note says so); named, it is', async (t) => {
   const cwd = t.testdir({ 'docker-stack.yml': BASE, 'docker-stack.prod.yml': OVERRIDE, 'other-stack.yml': EDGE });
-  const r = await swarmlint(['lint', '-f', 'json', '.', '*.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', '.', '*.yml'], { cwd });
   t.equal(
     r.stderr,
     'swarmlint: note: docker-stack.prod.yml: not linted alone: an override of docker-stack.yml (no `image` in it); name it, merge it (-c docker-stack.yml -c docker-stack.prod.yml), or declare the pair under `stacks:` in the config\n',
@@ -39,17 +41,17 @@ t.test('an override found in a folder is not linted alone (a note says so); name
   );
   t.equal(json(r.stdout).summary.files, 2, 'the base and the other stack');
   t.equal(r.code, 0, 'no port conflict between two stacks not said to share a swarm');
-  const named = await swarmlint(['lint', '-f', 'json', 'docker-stack.prod.yml'], { cwd });
+  const named = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.prod.yml'], { cwd });
   t.equal(named.stderr, '');
   t.equal(json(named.stdout).summary.files, 1, 'named, the override is linted');
-  const merged = await swarmlint(['lint', '-f', 'json', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], { cwd });
+  const merged = await swarmlintInProcess(['lint', '-f', 'json', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], { cwd });
   t.equal(json(merged.stdout).summary.files, 2, 'merged, both files are the stack');
   t.equal(merged.stderr, '');
 });
 
 t.test('a file with an image, or without a base beside it, is no override', async (t) => {
   const cwd = t.testdir({ 'a.prod.yml': OVERRIDE, 'docker-stack.yml': BASE, 'docker-stack.dev.yml': EDGE });
-  const r = await swarmlint(['lint', '-f', 'json', '--rule', 'schema:off', '*.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', '--rule', 'schema:off', '*.yml'], { cwd });
   t.equal(r.stderr, '');
   t.equal(json(r.stdout).summary.files, 3);
 });
@@ -63,7 +65,7 @@ t.test('config stacks: merged, linted under their names, on one swarm; a conflic
     edge: { 'docker-stack.yml': EDGE },
     'lone-stack.yml': EDGE.replace('proxy', 'lone'),
   });
-  const all = await swarmlint(['lint', '-f', 'json'], { cwd });
+  const all = await swarmlintInProcess(['lint', '-f', 'json'], { cwd });
   t.notMatch(all.stderr, /note/, 'no note: the override is declared');
   const out = json(all.stdout);
   t.equal(out.summary.files, 3, 'without files: every declared stack, the override merged into shop');
@@ -75,7 +77,7 @@ t.test('config stacks: merged, linted under their names, on one swarm; a conflic
   );
   t.equal(all.code, 1);
 
-  const folder = await swarmlint(['lint', '-f', 'json', '.'], { cwd });
+  const folder = await swarmlintInProcess(['lint', '-f', 'json', '.'], { cwd });
   const f = json(folder.stdout);
   t.equal(f.summary.files, 4, 'a folder: its files of declared stacks as those stacks, the others alone');
   t.equal(folder.stderr, '', 'the override is part of a declared stack: no note');
@@ -84,7 +86,7 @@ t.test('config stacks: merged, linted under their names, on one swarm; a conflic
     ['edge/docker-stack.yml'],
     'lone-stack.yml is not declared: it shares no swarm with them',
   );
-  const same = await swarmlint(['lint', '-f', 'json', '--same-swarm', '.'], { cwd });
+  const same = await swarmlintInProcess(['lint', '-f', 'json', '--same-swarm', '.'], { cwd });
   t.same(
     json(same.stdout)
       .findings.filter((x) => x.ruleId === 'published-port-conflict')
@@ -99,11 +101,11 @@ t.test('config stacks: a name given twice and a bad shape are config errors', as
     'swarmlint.config.yml': 'stacks:\n  - name: a\n    files: [x.yml]\n  - name: a\n    files: [y.yml]\n',
     'x.yml': BASE,
   });
-  const r = await swarmlint(['lint', 'x.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', 'x.yml'], { cwd });
   t.equal(r.code, 2);
   t.match(r.stderr, /swarmlint\.config\.yml:4:\d+: `stacks`: the stack name "a" is given twice/);
   const bad = t.testdir({ 'swarmlint.config.yml': 'stacks:\n  - name: a b\n    files: []\n', 'x.yml': BASE });
-  const b = await swarmlint(['lint', 'x.yml'], { cwd: bad });
+  const b = await swarmlintInProcess(['lint', 'x.yml'], { cwd: bad });
   t.equal(b.code, 2);
   t.match(b.stderr, /stacks/);
 });
@@ -131,8 +133,8 @@ t.test('a declared stack is merged as -c a -c b merges it (--print-stack)', asyn
     'docker-stack.yml': BASE,
     'docker-stack.prod.yml': `${OVERRIDE}    ports: ["443:443"]\n`,
   });
-  const declared = await swarmlint(['lint', '--print-stack'], { cwd });
-  const flags = await swarmlint(['lint', '--print-stack', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], { cwd });
+  const declared = await swarmlintInProcess(['lint', '--print-stack'], { cwd });
+  const flags = await swarmlintInProcess(['lint', '--print-stack', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], { cwd });
   t.equal(declared.code, 0);
   t.match(declared.stdout, /replicas: 3[\s\S]*published: 80[\s\S]*published: 443/);
   t.equal(declared.stdout, flags.stdout);
@@ -143,7 +145,9 @@ t.test('a file in two stacks of the run (alone and merged): its findings once, t
     'docker-stack.yml': 'services:\n  web:\n    image: nginx:1.27\n    container_name: web\n',
     'docker-stack.prod.yml': OVERRIDE,
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml', '-c', 'docker-stack.yml', '-c', 'docker-stack.prod.yml'], {
+    cwd,
+  });
   const out = json(r.stdout);
   t.same(
     out.findings.map((f) => f.ruleId),

@@ -825,7 +825,10 @@ function writeCase(c: Case, dir: string): string[] {
 
 export function runDocker(docker: string, c: Case, dir: string): Promise<Outcome> {
   const paths = writeCase(c, dir);
-  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: dir, DOCKER_CONFIG: join(dir, '.docker'), ...c.env };
+  // GOGC=off: no garbage collection in a client that lives about 10 ms (a fifth less CPU a case, 1,600 cases), unless
+  // the case could interpolate a variable of that name.
+  const gc = JSON.stringify(c).includes('GOGC') ? {} : { GOGC: 'off' };
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', HOME: dir, DOCKER_CONFIG: join(dir, '.docker'), ...gc, ...c.env };
   return new Promise((resolve) => {
     execFile(
       docker,

@@ -4,7 +4,7 @@ import t from 'tap';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gitlab } from '../../reporters/gitlab.js';
-import { swarmlint, TWO_PROBLEMS } from '../helpers/cli.js';
+import { swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 import { lintTexts, STACK_A, STACK_B } from '../helpers/reports.js';
 import { errorsOf, validateGitlab } from '../helpers/schemas.js';
 
@@ -26,7 +26,7 @@ t.test('the CLI: valid Code Quality JSON, repository-relative paths, stable fing
   const outs: Issue[][] = [];
   for (const checkout of [join(base, 'a'), join(base, 'b', 'c')]) {
     mkdirSync(join(checkout, '.git'));
-    const r = await swarmlint(['lint', '-f', 'gitlab', '-o', 'reports/gl-code-quality.json', 'deploy'], { cwd: checkout });
+    const r = await swarmlintInProcess(['lint', '-f', 'gitlab', '-o', 'reports/gl-code-quality.json', 'deploy'], { cwd: checkout });
     t.equal(r.code, 1);
     t.equal(r.stdout, '', 'the report went to the file');
     t.match(

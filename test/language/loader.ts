@@ -286,6 +286,10 @@ t.test('positions: LineIndex and JSON pointers', (t) => {
       { line: 4, column: 0 },
     ],
   );
+  // Line feeds only (found by indexOf): the same lines as the loop gives.
+  const lf = new LineIndex('a\n\nbc\nd\n');
+  t.same(lf.starts, [0, 2, 3, 6, 8]);
+  t.same(lf.loc(4, 7), { start: { line: 3, column: 1 }, end: { line: 4, column: 1 } });
   const root = parseYaml('a:\n  b: [1, {c: 2}]\n', 'x.yml', 0, defaultLimits).root as PValue;
   t.same(toJS(atPointer(root, '/a/b/1/c').node), 2);
   t.same(toJS(atPointer(root, '/a/missing').node), { b: [1, { c: 2 }] }, 'the deepest node that exists');

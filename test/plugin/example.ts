@@ -3,10 +3,11 @@
 import t from 'tap';
 import { fileURLToPath } from 'node:url';
 import example from '../../fixtures/plugins/example/index.js';
-import { swarmlint } from '../helpers/cli.js';
+import { swarmlintInProcess } from '../helpers/cli.js';
 import { testRule } from '../helpers/tap.js';
 
-// Each case starts the CLI (with the TypeScript loader) in a child process: slow on a busy machine.
+// In this process (the same main as the binary's, with its own streams and working folder). A hang limit, not a
+// speed bound.
 t.setTimeout(600_000);
 
 const EXAMPLE = fileURLToPath(new URL('../../fixtures/plugins/example/index.ts', import.meta.url));
@@ -33,7 +34,7 @@ t.test('the example plugin: findings under example/<rule>, with its docs URL', a
     'swarmlint.config.yml': `plugins:\n  example: ${EXAMPLE}\nrules:\n  example/explicit-image-tag: warning\n`,
     'docker-stack.yml': STACK,
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml'], { cwd, typescript: true });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml'], { cwd, typescript: true });
   t.equal(r.code, 0, 'warnings only');
   const out = JSON.parse(r.stdout) as Json;
   t.same(
@@ -48,10 +49,10 @@ t.test('the example plugin: findings under example/<rule>, with its docs URL', a
   t.match(out.findings[0]?.message, 'Service `web` runs image `nginx` without a tag');
   t.equal(out.rules['example/explicit-image-tag']?.docsUrl, DOCS, "the plugin's docs URL");
   t.equal(out.rules['example/explicit-image-tag']?.remediation, REMEDIATION);
-  const sarif = await swarmlint(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd, typescript: true });
+  const sarif = await swarmlintInProcess(['lint', '-f', 'sarif', 'docker-stack.yml'], { cwd, typescript: true });
   const log = JSON.parse(sarif.stdout) as { runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } } }[] };
   t.equal(log.runs[0]?.tool.driver.rules.find((x) => x.id === 'example/explicit-image-tag')?.helpUri, DOCS, 'SARIF helpUri');
-  const stylish = await swarmlint(['lint', 'docker-stack.yml'], { cwd, typescript: true });
+  const stylish = await swarmlintInProcess(['lint', 'docker-stack.yml'], { cwd, typescript: true });
   t.match(stylish.stdout, `  example/explicit-image-tag: ${REMEDIATION} ${DOCS}`, 'How to fix');
 });
 
@@ -67,7 +68,7 @@ t.test('a plugin rule that throws: exit 2 naming the rule; the other rules still
     'docker-stack.yml': STACK,
     'other-stack.yml': 'services:\n  web:\n    image: nginx:1\n    restart: "no"\n',
   });
-  const r = await swarmlint(['lint', '-f', 'json', 'docker-stack.yml', 'other-stack.yml'], { cwd });
+  const r = await swarmlintInProcess(['lint', '-f', 'json', 'docker-stack.yml', 'other-stack.yml'], { cwd });
   t.equal(r.code, 2, 'exit 2');
   const out = JSON.parse(r.stdout) as Json;
   t.same(
@@ -84,7 +85,7 @@ t.test('a plugin rule that throws: exit 2 naming the rule; the other rules still
     ],
     'the built-in rules still report, on both documents',
   );
-  const stylish = await swarmlint(['lint', 'docker-stack.yml'], { cwd });
+  const stylish = await swarmlintInProcess(['lint', 'docker-stack.yml'], { cwd });
   t.equal(stylish.code, 2);
   t.match(stylish.stdout, /^docker-stack\.yml: error: rule boom\/explode failed on this document and was skipped: cannot handle api\n/);
   t.match(stylish.stdout, /✖ 1 problem \(1 warning\), 1 rule failed\n$/);

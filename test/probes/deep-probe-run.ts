@@ -9,6 +9,9 @@ import { deepProbeOptions, type ConnectRaw, type DeepProbeResult, type EchoOutco
 import { samplePeers } from '../../probes/deep/sample.js';
 import { emptyResult, runDeepProbe, sayHello, startHelloServer, type DeepProbeIo } from '../../probes/deep/run.js';
 
+// The cases wait on their deadlines (5-8 s each, little CPU): they run side by side, each on its own port.
+t.jobs = 4;
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

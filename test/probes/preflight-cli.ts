@@ -3,6 +3,7 @@
 // and peers: test/lab/preflight.ts runs it on the lab swarm.
 import t from 'tap';
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { loadConfig } from '../../engine/config.js';
 import { lintDocuments } from '../../engine/lint.js';
 import { loadFacts } from '../../language/loader/facts.js';
 import { encodeProbe, parseEcho } from '../../probes/paths/echo-protocol.js';
-import { assertDistFresh, childEnv, MAIN, swarmlint } from '../helpers/cli.js';
+import { assertDistFresh, childEnv, MAIN, swarmlintInProcess } from '../helpers/cli.js';
 import { PREFLIGHT_ICMP_SKIPPED } from '../helpers/facts.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'swarmlint-preflight-'));
@@ -23,10 +24,10 @@ t.teardown(() => {
 });
 
 t.test('help', async (t) => {
-  const r = await swarmlint(['preflight', '--help'], { cwd: dir });
+  const r = await swarmlintInProcess(['preflight', '--help'], { cwd: dir });
   t.equal(r.code, 0);
   t.match(r.stdout, /^Usage: swarmlint preflight --manager ADDR\[:PORT\]/);
-  t.match((await swarmlint(['--help'], { cwd: dir })).stdout, /preflight +check a host before it joins/);
+  t.match((await swarmlintInProcess(['--help'], { cwd: dir })).stdout, /preflight +check a host before it joins/);
 });
 
 t.test('usage errors exit 2 before anything is probed', async (t) => {
@@ -48,7 +49,7 @@ t.test('usage errors exit 2 before anything is probed', async (t) => {
     [['--manager', '10.0.0.1', '--bogus'], /Unknown option '--bogus'/],
   ];
   for (const [args, message] of cases) {
-    const r = await swarmlint(['preflight', ...args], { cwd: dir });
+    const r = await swarmlintInProcess(['preflight', ...args], { cwd: dir });
     t.equal(r.code, 2, args.join(' '));
     t.match(r.stderr, message, args.join(' '));
   }
@@ -136,40 +137,35 @@ function listener(args: string[]): { ready: Promise<void>; done: Promise<{ code:
   return { ready: readyP, done, stop: () => child.kill('SIGTERM') };
 }
 
+// The swarm ports are fixed (2377/tcp, 7946): on an address of its own in 127/8, chosen at random, so that another run
+// of this test at the same time (another checkout) holds other sockets. Probes still come from 127.0.0.1.
+const ADDRESS = `127.${String(1 + randomInt(254))}.${String(randomInt(256))}.${String(1 + randomInt(254))}`;
+
 t.test('--listen: echoes probes on the ports it could bind, lists the others, stops at the deadline or SIGTERM', async (t) => {
   const free = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => free.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => free.bind(0, ADDRESS, resolve));
   const dataPort = free.address().port;
   await new Promise<void>((resolve) =>
     free.close(() => {
       resolve();
     }),
   );
-  const first = listener([
-    '--listen-address',
-    '127.0.0.1',
-    '--data-path-port',
-    String(dataPort),
-    '--peer',
-    '127.0.0.1',
-    '--deadline',
-    '20',
-  ]);
+  const first = listener(['--listen-address', ADDRESS, '--data-path-port', String(dataPort), '--peer', '127.0.0.1', '--deadline', '20']);
   await first.ready;
   // A second responder on the same address: the swarm ports are held by the first, its own data-path port is free.
   const other = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => other.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => other.bind(0, ADDRESS, resolve));
   const otherPort = other.address().port;
   await new Promise<void>((resolve) =>
     other.close(() => {
       resolve();
     }),
   );
-  const second = listener(['--listen-address', '127.0.0.1', '--data-path-port', String(otherPort), '--deadline', '1']);
+  const second = listener(['--listen-address', ADDRESS, '--data-path-port', String(otherPort), '--deadline', '1']);
 
   const client = dgram.createSocket('udp4');
   const echo = new Promise<Buffer>((resolve) => client.on('message', resolve));
-  client.send(encodeProbe('0123456789abcdef', { port: dataPort, protocol: 'udp' }), dataPort, '127.0.0.1');
+  client.send(encodeProbe('0123456789abcdef', { port: dataPort, protocol: 'udp' }), dataPort, ADDRESS);
   const answer = parseEcho(await echo);
   client.close();
   t.same(answer?.to, { port: dataPort, protocol: 'udp' }, 'the echo');
@@ -252,7 +248,7 @@ t.test('the report of a facts document: lint, save, formats, exit codes', async 
   );
 
   // `swarmlint lint FILE` re-checks a saved document offline, with the same findings.
-  const again = await swarmlint(['lint', '-f', 'json', saved], { cwd: dir });
+  const again = await swarmlintInProcess(['lint', '-f', 'json', saved], { cwd: dir });
   t.equal(again.code, 0);
   t.same(
     (JSON.parse(again.stdout) as Out).findings.map((f) => f.message),
