@@ -6,7 +6,7 @@ import { profileFromFacts } from '../engine/cluster-profile.js';
 import { isDocument, prepareDocument } from '../engine/documents.js';
 import { compareFindings, type FatalError, type FileEdit, type Finding, type LintReport } from '../engine/findings.js';
 import { applyEdits } from '../engine/fix.js';
-import { createDocumentLinter, lintDocuments, reportOf, type DocumentResult, type LintDocument } from '../engine/lint.js';
+import { lintDocuments, type LintDocument } from '../engine/lint.js';
 import type { LoadError } from '../language/loader/errors.js';
 import { loadFacts } from '../language/loader/facts.js';
 import { defaultLimits } from '../language/loader/limits.js';
@@ -251,21 +251,7 @@ export async function runLint(args: ParsedArgs, cwd: string, io: Streams = proce
     const reports: LintReport[] = [];
     for (const [key, group] of groups) {
       const c = configOf(key);
-      const engineOptions = {
-        root: options.root,
-        rules: c.rules,
-        plugins: c.plugins,
-        cluster: clusterOf(c),
-        unusedSuppressions: c.unusedSuppressions,
-        sameSwarm: sameSwarm || key === 'declared',
-      };
-      // Stacks that go to one swarm are linted together (rules compare them); the others one by one, each model
-      // let go once linted unless the report draws it (html draws every document, the others only facts).
-      const together = engineOptions.sameSwarm;
-      const linter = together ? undefined : createDocumentLinter(engineOptions);
       const docs: LintDocument[] = [];
-      const results: DocumentResult[] = [];
-      const linted: string[] = [];
       for (const planned of group) {
         // A declared stack has its own name; the others get --stack-name, else their config's stackName.
         const stackName = planned.name ?? stackNameFlag ?? c.stackName;
@@ -276,29 +262,28 @@ export async function runLint(args: ParsedArgs, cwd: string, io: Streams = proce
           sources.map((f) => ({ path: f.path, text: f.text })),
           { env, dialect: dialectOf(c.docker.cliVersion) },
         );
-        if (!isDocument(doc)) {
-          errors.push(doc);
-          continue;
-        }
-        const named: LintDocument = {
-          ...doc,
-          // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
-          root: {
-            ...doc.root,
-            ...(doc.root.type === 'Stack' && stackName ? { name: stackName, ref: { kind: 'stack' as const, name: stackName } } : {}),
-          },
-        };
-        if (linter) {
-          results.push(linter.lintDocument(named, results.length));
-          linted.push(...named.files.map((f) => f.path));
-          if (format === 'html' || named.kind === 'facts') documents.push(named);
-        } else docs.push(named);
+        if (isDocument(doc))
+          docs.push({
+            ...doc,
+            // The stack's name as deployed: for messages (`<stack>_<service>`) and its logical location.
+            root: {
+              ...doc.root,
+              ...(doc.root.type === 'Stack' && stackName ? { name: stackName, ref: { kind: 'stack' as const, name: stackName } } : {}),
+            },
+          });
+        else errors.push(doc);
       }
-      if (linter) reports.push(reportOf(results, linted, linter.rulesRun));
-      else {
-        documents.push(...docs);
-        reports.push(lintDocuments(docs, engineOptions));
-      }
+      documents.push(...docs);
+      reports.push(
+        lintDocuments(docs, {
+          root: options.root,
+          rules: c.rules,
+          plugins: c.plugins,
+          cluster: clusterOf(c),
+          unusedSuppressions: c.unusedSuppressions,
+          sameSwarm: sameSwarm || key === 'declared',
+        }),
+      );
     }
     const report: LintReport = {
       // A file in two stacks of the run (alone and in a merge set, or in two merge sets) has its own findings

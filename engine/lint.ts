@@ -142,24 +142,12 @@ function locate(files: readonly StackFileInfo[], line: number): StackFileInfo | 
   return found;
 }
 
-/** What linting one document gave: its findings (fingerprints not yet numbered apart) and its errors. */
-export interface DocumentResult {
-  findings: Finding[];
-  errors: FatalError[];
-}
-
 /**
- * A linter for documents one at a time (ESLint's Linter and one config per document kind, built once), so that a
- * run need not hold every document's model at once. `lintDocument(doc, index)` gives the document's findings and
- * errors, `index` being its place among the run's documents (rules know a document by its name, `doc<index>`);
- * `finish` sorts the findings of all of them and numbers repeated fingerprints apart, as `lintDocuments` does.
- * `documents` are the run's documents when rules must see them all (`sameSwarm`); without it each document is its
- * own stack.
+ * Lints documents with ESLint's Linter and our language: one place where documents become findings. A rule
+ * that throws is reported as an error for that document (and the other rules still run on it); it never
+ * passes silently.
  */
-export function createDocumentLinter(
-  options: EngineOptions,
-  documents: readonly LintDocument[] = [],
-): { lintDocument: (doc: LintDocument, index: number) => DocumentResult; rulesRun: string[] } {
+export function lintDocuments(documents: readonly LintDocument[], options: EngineOptions): LintReport {
   const builtins = options.builtins ?? builtinRules;
   const plugins = options.plugins ?? {};
   const preloaded = new Map<string, Root>();
@@ -172,6 +160,8 @@ export function createDocumentLinter(
     stack: enabled.filter(([id]) => servesKind(ruleFor(id, builtins, plugins), 'stack')),
     facts: enabled.filter(([id]) => servesKind(ruleFor(id, builtins, plugins), 'facts')),
   };
+  const findings: Finding[] = [];
+  const errors: FatalError[] = [];
 
   // One config (normalised once) per document kind and set of rules skipped after a failure: ESLint then finds
   // each document's merged config in its cache instead of validating every rule's options again.
@@ -214,9 +204,7 @@ export function createDocumentLinter(
     return undefined;
   };
 
-  const lintDocument = (doc: LintDocument, index: number): DocumentResult => {
-    const findings: Finding[] = [];
-    const errors: FatalError[] = [];
+  documents.forEach((doc, index) => {
     const virtual = documentName(index, doc.kind);
     preloaded.set(virtual, doc.root);
     const disabled = new Set<string>();
@@ -232,10 +220,7 @@ export function createDocumentLinter(
         // A rule that throws something other than an Error leaves no rule id on it: find it by running each
         // enabled rule alone (only on this failure path).
         const id = ruleId ? unqualified(ruleId) : culprit(doc, virtual, disabled);
-        if (!id || disabled.has(id)) {
-          preloaded.delete(virtual);
-          throw error;
-        }
+        if (!id || disabled.has(id)) throw error;
         disabled.add(id);
         const first = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
         errors.push({
@@ -256,31 +241,15 @@ export function createDocumentLinter(
       break;
     }
     preloaded.delete(virtual);
-    return { findings, errors };
-  };
-  return { lintDocument, rulesRun: enabled.map(([id]) => id).sort() };
-}
-
-/** The report of documents linted one by one: findings sorted, repeated fingerprints numbered apart. */
-export function reportOf(results: readonly DocumentResult[], files: string[], rulesRun: string[]): LintReport {
-  const findings = results.flatMap((r) => r.findings);
+  });
   findings.sort(compareFindings);
   disambiguate(findings);
-  return { findings, errors: results.flatMap((r) => r.errors), files, rulesRun };
-}
-
-/**
- * Lints documents with ESLint's Linter and our language: one place where documents become findings. A rule
- * that throws is reported as an error for that document (and the other rules still run on it); it never
- * passes silently.
- */
-export function lintDocuments(documents: readonly LintDocument[], options: EngineOptions): LintReport {
-  const { lintDocument, rulesRun } = createDocumentLinter(options, documents);
-  return reportOf(
-    documents.map((doc, index) => lintDocument(doc, index)),
-    documents.flatMap((d) => d.files.map((f) => f.path)),
-    rulesRun,
-  );
+  return {
+    findings,
+    errors,
+    files: documents.flatMap((d) => d.files.map((f) => f.path)),
+    rulesRun: enabled.map(([id]) => id).sort(),
+  };
 }
 
 /** Offsets of a message's reported span in the linted text. */
