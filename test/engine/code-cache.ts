@@ -1,12 +1,12 @@
 // engine/code-cache.ts: a CommonJS bundle loaded through a V8 code cache. The cache is written when the process ends
 // (a child process here), used by the next run, written again when V8 rejects it, ignored when it is garbage or its
-// folder is not the user's own, and never needed: without one the bundle runs the same.
+// folder is not the user's own, and never needed: without one the bundle runs the same. Only child processes load
+// bundles here: this file runs in a group (test/helpers/grouped.ts), whose process and environment it leaves alone.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadBundle } from '../../engine/code-cache.js';
 
 const loader = pathToFileURL(join(import.meta.dirname, '../../engine/code-cache.ts')).href;
 const tsLoader = pathToFileURL(join(import.meta.dirname, '../../scripts/ts-loader.mjs')).href;
@@ -94,32 +94,22 @@ t.test('no cache in a folder others may write to, nor with NODE_DISABLE_COMPILE_
   t.end();
 });
 
-t.test('in this process: the exports, require and __dirname of a CommonJS module', (t) => {
-  const dir = t.testdir({ 'bundle.cjs': BUNDLE });
-  process.env.NODE_DISABLE_COMPILE_CACHE = '1';
-  t.teardown(() => {
-    delete process.env.NODE_DISABLE_COMPILE_CACHE;
-  });
-  const m = loadBundle(join(dir, 'bundle.cjs')) as {
-    add: (a: number, b: number) => number;
-    where: () => string;
-    cpus: () => string;
-  };
-  t.equal(m.add(1, 2), 3);
-  t.equal(m.where(), join(dir, 'x'));
-  t.equal(m.cpus(), 'function');
-  t.end();
-});
-
-t.test('a plain CommonJS file (a generated validator) is wrapped; module.exports may be replaced', (t) => {
+t.test('a plain CommonJS file (a generated validator) is wrapped, and cached too; module.exports may be replaced', (t) => {
   const dir = t.testdir({ 'validator.cjs': '"use strict";module.exports = validate;function validate(x) { return x === 1; }\n' });
-  process.env.NODE_DISABLE_COMPILE_CACHE = '1';
-  t.teardown(() => {
-    delete process.env.NODE_DISABLE_COMPILE_CACHE;
-  });
-  const validate = loadBundle(join(dir, 'validator.cjs'), { wrapped: false }) as unknown as (x: unknown) => boolean;
-  t.equal(typeof validate, 'function');
-  t.equal(validate(1), true);
-  t.equal(validate(2), false);
+  const cache = join(dir, 'cache');
+  const script = [
+    `const { loadBundle } = await import(${JSON.stringify(loader)});`,
+    `const validate = loadBundle(${JSON.stringify(join(dir, 'validator.cjs'))}, { wrapped: false });`,
+    'console.log(typeof validate, validate(1), validate(2));',
+  ].join('\n');
+  for (const round of ['writes the cache', 'reads it']) {
+    const r = spawnSync(process.execPath, ['--import', tsLoader, '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '', SWARMLINT_CACHE_DIR: cache },
+    });
+    t.equal(r.status, 0, r.stderr);
+    t.equal(r.stdout, 'function true false\n', round);
+    t.match(readdirSync(cache), [/^validator\.cjs-/], round);
+  }
   t.end();
 });
