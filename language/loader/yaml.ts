@@ -357,26 +357,40 @@ class Converter {
     throw this.#error('a mapping key must be a plain value, not a mapping or sequence', at);
   }
 
-  /** The document's anchored nodes and aliases, in order: found once, not once per alias (as `Alias#resolve` does). */
-  #anchored: YamlNode[] | undefined;
+  /** Each anchor's nodes and every alias, by their place in the document: found once, not once per alias. */
+  #anchors: { byName: Map<string, { at: number; node: YamlNode }[]>; aliasAt: Map<Alias, number> } | undefined;
 
-  /** What `Alias#resolve(doc)` gives: the last node with the alias's anchor before the alias. */
+  /** What `Alias#resolve(doc)` gives (the last node with the alias's anchor before the alias), in O(log n). */
   #resolve(alias: Alias): YamlNode | undefined {
-    if (!this.#anchored) {
-      const nodes: YamlNode[] = [];
+    if (!this.#anchors) {
+      const byName = new Map<string, { at: number; node: YamlNode }[]>();
+      const aliasAt = new Map<Alias, number>();
+      let at = 0;
       visit(this.doc, {
         Node: (_key, node) => {
-          if (isAlias(node) || ((isScalar(node) || isCollection(node)) && Boolean(node.anchor))) nodes.push(node);
+          at++;
+          if (isAlias(node)) aliasAt.set(node, at);
+          else if ((isScalar(node) || isCollection(node)) && node.anchor) {
+            const list = byName.get(node.anchor) ?? [];
+            list.push({ at, node });
+            byName.set(node.anchor, list);
+          }
         },
       });
-      this.#anchored = nodes;
+      this.#anchors = { byName, aliasAt };
     }
-    let found: YamlNode | undefined;
-    for (const node of this.#anchored) {
-      if (node === alias) break;
-      if ((node as { anchor?: string }).anchor === alias.source) found = node;
+    const list = this.#anchors.byName.get(alias.source);
+    const at = this.#anchors.aliasAt.get(alias);
+    if (!list || at === undefined) return undefined;
+    // The last anchored node before the alias: binary search in document order.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid]?.at ?? Infinity) < at) lo = mid + 1;
+      else hi = mid;
     }
-    return found;
+    return list[lo - 1]?.node;
   }
 
   #alias(node: Alias, depth: number): PValue {
