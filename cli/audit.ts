@@ -5,16 +5,14 @@ import { resolve } from 'node:path';
 import { newFindings, readBaseline, writeBaseline } from '../engine/baseline.js';
 import { loadConfig } from '../engine/config.js';
 import type { LintReport } from '../engine/findings.js';
-import { lintDocuments, type LintDocument } from '../engine/lint.js';
-import { loadFacts } from '../language/loader/facts.js';
+import { lintDocuments } from '../engine/lint.js';
 import { prometheus } from '../reporters/prometheus.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
 import { processStreams, type Streams } from './io.js';
 import { finish, formatsFor, limits, readReportOptions, shown as quietly } from './report-options.js';
-import { describeRules, drawing, useColor, writeReport } from './output.js';
-import { writeFileAtomically } from '../engine/write-file.js';
+import { describeRules, drawing, factsDocument, useColor, writeForOption, writeReport } from './output.js';
 import { DEEP_IMAGE } from '../probes/deep/image.js';
 import { DEEP_WRITES } from '../probes/audit/deep.js';
 import { SEED_PATTERN } from '../probes/deep/sample.js';
@@ -74,14 +72,6 @@ function seconds(value: unknown, name: string, fallback: number): number {
 }
 
 /** Writes a file in one step, so a reader (node_exporter, the next cron run) never sees half of it. */
-function writeAtomically(path: string, text: string, option: string): void {
-  try {
-    writeFileAtomically(path, text);
-  } catch (error) {
-    throw new UsageError(`${option} ${path}: ${(error as Error).message}`);
-  }
-}
-
 /** The last-success time an earlier run left in a prometheus textfile, kept when this run fails. */
 function previousSuccess(path: string): number | undefined {
   let text: string;
@@ -235,7 +225,7 @@ export async function runAudit(args: ParsedArgs, cwd: string, io: Streams = proc
         durationMs: performance.now() - started,
         ...(last !== undefined ? { lastSuccess: last } : {}),
       });
-      writeAtomically(prometheusFile, text, '--output-file');
+      writeForOption(prometheusFile, text, '--output-file');
     }
     throw error;
   }
@@ -243,20 +233,9 @@ export async function runAudit(args: ParsedArgs, cwd: string, io: Streams = proc
     const interrupted = await runDeepAudit(deep, facts, v['docker-host'] as string | undefined, timeout, Boolean(v.debug), io);
     if (interrupted !== undefined) return interrupted;
   }
-  const text = `${JSON.stringify(facts, null, 2)}\n`;
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;
-  if (savedAs) writeAtomically(savedAs, text, '--save-facts');
-
   // A saved audit is linted as that file (findings point into it); a live one has only logical locations.
-  const name = savedAs ?? `audit of ${description}`;
-  const root = loadFacts(text, name);
-  const document: LintDocument = {
-    name,
-    kind: 'facts',
-    text,
-    root,
-    files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
-  };
+  const document = factsDocument(facts, savedAs, `audit of ${description}`);
   const report = lintDocuments([document], {
     root: options.root,
     rules: config.rules,
@@ -294,7 +273,7 @@ export async function runAudit(args: ParsedArgs, cwd: string, io: Streams = proc
     ...shown,
     errors: [...shown.errors, ...failed.map((o) => ({ kind: 'probe' as const, message: `${o.probe}: ${String(o.reason)}` }))],
   };
-  if (prometheusFile) writeAtomically(prometheusFile, prometheus(withErrors, context), '--output-file');
+  if (prometheusFile) writeForOption(prometheusFile, prometheus(withErrors, context), '--output-file');
   else await writeReport(quietly(shown, options), format, context, outputFile, io);
 
   if (failed.length > 0) return 2;

@@ -11,6 +11,7 @@ import type { SwarmlintRule } from '../rules/index.js';
 import { UsageError } from './exit.js';
 import { processStreams, type Streams } from './io.js';
 import { writeFileAtomically } from '../engine/write-file.js';
+import { loadFacts } from '../language/loader/facts.js';
 
 const ENGINE_RULES: RuleDescriptor[] = [
   {
@@ -135,4 +136,30 @@ export async function writeReport(
   } catch (error) {
     throw new UsageError(`--output-file ${outputFile}: ${(error as Error).message}`);
   }
+}
+
+/** Writes a file an option names (beside it, renamed into place); a failure is a usage error naming the option. */
+export function writeForOption(path: string, text: string, option: string): void {
+  try {
+    writeFileAtomically(path, text);
+  } catch (error) {
+    throw new UsageError(`${option} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The facts of a preflight or an audit as the document they are linted as: saved first when `savedAs` is given
+ * (`--save-facts`), and then findings point into that file; a live run's findings have logical locations only.
+ */
+export function factsDocument(facts: unknown, savedAs: string | undefined, live: string): LintDocument {
+  const text = `${JSON.stringify(facts, null, 2)}\n`;
+  if (savedAs) writeForOption(savedAs, text, '--save-facts');
+  const name = savedAs ?? live;
+  return {
+    name,
+    kind: 'facts',
+    text,
+    root: loadFacts(text, name),
+    files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
+  };
 }

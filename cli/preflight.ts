@@ -1,16 +1,14 @@
 import { lookup } from 'node:dns/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../engine/config.js';
-import { lintDocuments, type LintDocument } from '../engine/lint.js';
+import { lintDocuments } from '../engine/lint.js';
 import type { PreflightFacts } from '../language/facts-format.js';
-import { loadFacts } from '../language/loader/facts.js';
 import { rules as builtinRules } from '../rules/index.js';
 import type { ParsedArgs } from './args.js';
 import { UsageError } from './exit.js';
 import { processStreams, type Streams } from './io.js';
 import { finish, formatsFor, limits, readReportOptions, shown, type ReportOptions } from './report-options.js';
-import { describeRules, drawing, useColor, writeReport } from './output.js';
-import { writeFileAtomically } from '../engine/write-file.js';
+import { describeRules, drawing, factsDocument, useColor, writeReport } from './output.js';
 
 export const PREFLIGHT_HELP = `Usage: swarmlint preflight --manager ADDR[:PORT] [--peer ADDR]... [options]
        swarmlint preflight --listen [options]
@@ -190,24 +188,8 @@ export async function reportPreflight(
   const { args, cwd, config } = options;
   const io = options.io ?? processStreams();
   const v = args.values;
-  const text = `${JSON.stringify(facts, null, 2)}\n`;
   const savedAs = v['save-facts'] ? resolve(cwd, v['save-facts'] as string) : undefined;
-  if (savedAs) {
-    try {
-      writeFileAtomically(savedAs, text);
-    } catch (error) {
-      throw new UsageError(`--save-facts ${v['save-facts'] as string}: ${(error as Error).message}`);
-    }
-  }
-  const name = savedAs ?? `preflight of ${facts.source}`;
-  const root = loadFacts(text, name);
-  const document: LintDocument = {
-    name,
-    kind: 'facts',
-    text,
-    root,
-    files: savedAs ? [{ path: savedAs, offset: 0, line: 1, length: text.length }] : [],
-  };
+  const document = factsDocument(facts, savedAs, `preflight of ${facts.source}`);
   const report = lintDocuments([document], {
     root: options.options.root,
     rules: config.rules,
