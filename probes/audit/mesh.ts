@@ -19,14 +19,8 @@ import { sampleMap } from '../deep/sample.js';
 
 export type OverlayKind = 'plain' | 'encrypted';
 
-/** A node as the deep audit needs it, from `GET /nodes`. */
-export interface DeepNode {
-  id: string;
-  hostname: string;
-  address: string;
-  role: 'manager' | 'worker';
-  availability: string;
-  state: string;
+/** A node as the deep audit needs it, from `GET /nodes`: what the mesh keeps of it, and what placing tasks needs. */
+export interface DeepNode extends Pick<FactsMeshNode, 'id' | 'hostname' | 'address' | 'role' | 'availability' | 'state'> {
   os: string;
   arch: string;
   labels: Record<string, string>;
