@@ -13,6 +13,7 @@ export const DEEP_PROBE_OPTIONS = {
   service: { type: 'string' },
   expect: { type: 'string' },
   deadline: { type: 'string' },
+  'start-wait': { type: 'string' },
   mtu: { type: 'string' },
   managers: { type: 'string', multiple: true },
   nodes: { type: 'string', multiple: true },
@@ -29,7 +30,7 @@ export const DEEP_PROBE_OPTIONS = {
 export const DEEP_PROBE_HELP = `Usage: swarmlint deep-probe --kind plain|encrypted|host [options]
 
 The agent of \`swarmlint audit --deep\`, run inside a task of its services; not meant to be run by hand.
-Prints one JSON line (docs/deep-audit.md) and exits 0 before --deadline.
+Prints one JSON line (docs/deep-audit.md) and exits 0 before --deadline (plus --start-wait, if it used it).
 
 Options:
   --run ID            the deep run's id (echoed in the result)
@@ -37,6 +38,8 @@ Options:
   --service NAME      its own service: peers are the addresses of tasks.NAME
   --expect N          tasks expected in tasks.NAME, itself included (default 1)
   --deadline SECONDS  one overall deadline (default 60)
+  --start-wait SECONDS  overlay kinds: wait up to this much longer for the --expect tasks to appear in DNS;
+                      the deadline then counts from when they had (default 0)
   --mtu N             overlay MTU to test (default: the MTU of its own overlay interface)
   --managers A,B      manager addresses: TCP 2377 (host kind)
   --nodes A,B,...     node addresses: TCP 7946 (host kind)
@@ -89,7 +92,7 @@ export async function runDeepProbeCli(
       print();
       process.exit(0);
     },
-    Math.max(0, options.deadlineMs - 300),
+    Math.max(0, options.startWaitMs + options.deadlineMs - 300),
   );
   const stop = new AbortController();
   const onSignal = (): void => {

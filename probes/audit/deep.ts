@@ -133,6 +133,8 @@ function probeArgs(
     service: string;
     expect: number;
     deadlineS: number;
+    /** Overlay kinds: how much longer a task may wait for the others to start (deep-probe --start-wait). */
+    startWaitS: number;
     managers: string[];
     nodes: string[];
     sample?: { peers: number; seed: string; ids: string[]; addresses: string[] };
@@ -140,7 +142,7 @@ function probeArgs(
   },
 ): string[] {
   const args = ['deep-probe', '--run', o.run, '--kind', kind, '--expect', String(o.expect), '--deadline', String(Math.round(o.deadlineS))];
-  if (kind !== 'host') args.push('--service', o.service);
+  if (kind !== 'host') args.push('--service', o.service, '--start-wait', String(Math.round(o.startWaitS)));
   // With a sample, the host kind's 7946 targets are the tested nodes, one ID per address.
   const nodes = o.sample ? o.sample.addresses : o.nodes;
   if (kind === 'host') {
@@ -219,7 +221,11 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
   if (options.encrypted) overlays.push({ key: 'encrypted', name: `swarmlint-deep-${run}-enc` });
   const services = new Map<string, FactsMeshKind>();
   const serviceNames: string[] = [];
-  const waitMs = (options.deadlineS + (options.startS ?? 60)) * 1000;
+  // Tasks start when their node gets to them (a pull, a busy node): an overlay task may wait up to startWaitS longer
+  // for the others, and its deadline then counts from the end of that wait, so the run waits for that too.
+  const startS = options.startS ?? 60;
+  const startWaitS = Math.min(startS, options.deadlineS);
+  const waitMs = (startS + startWaitS + 2 * options.deadlineS) * 1000;
   try {
     const networkIds = new Map<OverlayKind, string>();
     for (const o of overlays) {
@@ -255,6 +261,7 @@ export async function runDeep(api: EngineWriter, options: DeepOptions): Promise<
         service: k.name,
         expect: tested.length,
         deadlineS: options.deadlineS,
+        startWaitS,
         managers,
         nodes: addresses,
         ...(options.sample ? { sample: { ...options.sample, ids: tested.map((n) => n.id), addresses: tested.map((n) => n.address) } } : {}),

@@ -68,6 +68,13 @@ export interface DeepProbeOptions {
   expect: number;
   /** One overall deadline, in ms from the start: the result is printed before it. */
   deadlineMs: number;
+  /**
+   * Overlay kinds: how much longer than usual it may wait for the expected tasks to appear in DNS (their nodes
+   * start them at different times: a slow pull, a busy node). When it used that time, the deadline counts from the
+   * moment they had all appeared (or the wait ended), so that a task started late still finds the early ones up.
+   * 0: no more than within the deadline.
+   */
+  startWaitMs: number;
   /** Overlay MTU to test (default: the MTU of the interface holding its own overlay address). */
   mtu?: number;
   managers: string[];
@@ -142,6 +149,7 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
   if (kind !== 'host' && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(service))
     throw new ProbeUsageError('--service NAME is required (its own service name; peers are tasks.NAME)');
   const deadline = integer(values.deadline, 'deadline', MIN_DEADLINE_S, MAX_DEADLINE_S) ?? 60;
+  const startWait = integer(values['start-wait'], 'start-wait', 0, MAX_DEADLINE_S) ?? 0;
   const mtu = integer(values.mtu, 'mtu', 576, 65_535);
   const nodes = addressList(values.nodes, 'nodes');
   const sample = sampleOption(values, kind, nodes);
@@ -155,6 +163,7 @@ export function deepProbeOptions(values: Record<string, unknown>, env: Record<st
     service,
     expect: integer(values.expect, 'expect', 1, 10_000) ?? 1,
     deadlineMs: deadline * 1000,
+    startWaitMs: kind === 'host' ? 0 : startWait * 1000,
     ...(mtu !== undefined ? { mtu } : {}),
     managers: addressList(values.managers, 'managers'),
     nodes,

@@ -351,7 +351,15 @@ export async function runDeepProbe(
   const stop = (): void => {
     controller.abort();
   };
-  const deadlineTimer = setTimeout(stop, plan.printAt - start);
+  // With a start wait, the latest the deadline can come; overlayChecks sets it once the wait for DNS is over.
+  let deadlineTimer = setTimeout(stop, plan.printAt + options.startWaitMs - start);
+  /** The plan again from `from` (absent: as first planned), and the deadline timer with it. */
+  const restart = (from = start): ReturnType<typeof budget> => {
+    clearTimeout(deadlineTimer);
+    const shifted = budget(from, options.deadlineMs, ECHO_TIMEOUT_MS);
+    deadlineTimer = setTimeout(stop, Math.max(0, shifted.printAt - io.now()));
+    return shifted;
+  };
   outer?.addEventListener('abort', stop, { once: true });
   try {
     if (options.kind === 'host') {
@@ -363,7 +371,7 @@ export async function runDeepProbe(
       } finally {
         leak?.stop();
       }
-    } else await overlayChecks(options, io, result, plan, signal);
+    } else await overlayChecks(options, io, result, plan, restart, signal);
     if (outer?.aborted) result.notes.push('stopped by a signal before the end');
   } catch (error) {
     result.notes.push(`internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -419,9 +427,11 @@ async function overlayChecks(
   options: DeepProbeOptions,
   io: DeepProbeIo,
   result: DeepProbeResult,
-  plan: ReturnType<typeof budget>,
+  initial: ReturnType<typeof budget>,
+  restart: (from?: number) => ReturnType<typeof budget>,
   signal: AbortSignal,
 ): Promise<void> {
+  let plan = initial;
   const name = `tasks.${options.service}`;
   let lingering: (() => void) | undefined;
   let server: HelloServer | undefined;
@@ -441,9 +451,18 @@ async function overlayChecks(
       } catch (error) {
         dnsError = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
       }
-      if (addresses.length >= options.expect || signal.aborted || io.now() + DNS_INTERVAL_MS > plan.waitUntil) break;
+      if (addresses.length >= options.expect || signal.aborted || io.now() + DNS_INTERVAL_MS > plan.waitUntil + options.startWaitMs) break;
       await sleep(DNS_INTERVAL_MS, signal);
     }
+    // Waited into the start wait: the deadline counts from the end of the wait, so that the tasks that appeared
+    // late find this one still up; otherwise it stays where it was.
+    const now = io.now();
+    const shifted = options.startWaitMs > 0 && now > initial.waitUntil;
+    plan = shifted ? restart(now) : restart();
+    if (shifted)
+      result.notes.push(
+        `waited ${String(Math.round((now - initial.waitUntil) / 1000))} s longer than usual for the tasks to appear in DNS: the deadline counts from then`,
+      );
     if (addresses.length < options.expect)
       result.notes.push(
         `${name} listed ${addresses.length} of ${options.expect} expected task(s) when waiting ended${dnsError ? ` (last DNS error: ${dnsError})` : ''}: the others are untested from here`,

@@ -178,7 +178,8 @@ t.test('tasks that never end: an outcome names them, and the run still removes e
   const run = await runDeep(fake.engine, { ...base(), encrypted: false });
   const waited = run.outcomes.find((o) => o.probe === 'deep/tasks');
   t.equal(waited?.status, 'error');
-  t.match(waited?.reason ?? '', /still not finished after 1 s: one\/plain, one\/host, two\/plain, two\/host/);
+  // startS 0 + start wait min(0, 1) + twice the 1 s deadline.
+  t.match(waited?.reason ?? '', /still not finished after 2 s: one\/plain, one\/host, two\/plain, two\/host/);
   t.same(fake.services, []);
   t.same(fake.networks, []);
 });
@@ -205,6 +206,8 @@ t.test('--deep-sample: every task gets the sample, its seed and the tested IDs; 
     (s as { TaskTemplate: { ContainerSpec: { Args: string[] } } }).TaskTemplate.ContainerSpec.Args.join(' '),
   );
   t.match(args[0] ?? '', /--kind plain .*--sample 1 --seed abc --ids n1,n2$/);
+  t.match(args[0] ?? '', / --start-wait 0 /, 'an overlay task may wait for late ones: min(startS 0, deadline 1 s)');
+  t.notMatch(args[1] ?? '', /--start-wait/, 'the host task waits for no one');
   t.match(
     args[1] ?? '',
     /--kind host .*--nodes 198\.18\.0\.101,198\.18\.0\.102 --sample 1 --seed abc --ids n1,n2$/,

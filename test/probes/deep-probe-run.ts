@@ -352,3 +352,35 @@ t.test('a SIGTERM-like stop ends the run early with a note', async (t) => {
   t.ok(Date.now() - started < 2000, 'stopped quickly');
   t.match(result.notes, [/listed 1 of 3/, /never said they were done/, /stopped by a signal/]);
 });
+
+t.test('--start-wait: a task that starts after the others would have ended still finds them up', async (t) => {
+  // Task a starts alone; b starts 5 s later, after the 5 s deadline a has without a start wait.
+  const run = async (startWait: string): Promise<DeepProbeResult[]> => {
+    const port = await freePort();
+    const started = Date.now();
+    const both = ['127.0.0.41', '127.0.0.42'];
+    const dns = (): string[] => (Date.now() - started < 5000 ? ['127.0.0.41'] : both);
+    const task = (own: string, id: string): Promise<DeepProbeResult> => {
+      const o = options('late', { expect: '2', deadline: '5', 'start-wait': startWait, 'node-id': id });
+      return runDeepProbe(o, fakeIo(port, { own, dns }), emptyResult(o));
+    };
+    const a = task('127.0.0.41', 'na');
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    return Promise.all([a, task('127.0.0.42', 'nb')]);
+  };
+  const [a, b] = await run('10');
+  t.same(
+    [a, b].map((r) => r?.peers.map((p) => [p.address, p.small.received])),
+    [[['127.0.0.42', 3]], [['127.0.0.41', 3]]],
+    'each found the other and both small echoes rounds passed',
+  );
+  t.match(a?.notes, [/waited \d+ s longer than usual for the tasks to appear in DNS: the deadline counts from then/]);
+  t.notOk(
+    a?.notes.some((n) => /never said they were done/.test(n)),
+    'and they left together',
+  );
+  // Without the start wait, a gave up on b before b started: what the start wait is for.
+  const [alone] = await run('0');
+  t.same(alone?.peers, [], 'without it, a tested no one');
+  t.match(alone?.notes, [/tasks\.late listed 1 of 2 expected task\(s\) when waiting ended/]);
+});

@@ -41,17 +41,22 @@ t.test('options: checked, defaults, lists', (t) => {
     service: 'swarmlint-deep-r1-plain',
     expect: 3,
     deadlineMs: 40_000,
+    startWaitMs: 0,
     managers: ['198.18.0.101'],
     nodes: ['198.18.0.101', '198.18.0.102', '198.18.0.103'],
     node: { id: 'abc', hostname: 'n1' },
   });
   t.equal(deepProbeOptions({ kind: 'plain', service: 's', mtu: '1450' }).mtu, 1450);
+  t.equal(deepProbeOptions({ kind: 'plain', service: 's', 'start-wait': '30' }).startWaitMs, 30_000);
+  t.equal(deepProbeOptions({ kind: 'host', 'start-wait': '30' }).startWaitMs, 0, 'the host kind waits for no DNS');
+  t.throws(() => deepProbeOptions({ kind: 'plain', service: 's', 'start-wait': '-1' }), /--start-wait/);
   t.same(deepProbeOptions({ kind: 'host' }), {
     run: '',
     kind: 'host',
     service: '',
     expect: 1,
     deadlineMs: 60_000,
+    startWaitMs: 0,
     managers: [],
     nodes: [],
     node: { id: '', hostname: '' },
