@@ -199,6 +199,15 @@ async function main(): Promise<void> {
     const { run, facts, findings } = await deep();
     const plain = pairsOf(facts, 'plain');
     const secure = pairsOf(facts, 'encrypted');
+    // Should a plain pair not pass, say why (the pair's reason and what each node's tasks noted).
+    if (ALL.some((k) => plain.get(k) !== 'ok'))
+      for (const line of [
+        ...(facts?.mesh?.pairs ?? [])
+          .filter((p) => p.network === 'plain' && p.verdict !== 'ok')
+          .map((p) => `${p.from} > ${p.to}: ${p.verdict} ${p.reason ?? ''}`),
+        ...(facts?.mesh?.nodes ?? []).flatMap((n) => (n.notes ?? []).map((note) => `${n.hostname}: ${note}`)),
+      ])
+        t.comment(line);
     t.same(
       ALL.map((k) => plain.get(k)),
       ALL.map(() => 'ok'),
