@@ -353,10 +353,14 @@ export async function runDeepProbe(
   };
   // With a start wait, the latest the deadline can come; overlayChecks sets it once the wait for DNS is over.
   let deadlineTimer = setTimeout(stop, plan.printAt + options.startWaitMs - start);
-  /** The plan again from `from` (absent: as first planned), and the deadline timer with it. */
+  /**
+   * The plan again from `from` (absent: as first planned), and the deadline timer with it. It starts no later than
+   * the start wait after the start, so that the result is out before the watchdog's end (the start wait plus the
+   * deadline); a wait that ran longer leaves less time to probe, as the plan's own wait does.
+   */
   const restart = (from = start): ReturnType<typeof budget> => {
     clearTimeout(deadlineTimer);
-    const shifted = budget(from, options.deadlineMs, ECHO_TIMEOUT_MS);
+    const shifted = budget(Math.min(from, start + options.startWaitMs), options.deadlineMs, ECHO_TIMEOUT_MS);
     deadlineTimer = setTimeout(stop, Math.max(0, shifted.printAt - io.now()));
     return shifted;
   };
@@ -371,7 +375,7 @@ export async function runDeepProbe(
       } finally {
         leak?.stop();
       }
-    } else await overlayChecks(options, io, result, plan, restart, signal);
+    } else await overlayChecks(options, io, result, plan, restart, signal, outer);
     if (outer?.aborted) result.notes.push('stopped by a signal before the end');
   } catch (error) {
     result.notes.push(`internal error: ${error instanceof Error ? error.message : String(error)}`);
@@ -430,6 +434,7 @@ async function overlayChecks(
   initial: ReturnType<typeof budget>,
   restart: (from?: number) => ReturnType<typeof budget>,
   signal: AbortSignal,
+  outer?: AbortSignal,
 ): Promise<void> {
   let plan = initial;
   const name = `tasks.${options.service}`;
@@ -512,6 +517,29 @@ async function overlayChecks(
           });
       });
       await Promise.all([told, allDone]);
+      // With a start wait, a peer that answered but has not said it is done may be one that found this task late
+      // (its DNS lagged, or it started late): stay up for it until the latest end the start wait allows, so that it
+      // does not find this task gone and call the pair unreachable. A peer that never answered is not waited for.
+      const saidDone = (p: PeerResult): boolean => (p.node?.id ? doneFrom.has(p.node.id) : false) || doneFrom.has(`address ${p.address}`);
+      const waitingFor = (): PeerResult[] => result.peers.filter((p) => p.small.received > 0 && !saidDone(p));
+      const latest = initial.printAt + options.startWaitMs;
+      if (options.startWaitMs > 0 && !outer?.aborted && waitingFor().length > 0 && io.now() < latest) {
+        const waited = io.now();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, latest - waited);
+          const end = (): void => {
+            clearTimeout(timer);
+            resolve();
+          };
+          lingering = () => {
+            if (waitingFor().length === 0) end();
+          };
+          outer?.addEventListener('abort', end, { once: true });
+        });
+        result.notes.push(
+          `stayed ${String(Math.round((io.now() - waited) / 1000))} s past its deadline for peers that answered but had not said they were done`,
+        );
+      }
       const missing = others - server.doneFrom.size;
       if (missing > 0) result.notes.push(`${missing} peer(s) never said they were done before the deadline`);
     }

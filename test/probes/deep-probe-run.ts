@@ -384,3 +384,30 @@ t.test('--start-wait: a task that starts after the others would have ended still
   t.same(alone?.peers, [], 'without it, a tested no one');
   t.match(alone?.notes, [/tasks\.late listed 1 of 2 expected task\(s\) when waiting ended/]);
 });
+
+t.test(
+  '--start-wait: a task whose DNS lags finds the others still up: they stay for a peer that answered but did not say it is done',
+  async (t) => {
+    const port = await freePort();
+    const started = Date.now();
+    const both = ['127.0.0.51', '127.0.0.52'];
+    // a sees both at once; b's DNS lists only itself for 6 s, past a's 5 s deadline.
+    const dnsOf = (own: string) => (): string[] => (own === '127.0.0.52' && Date.now() - started < 6000 ? [own] : both);
+    const task = (own: string, id: string): Promise<DeepProbeResult> => {
+      const o = options('lag', { expect: '2', deadline: '5', 'start-wait': '10', 'node-id': id });
+      return runDeepProbe(o, fakeIo(port, { own, dns: dnsOf(own) }), emptyResult(o));
+    };
+    const [a, b] = await Promise.all([task('127.0.0.51', 'na'), task('127.0.0.52', 'nb')]);
+    t.same(
+      b.peers.map((p) => [p.address, p.node?.id, p.small.received]),
+      [['127.0.0.51', 'na', 3]],
+      "b found a up: a's hello server answered with its node",
+    );
+    t.match(a.notes, [/stayed \d+ s past its deadline for peers that answered but had not said they were done/]);
+    t.notOk(
+      a.notes.some((n) => /never said they were done/.test(n)),
+      'b said it was done, and a left then',
+    );
+    t.ok(a.elapsed_ms < 3 * 15_000, `a ended within three times its start wait and deadline (${String(a.elapsed_ms)} ms)`);
+  },
+);
