@@ -222,11 +222,22 @@ async function main(): Promise<void> {
       );
     } else {
       t.equal(run.code, 1, 'exit 1: the encrypted overlay carries nothing');
+      // Every pair is unreachable, except that a node whose DNS never listed a peer on this overlay before the
+      // peers had gone (seen in this lab: up to 50 s late on the encrypted overlay) reports that pair untested, with
+      // that reason, never as passed.
+      const pairs = (facts?.mesh?.pairs ?? []).filter((p) => p.network === 'encrypted');
       t.same(
-        ALL.map((k) => secure.get(k)),
-        ALL.map(() => 'unreachable'),
-        `encrypted overlay: no cross-node echo passes (${JSON.stringify(facts?.mesh?.pairs.filter((p) => p.network === 'encrypted' && p.verdict !== 'unreachable').map((p) => p.reason))})`,
+        ALL.filter((k) => secure.get(k) !== 'unreachable' && secure.get(k) !== 'untested'),
+        [],
+        `encrypted overlay: no cross-node echo passes (${JSON.stringify(ALL.map((k) => secure.get(k)))})`,
       );
+      const untested = pairs.filter((p) => p.verdict === 'untested');
+      t.same(
+        untested.filter((p) => !/task did not find .*'s before its deadline$/.test(p.reason ?? '')),
+        [],
+        `an untested pair is one whose task never saw the peer in DNS (${JSON.stringify(untested.map((p) => p.reason))})`,
+      );
+      t.ok(pairs.filter((p) => p.verdict === 'unreachable').length >= 2, 'the pairs that were tried are unreachable');
       const espFindings = findings.filter((f) => f.ruleId === 'esp-blocked');
       t.equal(espFindings.length, 1, 'one esp-blocked finding, not one per pair');
       t.match(espFindings[0]?.message ?? '', /carries nothing between any two nodes.*lack IPsec ESP support/);
