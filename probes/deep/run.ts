@@ -521,7 +521,10 @@ async function overlayChecks(
       // (its DNS lagged, or it started late): stay up for it until the latest end the start wait allows, so that it
       // does not find this task gone and call the pair unreachable. A peer that never answered is not waited for.
       const saidDone = (p: PeerResult): boolean => (p.node?.id ? doneFrom.has(p.node.id) : false) || doneFrom.has(`address ${p.address}`);
-      const waitingFor = (): PeerResult[] => result.peers.filter((p) => p.small.received > 0 && !saidDone(p));
+      // Once as many peers as expected said they are done, no one is waited for (a peer whose hello failed is
+      // known here by address only, and its "done" by node).
+      const waitingFor = (): PeerResult[] =>
+        doneFrom.size >= others ? [] : result.peers.filter((p) => p.small.received > 0 && !saidDone(p));
       const latest = initial.printAt + options.startWaitMs;
       if (options.startWaitMs > 0 && !outer?.aborted && waitingFor().length > 0 && io.now() < latest) {
         const waited = io.now();
