@@ -2,11 +2,10 @@
 // the middle of the write, a rename that fails and a folder it may not write to all leave the original file
 // byte for byte as it was, with its mode; a symlinked stack file stays a symlink and the file it names is fixed.
 import t from 'tap';
-import { spawn } from 'node:child_process';
 import { chmodSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assertDistFresh, childEnv, MAIN, swarmlint, type Run } from '../helpers/cli.js';
+import { childEnv, swarmlint, type Run } from '../helpers/cli.js';
 
 t.setTimeout(300_000);
 
@@ -66,31 +65,6 @@ t.test('a rename that fails: exit 2, the file is reported as it is, original and
   t.match(out.errors, [{ message: /^--fix could not write the file: EIO/ }]);
 });
 
-/** The CLI as another user (a folder root may write to is not read-only for root). */
-function runAs(uid: number, args: string[], cwd: string): Promise<Run> {
-  assertDistFresh();
-  return new Promise((resolve, reject) => {
-    // Without tap's process tracking (its spawn puts it back into NODE_OPTIONS), which would write its record as
-    // that user where it may not.
-    const child = spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, '--', MAIN, ...args], {
-      cwd,
-      env: childEnv(),
-      uid,
-      gid: uid,
-      stdio: 'pipe',
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
-}
-
 t.test('a read-only folder: the fixed file cannot be put beside it, so nothing is written', async (t) => {
   const cwd = t.testdir({ 'swarmlint.config.yml': CONFIG, ro: { 'docker-stack.yml': STACK } });
   const file = join(cwd, 'ro', 'docker-stack.yml');
@@ -100,7 +74,7 @@ t.test('a read-only folder: the fixed file cannot be put beside it, so nothing i
   const args = ['lint', '--fix', join('ro', 'docker-stack.yml')];
   let r: Run;
   try {
-    r = process.getuid?.() === 0 ? await runAs(65534, args, cwd) : await swarmlint(args, { cwd });
+    r = process.getuid?.() === 0 ? await swarmlint(args, { cwd, uid: 65534 }) : await swarmlint(args, { cwd });
   } finally {
     chmodSync(join(cwd, 'ro'), 0o755);
   }

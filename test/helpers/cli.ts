@@ -80,6 +80,12 @@ export interface RunOptions {
    * In this process (`swarmlintInProcess`) the loader is there already.
    */
   typescript?: boolean;
+  /**
+   * Run the child as this user (and group of the same id): root may write where another user may not. It runs
+   * without NODE_OPTIONS, so that tap's process tracking (its spawn puts it back) does not write its record as that
+   * user where it may not.
+   */
+  uid?: number;
 }
 
 /**
@@ -103,11 +109,12 @@ export function swarmlint(args: readonly string[], options: RunOptions): Promise
   return new Promise((resolve, reject) => {
     // `--` before the script: Node takes a script argument named `--env-file` as its own option and exits 9 when
     // the file is missing (nodejs/node#54232); after `--` it leaves the script's arguments alone.
-    const child = spawn(process.execPath, [...(options.typescript ? typescriptArgv() : []), '--', MAIN, ...args], {
-      cwd: options.cwd,
-      env,
-      stdio: 'pipe',
-    });
+    const argv = [...(options.typescript ? typescriptArgv() : []), '--', MAIN, ...args];
+    const { uid } = options;
+    const child =
+      uid === undefined
+        ? spawn(process.execPath, argv, { cwd: options.cwd, env, stdio: 'pipe' })
+        : spawn('/usr/bin/env', ['-u', 'NODE_OPTIONS', process.execPath, ...argv], { cwd: options.cwd, env, uid, gid: uid, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
