@@ -3,6 +3,7 @@
 // repository (installs use whichever registry the user's npm is set up for). The install itself, without a
 // compiler and within its size budget, is scripts/ci-package.sh (npm run test:package, run by .ci/run).
 import t from 'tap';
+import { packedFiles } from '../helpers/packed.js';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -132,15 +133,7 @@ t.test('the packed file list', (t) => {
     t.end();
     return;
   }
-  // --ignore-scripts: list dist/ as it is, without building it again (prepack).
-  const [packed] = JSON.parse(
-    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  ) as [{ files: { path: string }[] }];
-  const paths = packed.files.map((f) => f.path);
+  const paths = packedFiles(root);
   for (const file of [
     'package.json',
     'README.md',

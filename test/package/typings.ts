@@ -5,7 +5,7 @@
 // another package's types fails here; with ESLint and @typescript-eslint/utils installed, `swarmlint` and
 // `swarmlint/rule-tester` compile with no error at all.
 import t from 'tap';
-import { execFileSync } from 'node:child_process';
+import { packedFiles } from '../helpers/packed.js';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -41,15 +41,8 @@ export const used = [testRule, RuleTester];
 
 /** The files `npm pack` ships, copied into `<project>/node_modules/swarmlint`. */
 function installPacked(project: string): void {
-  const [packed] = JSON.parse(
-    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
-      cwd: root,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }),
-  ) as [{ files: { path: string }[] }];
   const target = join(project, 'node_modules', 'swarmlint');
-  for (const { path } of packed.files) {
+  for (const path of packedFiles(root)) {
     mkdirSync(dirname(join(target, path)), { recursive: true });
     cpSync(join(root, path), join(target, path));
   }
