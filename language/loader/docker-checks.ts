@@ -95,30 +95,49 @@ export function parseEnvFile(
  */
 const TEXT_MAPS = new Set(['environment', 'labels', 'driver_opts', 'sysctls', 'extra_hosts', 'options', 'args']);
 
+/**
+ * The path to a value as docker/cli names it (`services.web.ports[0]`), from the keys and list indexes on the way
+ * to it: spelt out only for a value that is reported.
+ */
+function pathOf(steps: readonly (string | number)[]): string {
+  let path = '';
+  for (const step of steps) path = typeof step === 'number' ? `${path}[${String(step)}]` : path ? `${path}.${step}` : step;
+  return path;
+}
+
 /** `mapKey`: the key of the mapping holding `v` (a mapping's scalar values are checked against it). */
-function walkValues(v: PValue, path: string, out: DockerProblem[], mapKey = '', ownKey = ''): void {
+function walkValues(v: PValue, steps: (string | number)[], out: DockerProblem[], mapKey = '', ownKey = ''): void {
   if (out.length > 0) return;
   if (v.kind === 'scalar') {
     if (typeof v.value === 'number' && !Number.isFinite(v.value))
       out.push({
         range: v.range,
-        path,
+        path: pathOf(steps),
         problem: `is ${String(v.value)}, which docker cannot hold ("json: unsupported value"); quote it if it is text`,
       });
-    else if (v.timestamp && !path.startsWith('x-') && !TEXT_MAPS.has(mapKey))
-      out.push({
-        range: v.range,
-        path,
-        problem: 'is read as a timestamp by docker 28 and later (yaml.v3), which it then fails to decode ("decoding failed"); quote it',
-      });
+    else if (v.timestamp && !TEXT_MAPS.has(mapKey)) {
+      const path = pathOf(steps);
+      if (!path.startsWith('x-'))
+        out.push({
+          range: v.range,
+          path,
+          problem: 'is read as a timestamp by docker 28 and later (yaml.v3), which it then fails to decode ("decoding failed"); quote it',
+        });
+    }
     return;
   }
   if (v.kind === 'map')
-    for (const p of v.pairs)
-      walkValues(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value), out, ownKey, String(p.key.value));
+    for (const p of v.pairs) {
+      const key = String(p.key.value);
+      steps.push(key);
+      walkValues(p.value, steps, out, ownKey, key);
+      steps.pop();
+    }
   else
     v.items.forEach((item, i) => {
-      walkValues(item, `${path}[${String(i)}]`, out, ownKey, ownKey);
+      steps.push(i);
+      walkValues(item, steps, out, ownKey, ownKey);
+      steps.pop();
     });
 }
 
@@ -261,18 +280,36 @@ function checkTopLevel(section: Section, name: string, v: PValue, out: DockerPro
  * that). yaml.v2 (docker ≤ 27) keeps the text there (decode.go: "for backward compatibility reasons we set it as a
  * string"), so `PScalar.timestamp`, set only in the v3 dialect, is the whole test.
  */
-export function timestampTexts(root: PValue, path = '', mapKey = '', ownKey = ''): { range: Range; path: string }[] {
-  if (root.kind === 'scalar') return root.timestamp && !path.startsWith('x-') && TEXT_MAPS.has(mapKey) ? [{ range: root.range, path }] : [];
-  if (root.kind === 'map')
-    return root.pairs.flatMap((p) =>
-      timestampTexts(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value), ownKey, String(p.key.value)),
-    );
-  return root.items.flatMap((item, i) => timestampTexts(item, `${path}[${String(i)}]`, ownKey, ownKey));
+export function timestampTexts(root: PValue): { range: Range; path: string }[] {
+  const out: { range: Range; path: string }[] = [];
+  const steps: (string | number)[] = [];
+  const walk = (v: PValue, mapKey: string, ownKey: string): void => {
+    if (v.kind === 'scalar') {
+      if (v.timestamp && TEXT_MAPS.has(mapKey)) {
+        const path = pathOf(steps);
+        if (!path.startsWith('x-')) out.push({ range: v.range, path });
+      }
+    } else if (v.kind === 'map')
+      for (const p of v.pairs) {
+        const key = String(p.key.value);
+        steps.push(key);
+        walk(p.value, ownKey, key);
+        steps.pop();
+      }
+    else
+      v.items.forEach((item, i) => {
+        steps.push(i);
+        walk(item, ownKey, ownKey);
+        steps.pop();
+      });
+  };
+  walk(root, '', '');
+  return out;
 }
 
 export function dockerLoadProblems(root: PMap, options: DockerCheckOptions): DockerProblem[] {
   const out: DockerProblem[] = [];
-  walkValues(root, '', out);
+  walkValues(root, [], out);
   if (out.length > 0) return out;
   const services = get(root, 'services');
   if (services?.kind === 'map') for (const p of services.pairs) checkService(String(p.key.value), p.value, options, out);

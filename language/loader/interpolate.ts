@@ -120,13 +120,32 @@ function goFloat(value: string): number {
   return Number(value);
 }
 
-/** Interpolates every string scalar of a file's tree; returns a new tree (ranges kept) and the problems. */
+/** One step of the path to a value: a mapping's key, or `null` for a list item. */
+interface Step {
+  parent: Step | undefined;
+  key: string | null;
+}
+
+/** The dotted path of a step, as docker/cli names it (`services.web.image`, `services.web.ports.[]`). */
+function pathOf(step: Step | undefined): string {
+  if (!step) return '';
+  const parent = pathOf(step.parent);
+  if (step.key === null) return `${parent}.[]`;
+  return parent ? `${parent}.${step.key}` : step.key;
+}
+
+/**
+ * Interpolates every string scalar of a file's tree; returns a new tree (ranges kept) and the problems. A subtree
+ * without a changed value is returned as it is (shared with the input), and a value's path is spelt out only when
+ * it is needed (a `$` in it, or an aliased subtree met again).
+ */
 export function interpolateTree(root: PValue, env: Environment): { tree: PValue; problems: InterpolationProblem[] } {
   const problems: InterpolationProblem[] = [];
   const seen = new Map<PValue, PValue>();
-  const walk = (v: PValue, path: string): PValue => {
+  const walk = (v: PValue, step: Step | undefined): PValue => {
     if (v.kind === 'scalar') {
       if (typeof v.value !== 'string' || !v.value.includes('$')) return v;
+      const path = pathOf(step);
       const out = substitute(v.value, env);
       for (const p of out.problems) problems.push({ ...p, path, scalar: v });
       // docker/cli casts only a value that interpolation changed (`replicas: "3"` stays text, and is refused).
@@ -142,19 +161,33 @@ export function interpolateTree(root: PValue, env: Environment): { tree: PValue;
     // and casts only apply to scalars under services/networks, so sharing the result per node is safe enough
     // for everything but a cast under an alias, which we recompute.
     const cached = seen.get(v);
-    if (cached && !path.startsWith('services.') && !path.startsWith('networks.')) return cached;
+    if (cached) {
+      const path = pathOf(step);
+      if (!path.startsWith('services.') && !path.startsWith('networks.')) return cached;
+    }
     let out: PValue;
     if (v.kind === 'map') {
-      out = {
-        kind: 'map',
-        range: v.range,
-        pairs: v.pairs.map((p) => ({ key: p.key, value: walk(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value)) })),
-      } satisfies PMap;
+      let pairs: PMap['pairs'] | undefined;
+      v.pairs.forEach((p, i) => {
+        const value = walk(p.value, { parent: step, key: String(p.key.value) });
+        if (value === p.value && !pairs) return;
+        pairs ??= v.pairs.slice(0, i);
+        pairs.push(value === p.value ? p : { key: p.key, value });
+      });
+      out = pairs ? ({ kind: 'map', range: v.range, pairs } satisfies PMap) : v;
     } else {
-      out = { kind: 'seq', range: v.range, items: v.items.map((item) => walk(item, `${path}.[]`)) } satisfies PSeq;
+      let items: PValue[] | undefined;
+      const itemStep: Step = { parent: step, key: null };
+      v.items.forEach((item, i) => {
+        const value = walk(item, itemStep);
+        if (value === item && !items) return;
+        items ??= v.items.slice(0, i);
+        items.push(value);
+      });
+      out = items ? ({ kind: 'seq', range: v.range, items } satisfies PSeq) : v;
     }
     seen.set(v, out);
     return out;
   };
-  return { tree: walk(root, ''), problems };
+  return { tree: walk(root, undefined), problems };
 }
