@@ -42,13 +42,15 @@ export interface LoadStackOptions {
   dialect?: YamlDialect;
   /** docker's working directory (env files are read from it): by default the first file's folder. */
   workingDir?: string;
+  /** Fill `interpolated` (for `--print-stack`); linting needs no plain values, so by default it is empty. */
+  plainValues?: boolean;
 }
 
 export interface LoadedStack {
   /** The text ESLint lints: the files joined, each starting on a new line. */
   text: string;
   stack: Stack;
-  /** Each file's interpolated contents as plain values, in order (for `--print-stack`: print.ts merges them). */
+  /** With `plainValues`, each file's interpolated contents as plain values, in order (for `--print-stack`: print.ts merges them). */
   interpolated: unknown[];
 }
 
@@ -425,7 +427,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   };
   const comments: Comment[] = [];
   const configs: FileConfig[] = [];
-  // Each file's interpolated tree; as plain values only when asked for (`--print-stack`), as linting needs none.
+  // Each file's interpolated tree, turned into plain values at the end when asked for (`plainValues`).
   const trees: PValue[] = [];
   // Secrets and configs read from files: the later file's definition of a name wins (docker/cli merge).
   const sources = new Map<string, FileSource>();
@@ -513,15 +515,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   stack.diagnostics = diagnostics;
   stack.comments = comments;
   if (version !== undefined) stack.version = version;
-  let interpolated: unknown[] | undefined;
-  return {
-    text,
-    stack,
-    get interpolated(): unknown[] {
-      interpolated ??= trees.map(toJS);
-      return interpolated;
-    },
-  };
+  return { text, stack, interpolated: options.plainValues === true ? trees.map(toJS) : [] };
 }
 
 /**
