@@ -28,25 +28,35 @@ const RAM_IN_BYTES = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
 
 /** docker/cli ParseVolume (cli/compose/loader/volume.go): the error, or undefined when docker accepts the spec. */
 export function shortVolumeError(spec: string): string | undefined {
-  // Go ranges over runes (code points), as Array.from does.
-  const runes = Array.from(spec);
-  if (runes.length === 0) return 'invalid empty volume spec';
-  if (runes.length <= 2) return undefined;
-  let buffer: string[] = [];
+  if (spec === '') return 'invalid empty volume spec';
+  // A section ends only at `:` (or a NUL): without either, the spec is one target.
+  if (!spec.includes(':') && !spec.includes('\0')) return undefined;
+  // Go ranges over runes (code points), as for…of does: a section is counted in runes, its text sliced out.
+  // Three runes take at most six UTF-16 units, so the first six tell whether there are more than two.
+  if (Array.from(spec.slice(0, 6)).length <= 2) return undefined;
+  let count = 0;
+  let first = '';
+  let start = 0;
+  let at = 0;
   let source = '';
   let target = '';
-  for (const char of runes.concat('\0')) {
-    if (char === ':' && buffer.length === 1 && /\p{L}/u.test(buffer[0] ?? '')) {
-      buffer.push(char);
+  for (const char of `${spec}\0`) {
+    if (char === ':' && count === 1 && /\p{L}/u.test(first)) {
+      count++;
     } else if (char === ':' || char === '\0') {
-      const text = buffer.join('');
-      if (buffer.length === 0) return `invalid spec: ${spec}: empty section between colons`;
+      if (count === 0) return `invalid spec: ${spec}: empty section between colons`;
+      const text = spec.slice(start, at);
       if (source === '' && char === '\0') target = text;
       else if (source === '') source = text;
       else if (target === '') target = text;
       else if (char === ':') return `invalid spec: ${spec}: too many colons`;
-      buffer = [];
-    } else buffer.push(char);
+      count = 0;
+      start = at + 1;
+    } else {
+      if (count === 0) first = char;
+      count++;
+    }
+    at += char.length;
   }
   return undefined;
 }
@@ -195,14 +205,14 @@ function checkService(name: string, s: PValue, options: DockerCheckOptions, out:
   const volumes = get(s, 'volumes');
   if (volumes?.kind === 'seq')
     volumes.items.forEach((v, i) => {
-      const at = `${path}.volumes[${String(i)}]`;
       if (v.kind === 'scalar' && typeof v.value === 'string') {
         const error = shortVolumeError(v.value);
-        if (error) out.push({ range: v.range, path: at, problem: `is not a volume docker can read: ${error}` });
+        if (error)
+          out.push({ range: v.range, path: `${path}.volumes[${String(i)}]`, problem: `is not a volume docker can read: ${error}` });
       } else if (v.kind === 'map' && scalarText(get(v, 'type')) === 'bind' && !scalarText(get(v, 'source'))) {
         out.push({
           range: v.range,
-          path: at,
+          path: `${path}.volumes[${String(i)}]`,
           problem: 'is a bind mount without `source`: docker refuses it ("field Source must not be empty")',
         });
       }
