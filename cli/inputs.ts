@@ -149,9 +149,14 @@ export interface PlannedStack {
   declared: boolean;
 }
 
-const realpath = (p: string): string => {
+/**
+ * A path with every link resolved (the path itself when it cannot be), as `realpathSync` gives it: its native
+ * form resolves in one call what the JavaScript one resolves with an lstat per folder on the way; the path is
+ * made absolute and normalised first, as `realpathSync` does, so `..` is never read after a link.
+ */
+const realPath = (p: string): string => {
   try {
-    return realpathSync(p);
+    return realpathSync.native(resolve(p));
   } catch {
     return p;
   }
@@ -197,6 +202,15 @@ export function planStacks(
   declared: readonly DeclaredStack[],
   readText: (path: string) => string | undefined,
 ): { stacks: PlannedStack[]; notes: string[] } {
+  const resolved = new Map<string, string>();
+  const realpath = (p: string): string => {
+    let r = resolved.get(p);
+    if (r === undefined) {
+      r = realPath(p);
+      resolved.set(p, r);
+    }
+    return r;
+  };
   const owner = new Map<string, DeclaredStack>();
   for (const d of declared) for (const f of d.files) if (!owner.has(realpath(f))) owner.set(realpath(f), d);
   const notes: string[] = [];
