@@ -50,6 +50,7 @@ const DASH = 45;
 
 /** Characters that may not start a plain scalar here (YAML's indicators; `-` is checked apart). */
 const NOT_PLAIN_START = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
+const NO_COMMENTS: number[] = [];
 const FLOW_END = new Set([',', '[', ']', '{', '}']);
 /** Control characters (tab and carriage return among them), a byte-order mark, and YAML's other line breaks. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
@@ -107,13 +108,20 @@ class FastReader {
   #anchorCount = 0;
   readonly #sizes = new WeakMap<PValue, number>();
   #aliasNodes = 0;
+  readonly #colons: NextIndex;
+  readonly #comments: NextIndex;
+  readonly #backslashes: NextIndex;
 
   constructor(
     readonly text: string,
     readonly offset: number,
     readonly limits: LoadLimits,
     readonly dialect: YamlDialect,
-  ) {}
+  ) {
+    this.#colons = new NextIndex(text, ':');
+    this.#comments = new NextIndex(text, ' #');
+    this.#backslashes = new NextIndex(text, '\\');
+  }
 
   read(): ParsedYaml {
     let { line } = this.#gap(0);
@@ -157,8 +165,9 @@ class FastReader {
    */
   #gap(from: number): { line: Line | undefined; trail: Trail; ends: number[] } {
     const text = this.text;
-    const indents: number[] = [];
-    const ends: number[] = [];
+    // Most gaps hold no comment: one shared empty list for them (never added to).
+    let indents = NO_COMMENTS;
+    let ends = NO_COMMENTS;
     let at = from;
     while (at < text.length) {
       let p = at;
@@ -171,6 +180,10 @@ class FastReader {
       if (c === HASH) {
         const end = this.#lineEnd(p);
         this.#comment(p, end);
+        if (indents === NO_COMMENTS) {
+          indents = [];
+          ends = [];
+        }
         indents.push(p - at);
         ends.push(this.#afterLine(end));
         at = end + 1;
@@ -237,7 +250,7 @@ class FastReader {
       kept++;
     }
     if (gap.line && gap.line.indent > indent) throw GIVE_UP;
-    return { end, line: gap.line, trail: { indents: gap.trail.indents.slice(kept), end: gap.trail.end } };
+    return { end, line: gap.line, trail: kept === 0 ? gap.trail : { indents: gap.trail.indents.slice(kept), end: gap.trail.end } };
   }
 
   /**
@@ -530,15 +543,14 @@ class FastReader {
       return { scalar: q.scalar, merge: false, after: colon + 1 };
     }
     if (c === undefined || NOT_PLAIN_START.has(c) || (c === '-' && this.#isSeqItem(at)) || c === ' ' || c === '\n') return undefined;
-    let p = at;
+    // The first `:` followed by a space or the line's end, unless a comment (` #`) comes first. (indexOf, not a
+    // loop over characters: most of the text is keys and values, and this is what a cold run spends its time on.)
     const end = this.#lineEnd(at);
-    while (p < end) {
-      const ch = text.charCodeAt(p);
-      if (ch === COLON && this.#separated(p + 1)) break;
-      if (ch === HASH && text.charCodeAt(p - 1) === SP) return undefined;
-      p++;
-    }
-    if (p >= end) return undefined;
+    let p = this.#colons.at(at);
+    while (p !== -1 && p < end && !this.#separated(p + 1)) p = this.#colons.at(p + 1);
+    if (p === -1 || p >= end) return undefined;
+    const comment = this.#comments.at(at);
+    if (comment !== -1 && comment < p) return undefined;
     // Very long keys are left to the full reader (`yaml` refuses a `:` more than 1024 characters after the key).
     if (p - at > 1000) throw GIVE_UP;
     let keyEnd = p;
@@ -597,15 +609,25 @@ class FastReader {
       return { value: this.#alias(name), end };
     }
     if (c === undefined || NOT_PLAIN_START.has(c) || (c === '-' && this.#isSeqItem(p))) throw GIVE_UP;
-    // A plain scalar runs to a comment (` #`) or the line's end; in a flow collection also to `,[]{}`.
+    // A plain scalar runs to a comment (` #`) or the line's end; in a flow collection also to `,[]{}`. A `: ` in
+    // it would make it a key.
     const lineEnd = this.#lineEnd(p);
-    let q = p;
-    while (q < lineEnd) {
-      const ch = text.charCodeAt(q);
-      if (ch === HASH && text.charCodeAt(q - 1) === SP) break;
-      if (ch === COLON && (this.#separated(q + 1) || (inFlow && FLOW_END.has(text[q + 1] ?? '')))) throw GIVE_UP;
-      if (inFlow && FLOW_END.has(text[q] ?? '')) break;
-      q++;
+    let q: number;
+    if (inFlow) {
+      q = p;
+      while (q < lineEnd) {
+        const ch = text.charCodeAt(q);
+        if (ch === HASH && text.charCodeAt(q - 1) === SP) break;
+        if (ch === COLON && (this.#separated(q + 1) || FLOW_END.has(text[q + 1] ?? ''))) throw GIVE_UP;
+        if (FLOW_END.has(text[q] ?? '')) break;
+        q++;
+      }
+    } else {
+      const comment = this.#comments.at(p);
+      q = comment === -1 || comment >= lineEnd ? lineEnd : comment + 1;
+      for (let colon = this.#colons.at(p); colon !== -1 && colon < q; colon = this.#colons.at(colon + 1)) {
+        if (this.#separated(colon + 1)) throw GIVE_UP;
+      }
     }
     let end = q;
     while (text.charCodeAt(end - 1) === SP) end--;
@@ -622,21 +644,23 @@ class FastReader {
     let q = p + 1;
     let from = q;
     for (;;) {
-      if (q >= lineEnd) return undefined;
+      // The next quote or, in double quotes, backslash (indexOf: see #key).
+      const close = text.indexOf(quote ?? '', q);
+      const escape = quote === '"' ? this.#backslashes.at(q) : -1;
+      q = escape !== -1 && (close === -1 || escape < close) ? escape : close;
+      if (q === -1 || q >= lineEnd) return undefined;
       const ch = text[q];
       if (quote === "'") {
-        if (ch === "'") {
-          if (text[q + 1] === "'") {
-            value += text.slice(from, q + 1);
-            q += 2;
-            from = q;
-            continue;
-          }
-          break;
+        if (text[q + 1] === "'") {
+          value += text.slice(from, q + 1);
+          q += 2;
+          from = q;
+          continue;
         }
+        break;
       } else if (ch === '"') {
         break;
-      } else if (ch === '\\') {
+      } else {
         value += text.slice(from, q);
         const e = text[q + 1] ?? '';
         const simple = ESCAPES[e];
@@ -653,9 +677,7 @@ class FastReader {
           q += 2 + len;
         }
         from = q;
-        continue;
       }
-      q++;
     }
     value += text.slice(from, q);
     const end = q + 1;
@@ -836,6 +858,29 @@ function blockScalarValue(source: string, literal: boolean, chomp: string, n: nu
     value += '\n';
   }
   return value;
+}
+
+/**
+ * Where `needle` next occurs in `text` at or after a position, remembered: the reader asks with positions that only
+ * grow (or repeat), so each is found once and reading stays linear however far apart they are (a text with no
+ * backslash, asked at each double-quoted scalar, would otherwise be searched to its end each time).
+ */
+class NextIndex {
+  #from = -1;
+  #found = -1;
+
+  constructor(
+    readonly text: string,
+    readonly needle: string,
+  ) {}
+
+  at(from: number): number {
+    if (this.#from === -1 || from < this.#from || (this.#found !== -1 && from > this.#found)) {
+      this.#from = from;
+      this.#found = this.text.indexOf(this.needle, from);
+    }
+    return this.#found;
+  }
 }
 
 /** Builds a mapping's pairs as the full reader does: a later key replaces an earlier one, merged keys come last. */

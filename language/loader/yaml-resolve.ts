@@ -40,6 +40,13 @@ const RESOLVE_V2: Record<string, string | number | boolean | null> = {
   ...Object.fromEntries(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((k) => [k, true])),
   ...Object.fromEntries(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, false])),
 };
+export /** The first characters of the special values of both tables, of numbers (digits apart) and of the empty text. */
+const SPECIAL_STARTS = new Set(
+  'tTfFnNyYoO~.+-'
+    .split('')
+    .map((c) => c.charCodeAt(0))
+    .concat([Number.NaN]),
+);
 export const TAGGED = new Set(['str', 'int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`));
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const INT64_MIN = -(2n ** 63n);
@@ -59,11 +66,16 @@ export function goParseInt(s: string): number | undefined {
 
 /** yaml.v3's parseTimestamp: four digits and a dash, then one of its layouts. */
 export function isGoTimestamp(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (!(c >= 48 && c <= 57)) return false;
   return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/.test(text);
 }
 
 /** How yaml.v2 / yaml.v3 (resolve.go) read a plain, untagged scalar. */
 export function resolvePlain(text: string, dialect: YamlDialect): string | number | boolean | null {
+  // Most plain scalars are words: one that starts with a character no special value starts with is text.
+  const c0 = text.charCodeAt(0);
+  if (!(c0 >= 48 && c0 <= 57) && !SPECIAL_STARTS.has(c0)) return text;
   const table = dialect === 'v2' ? RESOLVE_V2 : RESOLVE_COMMON;
   if (Object.hasOwn(table, text)) return table[text] ?? null;
   const c = text[0] ?? '';
