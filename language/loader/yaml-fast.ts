@@ -44,6 +44,8 @@ interface Parsed {
 
 const SP = 32;
 const NL = 10;
+/** A carriage return: the fast path reads it only before a line feed, and then as part of the line break. */
+const CR = 13;
 const HASH = 35;
 const COLON = 58;
 const DASH = 45;
@@ -52,9 +54,12 @@ const DASH = 45;
 const NOT_PLAIN_START = new Set(['?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`']);
 const NO_COMMENTS: number[] = [];
 const FLOW_END = new Set([',', '[', ']', '{', '}']);
-/** Control characters (tab and carriage return among them), a byte-order mark, and YAML's other line breaks. */
+/**
+ * Control characters (a tab among them; a carriage return unless a line feed follows it), a byte-order mark, and
+ * YAML's other line breaks.
+ */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
-const UNUSUAL = /[\x00-\x08\t\x0b-\x1f\x7f\uFEFF\u0085\u2028\u2029]/;
+const UNUSUAL = /[\x00-\x08\t\x0b\x0c\x0e-\x1f\x7f\uFEFF\u0085\u2028\u2029]|\r(?!\n)/;
 const ANCHOR_NAME = /^[A-Za-z0-9_.-]+/;
 const ESCAPES: Record<string, string> = {
   '0': '\0',
@@ -148,14 +153,17 @@ class FastReader {
   // Lines
   // ------------------------------------------------------------------------------------------------------
 
+  /** Where the content of the line at `at` ends: at its line break (`\n` or `\r\n`), or the end of the text. */
   #lineEnd(at: number): number {
     const nl = this.text.indexOf('\n', at);
-    return nl === -1 ? this.text.length : nl;
+    if (nl === -1) return this.text.length;
+    return this.text.charCodeAt(nl - 1) === CR && nl - 1 >= at ? nl - 1 : nl;
   }
 
-  /** Past the line end at `at` (its newline included). */
+  /** Past the line break at `at` (at the end of the text, `at`). */
   #afterLine(at: number): number {
-    return at < this.text.length ? at + 1 : at;
+    const c = this.text.charCodeAt(at);
+    return c === CR ? at + 2 : c === NL ? at + 1 : at;
   }
 
   /**
@@ -173,8 +181,8 @@ class FastReader {
       let p = at;
       while (text.charCodeAt(p) === SP) p++;
       const c = text.charCodeAt(p);
-      if (c === NL || p >= text.length) {
-        at = p + 1;
+      if (c === NL || c === CR || p >= text.length) {
+        at = p >= text.length ? text.length : this.#afterLine(p);
         continue;
       }
       if (c === HASH) {
@@ -186,7 +194,7 @@ class FastReader {
         }
         indents.push(p - at);
         ends.push(this.#afterLine(end));
-        at = end + 1;
+        at = end >= text.length ? text.length : this.#afterLine(end);
         continue;
       }
       return { line: { start: at, indent: p - at }, trail: { indents, end: p }, ends };
@@ -210,7 +218,7 @@ class FastReader {
     while (text.charCodeAt(p) === SP) p++;
     if (p >= text.length) return p;
     const c = text.charCodeAt(p);
-    if (c === NL) return p;
+    if (c === NL || c === CR) return p;
     // A comment needs a space before it; anything else after the value is more than this reader knows.
     if (c !== HASH || p === at) throw GIVE_UP;
     const end = this.#lineEnd(p);
@@ -229,7 +237,7 @@ class FastReader {
   #isSeqItem(at: number): boolean {
     if (this.text.charCodeAt(at) !== DASH) return false;
     const n = this.text.charCodeAt(at + 1);
-    return n === SP || n === NL || at + 1 >= this.text.length;
+    return n === SP || n === NL || n === CR || at + 1 >= this.text.length;
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -282,7 +290,7 @@ class FastReader {
       if (text[p] === '&') {
         anchor = this.#anchorName(p);
         p += anchor.length + 1;
-        if (text.charCodeAt(p) !== SP && text.charCodeAt(p) !== NL && p < text.length) throw GIVE_UP;
+        if (!this.#separated(p)) throw GIVE_UP;
         while (text.charCodeAt(p) === SP) p++;
       }
       let value: PValue;
@@ -290,7 +298,7 @@ class FastReader {
       let next: Line | undefined;
       let trail: Trail;
       const c = text.charCodeAt(p);
-      if (p >= text.length || c === NL || c === HASH) {
+      if (p >= text.length || c === NL || c === CR || c === HASH) {
         // The value is on the lines below, or empty.
         const lineEnd = this.#restOfLine(p);
         const gap = this.#gap(this.#afterLine(lineEnd));
@@ -377,6 +385,8 @@ class FastReader {
   #blockScalar(p: number, indent: number, depth: number): { value: PValue; lastEnd: number; next: Line | undefined; trail: Trail } {
     if (depth > this.limits.maxDepth) throw GIVE_UP;
     const text = this.text;
+    // Block scalars in a text with carriage returns are left to the full reader (its lexer keeps them in lines).
+    if (text.includes('\r')) throw GIVE_UP;
     const literal = text[p] === '|';
     let h = p + 1;
     const chomp = text[h] === '-' || text[h] === '+' ? (text[h++] ?? '') : '';
@@ -470,7 +480,7 @@ class FastReader {
       if (text[p] === '&') {
         anchor = this.#anchorName(p);
         p += anchor.length + 1;
-        if (text.charCodeAt(p) !== SP && text.charCodeAt(p) !== NL && p < text.length) throw GIVE_UP;
+        if (!this.#separated(p)) throw GIVE_UP;
         while (text.charCodeAt(p) === SP) p++;
       }
       const afterDash = p;
@@ -479,7 +489,7 @@ class FastReader {
       let next: Line | undefined;
       let trail: Trail;
       const c = text.charCodeAt(p);
-      if (p >= text.length || c === NL || c === HASH) {
+      if (p >= text.length || c === NL || c === CR || c === HASH) {
         const lineEnd = this.#restOfLine(p);
         const gap = this.#gap(this.#afterLine(lineEnd));
         let below = gap.line;
@@ -542,7 +552,8 @@ class FastReader {
       if (text.charCodeAt(colon) !== COLON || !this.#separated(colon + 1)) return undefined;
       return { scalar: q.scalar, merge: false, after: colon + 1 };
     }
-    if (c === undefined || NOT_PLAIN_START.has(c) || (c === '-' && this.#isSeqItem(at)) || c === ' ' || c === '\n') return undefined;
+    if (c === undefined || NOT_PLAIN_START.has(c) || (c === '-' && this.#isSeqItem(at)) || c === ' ' || c === '\n' || c === '\r')
+      return undefined;
     // The first `:` followed by a space or the line's end, unless a comment (` #`) comes first. (indexOf, not a
     // loop over characters: most of the text is keys and values, and this is what a cold run spends its time on.)
     const end = this.#lineEnd(at);
@@ -575,7 +586,7 @@ class FastReader {
   /** A space, or the end of the line or text, at `at`. */
   #separated(at: number): boolean {
     const c = this.text.charCodeAt(at);
-    return c === SP || c === NL || at >= this.text.length;
+    return c === SP || c === NL || c === CR || at >= this.text.length;
   }
 
   #plain(source: string, at: number): PScalar {
@@ -605,7 +616,7 @@ class FastReader {
       if (!name) throw GIVE_UP;
       const end = p + 1 + name.length;
       const after = text[end];
-      if (after !== undefined && after !== ' ' && after !== '\n' && !(inFlow && FLOW_END.has(after))) throw GIVE_UP;
+      if (after !== undefined && after !== ' ' && after !== '\n' && after !== '\r' && !(inFlow && FLOW_END.has(after))) throw GIVE_UP;
       return { value: this.#alias(name), end };
     }
     if (c === undefined || NOT_PLAIN_START.has(c) || (c === '-' && this.#isSeqItem(p))) throw GIVE_UP;
@@ -747,7 +758,7 @@ class FastReader {
     let p = q;
     while (p < text.length) {
       const ch = text[p] ?? '';
-      if (ch === ':' || ch === '\n' || ch === '#' || FLOW_END.has(ch)) break;
+      if (ch === ':' || ch === '\n' || ch === '\r' || ch === '#' || FLOW_END.has(ch)) break;
       p++;
     }
     if (text[p] !== ':' || text.charCodeAt(p - 1) === SP) throw GIVE_UP;

@@ -240,6 +240,9 @@ export function yamlVariant(seed: number, odd: boolean): string {
   let text = gap(0) + pick(markers) + gap(0) + map(0, 0, true);
   if (odd && chance(0.05)) text += pick(['---\n', '...\n', '---\na: 1\n', '--- \n']);
   if (chance(0.2)) text = text.replace(/\n$/, '');
+  // Windows line breaks, in the whole text or in some lines.
+  if (chance(0.15)) text = text.replace(/\n/g, '\r\n');
+  else if (chance(0.05)) text = text.replace(/\n(?=[ #-])/g, '\r\n');
   return text;
 }
 

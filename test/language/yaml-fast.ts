@@ -76,6 +76,7 @@ const READ: [string, string][] = [
   ['a space before a key’s colon', 'a : 1\n"b"  : 2\n<< : {c: 3}\n'],
   ['a document start marker', '# top\n--- # start\na: 1\n'],
   ['no newline at the end', 'a:\n  - b\n  # c'],
+  ['Windows line breaks', 'a: 1 # c\r\nb:\r\n  - x  \r\n  # d\r\n\r\nc:\r\n  e:\r\n  # f\r\ng: "q"\r\n'],
 ];
 
 // Texts the fast path must leave to the full reader: errors, and YAML it does not read.
@@ -92,7 +93,8 @@ const GIVE_UP: [string, string][] = [
   ['tags', 'a: !!str 1\n'],
   ['an explicit block scalar indentation', 'a: |2\n   x\n'],
   ['tabs', 'a:\n\tb: 1\n'],
-  ['carriage returns', 'a: 1\r\nb: 2\r\n'],
+  ['a carriage return alone', 'a: 1\rb: 2\n'],
+  ['a block scalar with Windows line breaks', 'a: |\r\n  b\r\n'],
   ['two documents', 'a: 1\n---\nb: 2\n'],
   ['a directive', '%YAML 1.2\n---\na: 1\n'],
   ['a sequence at the root', '- a\n'],
