@@ -18,6 +18,10 @@ import {
 import { LoadError } from './errors.js';
 import type { LoadLimits } from './limits.js';
 import type { Comment, Range } from '../model.js';
+import { fastParseYaml } from './yaml-fast.js';
+import { resolvePlain, scalarFlags, TAGGED, type YamlDialect } from './yaml-resolve.js';
+
+export { isGoTimestamp, resolvePlain, type YamlDialect } from './yaml-resolve.js';
 
 /**
  * A positioned value tree: what a YAML (or JSON) document holds, with every value's range in the linted text.
@@ -55,15 +59,6 @@ export interface PSeq {
   range: Range;
 }
 
-/**
- * Which YAML library docker/cli reads stack files with: gopkg.in/yaml.v2 up to docker 27.x, gopkg.in/yaml.v3 from
- * 28.0. Both resolve plain scalars with Go's own rules (`resolvePlain`), not those of a YAML spec: v2 takes
- * `y`/`yes`/`on`/`off`/`n`/`no` as booleans, v3 only `true`/`false`; both read `0755` as octal, `0b101`, `0x1F`,
- * `0o17` and `1_000` as integers, `.` as text, timestamps and sexagesimal numbers as text. Duplicate keys (and a
- * repeated `<<`) are errors in v3; v2 keeps the last.
- */
-export type YamlDialect = 'v2' | 'v3';
-
 /** The dialect of a docker CLI version (`28.2.2`, `27.5`); the current one (v3) when unknown. */
 export function dialectOf(cliVersion: string | undefined): YamlDialect {
   const major = Number(/^\s*v?(\d+)/.exec(cliVersion ?? '')?.[1] ?? NaN);
@@ -80,79 +75,6 @@ const COMPOSE_OPTIONS = {
   customTags: (tags: Tags): Tags =>
     tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp')),
 } as const;
-
-const RESOLVE_COMMON: Record<string, string | number | boolean | null> = {
-  true: true,
-  True: true,
-  TRUE: true,
-  false: false,
-  False: false,
-  FALSE: false,
-  '': null,
-  '~': null,
-  null: null,
-  Null: null,
-  NULL: null,
-  '.nan': NaN,
-  '.NaN': NaN,
-  '.NAN': NaN,
-  '.inf': Infinity,
-  '.Inf': Infinity,
-  '.INF': Infinity,
-  '+.inf': Infinity,
-  '+.Inf': Infinity,
-  '+.INF': Infinity,
-  '-.inf': -Infinity,
-  '-.Inf': -Infinity,
-  '-.INF': -Infinity,
-};
-const RESOLVE_V2: Record<string, string | number | boolean | null> = {
-  ...RESOLVE_COMMON,
-  ...Object.fromEntries(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((k) => [k, true])),
-  ...Object.fromEntries(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((k) => [k, false])),
-};
-const TAGGED = new Set(['str', 'int', 'float', 'bool', 'null'].map((t) => `tag:yaml.org,2002:${t}`));
-const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-/** Go's strconv.ParseInt(s, 0, 64), falling back to ParseUint: undefined when Go refuses it. */
-function goParseInt(s: string): number | undefined {
-  const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
-  if (!m) return undefined;
-  const digits = m[2] ?? '';
-  const magnitude = /^0[0-7]+$/.test(digits) ? BigInt(`0o${digits.slice(1)}`) : BigInt(digits);
-  const v = m[1] === '-' ? -magnitude : magnitude;
-  if (v < INT64_MIN || v > UINT64_MAX || (m[1] === '-' && v > INT64_MAX)) return undefined;
-  return Number(v);
-}
-
-/** yaml.v3's parseTimestamp: four digits and a dash, then one of its layouts. */
-export function isGoTimestamp(text: string): boolean {
-  return /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]| )\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2})?)?$/.test(text);
-}
-
-/** How yaml.v2 / yaml.v3 (resolve.go) read a plain, untagged scalar. */
-export function resolvePlain(text: string, dialect: YamlDialect): string | number | boolean | null {
-  const table = dialect === 'v2' ? RESOLVE_V2 : RESOLVE_COMMON;
-  if (Object.hasOwn(table, text)) return table[text] ?? null;
-  const c = text[0] ?? '';
-  if (c === '.') return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number(text) : text;
-  if (!/[-+0-9]/.test(c)) return text;
-  // Timestamps: yaml.v2 and v3 resolve them, but keep the text when decoding into interface{} (docker's case).
-  const plain = text.replace(/_/g, '');
-  const int = goParseInt(plain);
-  if (int !== undefined) return int;
-  if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
-  const bin = /^(-?)0b([01]+)$/.exec(plain);
-  if (bin) return Number(BigInt(`0b${bin[2] ?? ''}`)) * (bin[1] ? -1 : 1);
-  if (dialect === 'v3') {
-    const oct = /^(-?)0o([0-7]+)$/.exec(plain);
-    if (oct) return Number(BigInt(`0o${oct[2] ?? ''}`)) * (oct[1] ? -1 : 1);
-  }
-  return text;
-}
 
 export interface ParsedYaml {
   root: PValue | undefined;
@@ -174,6 +96,11 @@ export interface ParsedYaml {
  * LoadError with the file, line and column.
  */
 export function parseYaml(text: string, file: string, offset: number, limits: LoadLimits, dialect: YamlDialect = 'v3'): ParsedYaml {
+  return fastParseYaml(text, offset, limits, dialect) ?? parseYamlFully(text, file, offset, limits, dialect);
+}
+
+/** The full reader: `yaml`'s parser and composer, then the converter. parseYaml uses it when the fast path gives up. */
+export function parseYamlFully(text: string, file: string, offset: number, limits: LoadLimits, dialect: YamlDialect = 'v3'): ParsedYaml {
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer(COMPOSE_OPTIONS);
@@ -318,8 +245,7 @@ class Converter {
     const quoted = node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE;
     const out: PScalar = { kind: 'scalar', value, range: this.#range(node), quoted };
     const source = typeof node.source === 'string' ? node.source : '';
-    if (typeof value === 'number' && (node.tag?.endsWith(':float') || goParseInt(source.replace(/_/g, '')) === undefined)) out.float = true;
-    if (this.dialect === 'v3' && node.type === Scalar.PLAIN && node.tag === undefined && isGoTimestamp(source)) out.timestamp = true;
+    scalarFlags(out, source, node.type === Scalar.PLAIN && node.tag === undefined, node.tag?.endsWith(':float') ?? false, this.dialect);
     return out;
   }
 
