@@ -47,13 +47,15 @@ export function stackFilesIn(folder: string, cwd: string): string[] | undefined 
     } catch {
       return undefined;
     }
+    // `dir` is absolute and normalised and a name holds no `/`: joining them is adding a `/` (none after the root).
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
     for (const entry of entries) {
       const name = entry.name;
       if (entry.isFile()) {
-        if (all ? !name.startsWith('.') : STACK_NAME.test(name)) found.push(join(dir, name));
+        if (all ? !name.startsWith('.') : STACK_NAME.test(name)) found.push(prefix + name);
       } else if (entry.isDirectory()) {
         if (name === 'node_modules') return undefined;
-        if (!name.startsWith('.')) folders.push({ dir: join(dir, name), all: all || STACK_NAME.test(name) });
+        if (!name.startsWith('.')) folders.push({ dir: prefix + name, all: all || STACK_NAME.test(name) });
       } else if (entry.isSymbolicLink()) return undefined;
     }
   }
