@@ -31,34 +31,39 @@ export function shortVolumeError(spec: string): string | undefined {
   if (spec === '') return 'invalid empty volume spec';
   // A section ends only at `:` (or a NUL): without either, the spec is one target.
   if (!spec.includes(':') && !spec.includes('\0')) return undefined;
-  // Go ranges over runes (code points), as for…of does: a section is counted in runes, its text sliced out.
   // Three runes take at most six UTF-16 units, so the first six tell whether there are more than two.
   if (Array.from(spec.slice(0, 6)).length <= 2) return undefined;
+  // Go ranges over runes (code points): a section is counted in runes (a surrogate pair is one), its text sliced
+  // out; the end of the spec reads as a NUL.
   let count = 0;
-  let first = '';
   let start = 0;
-  let at = 0;
   let source = '';
   let target = '';
-  for (const char of `${spec}\0`) {
-    if (char === ':' && count === 1 && /\p{L}/u.test(first)) {
+  const n = spec.length;
+  for (let at = 0; at <= n;) {
+    const c = at < n ? spec.charCodeAt(at) : 0;
+    const width = c >= 0xd800 && c <= 0xdbff && at + 1 < n && (spec.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    if (c === 58 /* : */ && count === 1 && isLetter(spec.slice(start, at))) {
       count++;
-    } else if (char === ':' || char === '\0') {
+    } else if (c === 58 || c === 0) {
       if (count === 0) return `invalid spec: ${spec}: empty section between colons`;
       const text = spec.slice(start, at);
-      if (source === '' && char === '\0') target = text;
+      if (source === '' && c === 0) target = text;
       else if (source === '') source = text;
       else if (target === '') target = text;
-      else if (char === ':') return `invalid spec: ${spec}: too many colons`;
+      else if (c === 58) return `invalid spec: ${spec}: too many colons`;
       count = 0;
       start = at + 1;
-    } else {
-      if (count === 0) first = char;
-      count++;
-    }
-    at += char.length;
+    } else count++;
+    at += width;
   }
   return undefined;
+}
+
+/** Go's unicode.IsLetter of one rune (a drive letter before `:`). */
+function isLetter(rune: string): boolean {
+  const c = rune.charCodeAt(0);
+  return c < 0x80 ? rune.length === 1 && (c | 32) >= 97 && (c | 32) <= 122 : /\p{L}/u.test(rune);
 }
 
 /** google/shlex's errors, which docker/cli's transformShellCommand returns for `command`/`entrypoint` text. */
