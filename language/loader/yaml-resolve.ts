@@ -1,5 +1,6 @@
-// How docker's YAML libraries read a plain scalar: shared by the YAML reader (yaml.ts) and its fast path
-// (yaml-fast.ts).
+// Shared by the YAML reader (yaml.ts) and its fast path (yaml-fast.ts): how docker's YAML libraries read a plain
+// scalar, and how many nodes an alias adds.
+import type { PValue } from './yaml.js';
 
 /**
  * Which YAML library docker/cli reads stack files with: gopkg.in/yaml.v2 up to docker 27.x, gopkg.in/yaml.v3 from
@@ -108,4 +109,15 @@ export function scalarFlags(
 ): void {
   if (typeof out.value === 'number' && (floatTag || goParseInt(source.replace(/_/g, '')) === undefined)) out.float = true;
   if (dialect === 'v3' && plain && isGoTimestamp(source)) out.timestamp = true;
+}
+
+/** Expanded size of a (possibly shared) subtree, memoised in `sizes`, so that measuring stays linear. */
+export function expandedSize(v: PValue, sizes: WeakMap<PValue, number>): number {
+  const known = sizes.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  if (v.kind === 'map') for (const p of v.pairs) n += 1 + expandedSize(p.value, sizes);
+  else if (v.kind === 'seq') for (const item of v.items) n += expandedSize(item, sizes);
+  sizes.set(v, n);
+  return n;
 }

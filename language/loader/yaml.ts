@@ -19,7 +19,7 @@ import { LoadError } from './errors.js';
 import type { LoadLimits } from './limits.js';
 import type { Comment, Range } from '../model.js';
 import { fastParseYaml } from './yaml-fast.js';
-import { resolvePlain, scalarFlags, TAGGED, type YamlDialect } from './yaml-resolve.js';
+import { expandedSize, resolvePlain, scalarFlags, TAGGED, type YamlDialect } from './yaml-resolve.js';
 
 export { isGoTimestamp, resolvePlain, type YamlDialect } from './yaml-resolve.js';
 
@@ -323,7 +323,7 @@ class Converter {
     const target = this.#resolve(node);
     if (!target) throw this.#error(`unknown alias *${node.source}`, node.range?.[0] ?? 0);
     const value = this.convert(target, depth);
-    this.#aliasNodes += this.#size(value);
+    this.#aliasNodes += expandedSize(value, this.#sizes);
     if (this.#aliasNodes > this.limits.maxAliasNodes) {
       throw this.#error(`aliases expand to more than ${String(this.limits.maxAliasNodes)} nodes`, node.range?.[0] ?? 0);
     }
@@ -342,17 +342,6 @@ class Converter {
       out.push(...converted.pairs);
     }
     return out;
-  }
-
-  /** Expanded size of a (possibly shared) subtree, memoised so that measuring stays linear. */
-  #size(v: PValue): number {
-    const known = this.#sizes.get(v);
-    if (known !== undefined) return known;
-    let n = 1;
-    if (v.kind === 'map') for (const p of v.pairs) n += 1 + this.#size(p.value);
-    else if (v.kind === 'seq') for (const item of v.items) n += this.#size(item);
-    this.#sizes.set(v, n);
-    return n;
   }
 }
 

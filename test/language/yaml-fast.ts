@@ -84,6 +84,7 @@ const GIVE_UP: [string, string][] = [
   ['a merge of an alias to a sequence (an error)', 'a: &a\n  - {b: 1}\nc:\n  <<: *a\n'],
   ['an alias to its own anchor', 'a: &a\n  b: *a\n'],
   ['an unknown alias', 'a: *b\n'],
+  ['an anchor on an alias', 'a: &x 1\nb: &y *x\n'],
   ['a multi-line plain scalar', 'a: b\n  c\n'],
   ['a multi-line quoted scalar', 'a: "b\n  c"\n'],
   ['a value on the line below its key', 'a:\n  b\n'],
