@@ -13,7 +13,7 @@
 import type { Comment } from '../model.js';
 import type { LoadLimits } from './limits.js';
 import type { ParsedYaml, PMap, PPair, PScalar, PSeq, PValue } from './yaml.js';
-import { expandedSize, resolvePlain, scalarFlags, type YamlDialect } from './yaml-resolve.js';
+import { expandedSize, PairsBuilder, resolvePlain, scalarFlags, type YamlDialect } from './yaml-resolve.js';
 
 /** Thrown (one shared object, made once) when the text leaves the part of YAML this reader knows. */
 class GiveUp extends Error {}
@@ -277,7 +277,7 @@ class FastReader {
     if (depth > this.limits.maxDepth) throw GIVE_UP;
     const text = this.text;
     const map: PMap = { kind: 'map', pairs: [], range: [first + this.offset, first + this.offset] };
-    const builder = new MapBuilder(map, this.duplicateKeys);
+    const pairs = new PairsBuilder(this.duplicateKeys);
     let at = first;
     for (;;) {
       const found = this.#key(at);
@@ -285,13 +285,15 @@ class FastReader {
       const key = found.merge ? found : { ...found, scalar: this.#keyScalar(found.scalar) };
       let p = key.after;
       while (text.charCodeAt(p) === SP) p++;
+      if (key.merge) pairs.mergeKey(key.scalar);
       const { value, lastEnd, next, trail } = this.#itemValue(p, indent, depth, undefined, false);
       // `<<: *alias` merges the one node the alias names (a sequence there is an error); a sequence written
       // there merges each of its items.
       const aliased = text[p] === '*';
-      builder.add(key.scalar, key.merge, value, (v) => this.#mergeSources(v, !aliased));
+      if (key.merge) pairs.merge(this.#mergeSources(value, !aliased));
+      else pairs.add(key.scalar, value);
       if (!next || next.indent < indent) {
-        builder.finish();
+        map.pairs = pairs.pairs();
         const closed = this.#close(map, indent, lastEnd, trail);
         return { map: { value: map, end: closed.end }, next, trail: closed.trail };
       }
@@ -675,7 +677,7 @@ class FastReader {
     const close = isSeq ? ']' : '}';
     const seq: PSeq = { kind: 'seq', items: [], range: [p + this.offset, p + this.offset] };
     const map: PMap = { kind: 'map', pairs: [], range: [p + this.offset, p + this.offset] };
-    const builder = new MapBuilder(map, this.duplicateKeys);
+    const pairs = new PairsBuilder(this.duplicateKeys);
     let q = p + 1;
     const skip = (): void => {
       while (text.charCodeAt(q) === SP) q++;
@@ -693,7 +695,7 @@ class FastReader {
           if (text.charCodeAt(q) !== SP) throw GIVE_UP;
           skip();
           const item = this.#inline(q, depth + 1, true);
-          builder.add(key.scalar, false, item.value, () => []);
+          pairs.add(key.scalar, item.value);
           q = item.end;
         }
         skip();
@@ -713,7 +715,7 @@ class FastReader {
       seq.range[1] = end + this.offset;
       return { value: seq, end };
     }
-    builder.finish();
+    map.pairs = pairs.pairs();
     map.range[1] = end + this.offset;
     return { value: map, end };
   }
@@ -774,7 +776,7 @@ class FastReader {
     const out: PPair[] = [];
     for (const source of sources) {
       if (source.kind !== 'map') throw GIVE_UP;
-      out.push(...source.pairs);
+      for (const pair of source.pairs) out.push(pair);
     }
     return out;
   }
@@ -853,44 +855,5 @@ class NextIndex {
       this.#found = this.text.indexOf(this.needle, from);
     }
     return this.#found;
-  }
-}
-
-/** Builds a mapping's pairs as the full reader does: a later key replaces an earlier one, merged keys come last. */
-class MapBuilder {
-  readonly #merged: PPair[] = [];
-  #mergeKey: PScalar | undefined;
-
-  constructor(
-    readonly map: PMap,
-    readonly duplicateKeys: { key: PScalar; first: PScalar }[],
-  ) {}
-
-  add(key: PScalar, merge: boolean, value: PValue, sources: (v: PValue) => PPair[]): void {
-    if (merge) {
-      if (this.#mergeKey) this.duplicateKeys.push({ key, first: this.#mergeKey });
-      this.#mergeKey = key;
-      this.#merged.push(...sources(value));
-      return;
-    }
-    const pairs = this.map.pairs;
-    const earlier = pairs.findIndex((p) => p.key.value === key.value);
-    if (earlier !== -1) {
-      const [dropped] = pairs.splice(earlier, 1);
-      if (dropped) this.duplicateKeys.push({ key, first: dropped.key });
-    }
-    pairs.push({ key, value });
-  }
-
-  finish(): void {
-    if (this.#merged.length === 0) return;
-    const seen = new Set(this.map.pairs.map((p) => String(p.key.value)));
-    for (const p of this.#merged) {
-      const k = String(p.key.value);
-      if (!seen.has(k)) {
-        seen.add(k);
-        this.map.pairs.push(p);
-      }
-    }
   }
 }

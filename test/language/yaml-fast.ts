@@ -73,6 +73,8 @@ const READ: [string, string][] = [
   ['an anchor alone on the line below its key', 'x:\n  &d\n  a: 1\ny:\n  <<: *d\n'],
   ['the last anchor of a name before the alias, in document order', 'a: &y\n  b: &y 1\n  c: 2\nd: *y\n'],
   ['non-string and duplicate keys', '1: a\ny: b\nk: 1\nk: 2\n<<: {q: 1}\n'],
+  ['a second merge key, with duplicates in what it merges', 'a: 1\n<<: {q: 1}\nb: 2\n<<: {r: 1, r: 2, 3: x}\na: 3\n'],
+  ['many keys', `m:\n${Array.from({ length: 3000 }, (_, i) => `  k${String(i % 2500)}: ${String(i)}\n`).join('')}`],
   ['a space before a key’s colon', 'a : 1\n"b"  : 2\n<< : {c: 3}\n'],
   ['a document start marker', '# top\n--- # start\na: 1\n'],
   ['no newline at the end', 'a:\n  - b\n  # c'],
