@@ -13,7 +13,7 @@
 import type { Comment } from '../model.js';
 import type { LoadLimits } from './limits.js';
 import type { ParsedYaml, PMap, PPair, PScalar, PSeq, PValue } from './yaml.js';
-import { resolvePlain, scalarFlags, type YamlDialect } from './yaml-resolve.js';
+import { expandedSize, PairsBuilder, resolvePlain, scalarFlags, type YamlDialect } from './yaml-resolve.js';
 
 /** Thrown (one shared object, made once) when the text leaves the part of YAML this reader knows. */
 class GiveUp extends Error {}
@@ -277,7 +277,7 @@ class FastReader {
     if (depth > this.limits.maxDepth) throw GIVE_UP;
     const text = this.text;
     const map: PMap = { kind: 'map', pairs: [], range: [first + this.offset, first + this.offset] };
-    const builder = new MapBuilder(map, this.duplicateKeys);
+    const pairs = new PairsBuilder(this.duplicateKeys);
     let at = first;
     for (;;) {
       const found = this.#key(at);
@@ -285,55 +285,74 @@ class FastReader {
       const key = found.merge ? found : { ...found, scalar: this.#keyScalar(found.scalar) };
       let p = key.after;
       while (text.charCodeAt(p) === SP) p++;
-      const afterColon = p;
-      let anchor: string | undefined;
-      if (text[p] === '&') {
-        anchor = this.#anchorName(p);
-        p += anchor.length + 1;
-        if (!this.#separated(p)) throw GIVE_UP;
-        while (text.charCodeAt(p) === SP) p++;
-      }
-      let value: PValue;
-      let lastEnd: number;
-      let next: Line | undefined;
-      let trail: Trail;
-      const c = text.charCodeAt(p);
-      if (p >= text.length || c === NL || c === CR || c === HASH) {
-        // The value is on the lines below, or empty.
-        const lineEnd = this.#restOfLine(p);
-        const gap = this.#gap(this.#afterLine(lineEnd));
-        let below = gap.line;
-        if (below && anchor === undefined && below.indent > indent && text[below.start + below.indent] === '&') {
-          ({ anchor, below } = this.#anchorLine(below));
-          if (!below || !(below.indent > indent || (below.indent === indent && this.#isSeqItem(below.start + below.indent)))) throw GIVE_UP;
-        }
-        if (below && (below.indent > indent || (below.indent === indent && this.#isSeqItem(below.start + below.indent)))) {
-          const block = this.#block(below, depth + 1, anchor);
-          value = block.value.value;
-          lastEnd = block.value.end;
-          next = block.next;
-          trail = block.trail;
-        } else {
-          if (anchor !== undefined) throw GIVE_UP;
-          value = this.#empty(afterColon, depth + 1);
-          next = below;
-          ({ lastEnd, trail } = this.#afterEmpty(afterColon, c === HASH, gap.trail));
-        }
-      } else {
-        ({ value, lastEnd, next, trail } = this.#lineValue(p, indent, depth + 1, anchor));
-      }
+      if (key.merge) pairs.mergeKey(key.scalar);
+      const { value, lastEnd, next, trail } = this.#itemValue(p, indent, depth, undefined, false);
       // `<<: *alias` merges the one node the alias names (a sequence there is an error); a sequence written
       // there merges each of its items.
       const aliased = text[p] === '*';
-      builder.add(key.scalar, key.merge, value, (v) => this.#mergeSources(v, !aliased));
+      if (key.merge) pairs.merge(this.#mergeSources(value, !aliased));
+      else pairs.add(key.scalar, value);
       if (!next || next.indent < indent) {
-        builder.finish();
+        map.pairs = pairs.pairs();
         const closed = this.#close(map, indent, lastEnd, trail);
         return { map: { value: map, end: closed.end }, next, trail: closed.trail };
       }
       if (next.indent > indent || this.#isSeqItem(next.start + next.indent)) throw GIVE_UP;
       at = next.start + next.indent;
     }
+  }
+
+  /**
+   * The value of a mapping's key or a sequence's item, from `p` (past the `:` or `-` and the spaces after it), in
+   * the collection at column `indent`: on the same line (a scalar, flow collection, alias, block scalar, or in a
+   * sequence `key: value` starting a mapping), on the lines below (a block collection, perhaps after an anchor
+   * alone on its line), or empty. `item` is the sequence item's line (undefined for a mapping's value);
+   * `commentBefore`, whether comment lines came before its `-`.
+   */
+  #itemValue(
+    p: number,
+    indent: number,
+    depth: number,
+    item: Line | undefined,
+    commentBefore: boolean,
+  ): { value: PValue; lastEnd: number; next: Line | undefined; trail: Trail } {
+    const text = this.text;
+    const at = p;
+    let anchor: string | undefined;
+    if (text[p] === '&') {
+      anchor = this.#anchorName(p);
+      p += anchor.length + 1;
+      if (!this.#separated(p)) throw GIVE_UP;
+      while (text.charCodeAt(p) === SP) p++;
+    }
+    const c = text.charCodeAt(p);
+    if (p >= text.length || c === NL || c === CR || c === HASH) {
+      // The value is on the lines below (deeper, or for a mapping's value a sequence at the mapping's column),
+      // or empty.
+      const below = (l: Line | undefined): l is Line =>
+        l !== undefined && (l.indent > indent || (!item && l.indent === indent && this.#isSeqItem(l.start + l.indent)));
+      const gap = this.#gap(this.#afterLine(this.#restOfLine(p)));
+      let line = gap.line;
+      if (line && anchor === undefined && line.indent > indent && text[line.start + line.indent] === '&') {
+        ({ anchor, below: line } = this.#anchorLine(line));
+        if (!below(line)) throw GIVE_UP;
+      }
+      if (below(line)) {
+        const block = this.#block(line, depth + 1, anchor);
+        return { value: block.value.value, lastEnd: block.value.end, next: block.next, trail: block.trail };
+      }
+      if (anchor !== undefined) throw GIVE_UP;
+      return { value: this.#empty(at, depth + 1), next: line, ...this.#afterEmpty(at, c === HASH || commentBefore, gap.trail) };
+    }
+    if (item) {
+      if (this.#isSeqItem(p)) throw GIVE_UP; // `- - x`: a sequence in a sequence on one line
+      if (anchor === undefined && this.#key(p)) {
+        // `- key: value`: a mapping whose keys line up with this first one.
+        const { map, next, trail } = this.#map(item, p - item.start, depth + 1, p);
+        return { value: map.value, lastEnd: map.end, next, trail };
+      }
+    }
+    return this.#lineValue(p, indent, depth + 1, anchor);
   }
 
   /**
@@ -346,8 +365,10 @@ class FastReader {
     depth: number,
     anchor: string | undefined,
   ): { value: PValue; lastEnd: number; next: Line | undefined; trail: Trail } {
-    const order = this.#anchorStart(anchor);
     const c = this.text[p];
+    // An anchor on an alias: `yaml` refuses it in some places and not in others; left to it.
+    if (anchor !== undefined && c === '*') throw GIVE_UP;
+    const order = this.#anchorStart(anchor);
     let out: { value: PValue; lastEnd: number; next: Line | undefined; trail: Trail };
     if (c === '|' || c === '>') {
       out = this.#blockScalar(p, indent, depth);
@@ -473,55 +494,9 @@ class FastReader {
     // Comment lines between two items are the later item's (`yaml` keeps them before its `-`).
     let before = false;
     for (;;) {
-      const dash = cur.start + indent;
-      let p = dash + 1;
+      let p = cur.start + indent + 1;
       while (text.charCodeAt(p) === SP) p++;
-      let anchor: string | undefined;
-      if (text[p] === '&') {
-        anchor = this.#anchorName(p);
-        p += anchor.length + 1;
-        if (!this.#separated(p)) throw GIVE_UP;
-        while (text.charCodeAt(p) === SP) p++;
-      }
-      const afterDash = p;
-      let value: PValue;
-      let lastEnd: number;
-      let next: Line | undefined;
-      let trail: Trail;
-      const c = text.charCodeAt(p);
-      if (p >= text.length || c === NL || c === CR || c === HASH) {
-        const lineEnd = this.#restOfLine(p);
-        const gap = this.#gap(this.#afterLine(lineEnd));
-        let below = gap.line;
-        if (below && anchor === undefined && below.indent > indent && text[below.start + below.indent] === '&') {
-          ({ anchor, below } = this.#anchorLine(below));
-          if (!below || below.indent <= indent) throw GIVE_UP;
-        }
-        if (below && below.indent > indent) {
-          const block = this.#block(below, depth + 1, anchor);
-          value = block.value.value;
-          lastEnd = block.value.end;
-          next = block.next;
-          trail = block.trail;
-        } else {
-          if (anchor !== undefined) throw GIVE_UP;
-          value = this.#empty(afterDash, depth + 1);
-          next = below;
-          ({ lastEnd, trail } = this.#afterEmpty(afterDash, c === HASH || before, gap.trail));
-        }
-      } else if (this.#isSeqItem(p)) {
-        throw GIVE_UP; // `- - x`: a sequence in a sequence on one line
-      } else if (anchor === undefined && this.#key(p)) {
-        // `- key: value`: a mapping whose keys line up with this first one.
-        const col = p - cur.start;
-        const { map, next: after, trail: t } = this.#map(cur, col, depth + 1, p);
-        value = map.value;
-        lastEnd = map.end;
-        next = after;
-        trail = t;
-      } else {
-        ({ value, lastEnd, next, trail } = this.#lineValue(p, indent, depth + 1, anchor));
-      }
+      const { value, lastEnd, next, trail } = this.#itemValue(p, indent, depth, cur, before);
       seq.items.push(value);
       if (!next || next.indent < indent || !this.#isSeqItem(next.start + next.indent)) {
         if (next && next.indent > indent) throw GIVE_UP;
@@ -702,7 +677,7 @@ class FastReader {
     const close = isSeq ? ']' : '}';
     const seq: PSeq = { kind: 'seq', items: [], range: [p + this.offset, p + this.offset] };
     const map: PMap = { kind: 'map', pairs: [], range: [p + this.offset, p + this.offset] };
-    const builder = new MapBuilder(map, this.duplicateKeys);
+    const pairs = new PairsBuilder(this.duplicateKeys);
     let q = p + 1;
     const skip = (): void => {
       while (text.charCodeAt(q) === SP) q++;
@@ -720,7 +695,7 @@ class FastReader {
           if (text.charCodeAt(q) !== SP) throw GIVE_UP;
           skip();
           const item = this.#inline(q, depth + 1, true);
-          builder.add(key.scalar, false, item.value, () => []);
+          pairs.add(key.scalar, item.value);
           q = item.end;
         }
         skip();
@@ -740,7 +715,7 @@ class FastReader {
       seq.range[1] = end + this.offset;
       return { value: seq, end };
     }
-    builder.finish();
+    map.pairs = pairs.pairs();
     map.range[1] = end + this.offset;
     return { value: map, end };
   }
@@ -791,7 +766,7 @@ class FastReader {
   #alias(name: string): PValue {
     const value = this.#anchors.get(name)?.value;
     if (!value) throw GIVE_UP;
-    this.#aliasNodes += this.#size(value);
+    this.#aliasNodes += expandedSize(value, this.#sizes);
     if (this.#aliasNodes > this.limits.maxAliasNodes) throw GIVE_UP;
     return value;
   }
@@ -801,20 +776,9 @@ class FastReader {
     const out: PPair[] = [];
     for (const source of sources) {
       if (source.kind !== 'map') throw GIVE_UP;
-      out.push(...source.pairs);
+      for (const pair of source.pairs) out.push(pair);
     }
     return out;
-  }
-
-  /** Expanded size of a (possibly shared) subtree, memoised, as the full reader counts it. */
-  #size(v: PValue): number {
-    const known = this.#sizes.get(v);
-    if (known !== undefined) return known;
-    let n = 1;
-    if (v.kind === 'map') for (const p of v.pairs) n += 1 + this.#size(p.value);
-    else if (v.kind === 'seq') for (const item of v.items) n += this.#size(item);
-    this.#sizes.set(v, n);
-    return n;
   }
 }
 
@@ -891,44 +855,5 @@ class NextIndex {
       this.#found = this.text.indexOf(this.needle, from);
     }
     return this.#found;
-  }
-}
-
-/** Builds a mapping's pairs as the full reader does: a later key replaces an earlier one, merged keys come last. */
-class MapBuilder {
-  readonly #merged: PPair[] = [];
-  #mergeKey: PScalar | undefined;
-
-  constructor(
-    readonly map: PMap,
-    readonly duplicateKeys: { key: PScalar; first: PScalar }[],
-  ) {}
-
-  add(key: PScalar, merge: boolean, value: PValue, sources: (v: PValue) => PPair[]): void {
-    if (merge) {
-      if (this.#mergeKey) this.duplicateKeys.push({ key, first: this.#mergeKey });
-      this.#mergeKey = key;
-      this.#merged.push(...sources(value));
-      return;
-    }
-    const pairs = this.map.pairs;
-    const earlier = pairs.findIndex((p) => p.key.value === key.value);
-    if (earlier !== -1) {
-      const [dropped] = pairs.splice(earlier, 1);
-      if (dropped) this.duplicateKeys.push({ key, first: dropped.key });
-    }
-    pairs.push({ key, value });
-  }
-
-  finish(): void {
-    if (this.#merged.length === 0) return;
-    const seen = new Set(this.map.pairs.map((p) => String(p.key.value)));
-    for (const p of this.#merged) {
-      const k = String(p.key.value);
-      if (!seen.has(k)) {
-        seen.add(k);
-        this.map.pairs.push(p);
-      }
-    }
   }
 }

@@ -1,5 +1,6 @@
-// How docker's YAML libraries read a plain scalar: shared by the YAML reader (yaml.ts) and its fast path
-// (yaml-fast.ts).
+// Shared by the YAML reader (yaml.ts) and its fast path (yaml-fast.ts): how docker's YAML libraries read a plain
+// scalar, how a mapping's pairs are kept, and how many nodes an alias adds.
+import type { PPair, PScalar, PValue } from './yaml.js';
 
 /**
  * Which YAML library docker/cli reads stack files with: gopkg.in/yaml.v2 up to docker 27.x, gopkg.in/yaml.v3 from
@@ -108,4 +109,66 @@ export function scalarFlags(
 ): void {
   if (typeof out.value === 'number' && (floatTag || goParseInt(source.replace(/_/g, '')) === undefined)) out.float = true;
   if (dialect === 'v3' && plain && isGoTimestamp(source)) out.timestamp = true;
+}
+
+/** Expanded size of a (possibly shared) subtree, memoised in `sizes`, so that measuring stays linear. */
+export function expandedSize(v: PValue, sizes: WeakMap<PValue, number>): number {
+  const known = sizes.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  if (v.kind === 'map') for (const p of v.pairs) n += 1 + expandedSize(p.value, sizes);
+  else if (v.kind === 'seq') for (const item of v.items) n += expandedSize(item, sizes);
+  sizes.set(v, n);
+  return n;
+}
+
+/**
+ * A mapping's pairs as docker/cli keeps them: a key given again replaces the earlier pair and moves to the end
+ * (both are listed in `duplicateKeys`); pairs merged in by `<<` come after the written ones, the first source
+ * of a key winning (the YAML merge key spec). Keys are looked up in a Map, so a mapping of n keys takes O(n).
+ */
+export class PairsBuilder {
+  readonly #pairs: (PPair | undefined)[] = [];
+  readonly #at = new Map<PScalar['value'], number>();
+  readonly #merged: PPair[] = [];
+  #mergeKey: PScalar | undefined;
+
+  constructor(readonly duplicateKeys: { key: PScalar; first: PScalar }[]) {}
+
+  add(key: PScalar, value: PValue): void {
+    const earlier = this.#at.get(key.value);
+    if (earlier !== undefined) {
+      const dropped = this.#pairs[earlier];
+      this.#pairs[earlier] = undefined;
+      if (dropped) this.duplicateKeys.push({ key, first: dropped.key });
+    }
+    this.#at.set(key.value, this.#pairs.length);
+    this.#pairs.push({ key, value });
+  }
+
+  /** A `<<` key (its value `<<`), before its value is read: a second one is a duplicate key. */
+  mergeKey(key: PScalar): void {
+    if (this.#mergeKey) this.duplicateKeys.push({ key, first: this.#mergeKey });
+    this.#mergeKey = key;
+  }
+
+  /** The pairs of the mappings a `<<` merges. */
+  merge(sources: readonly PPair[]): void {
+    for (const p of sources) this.#merged.push(p);
+  }
+
+  pairs(): PPair[] {
+    const out: PPair[] = [];
+    for (const p of this.#pairs) if (p) out.push(p);
+    if (this.#merged.length === 0) return out;
+    const seen = new Set(out.map((p) => String(p.key.value)));
+    for (const p of this.#merged) {
+      const k = String(p.key.value);
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(p);
+      }
+    }
+    return out;
+  }
 }

@@ -19,7 +19,7 @@ import { LoadError } from './errors.js';
 import type { LoadLimits } from './limits.js';
 import type { Comment, Range } from '../model.js';
 import { fastParseYaml } from './yaml-fast.js';
-import { resolvePlain, scalarFlags, TAGGED, type YamlDialect } from './yaml-resolve.js';
+import { expandedSize, PairsBuilder, resolvePlain, scalarFlags, TAGGED, type YamlDialect } from './yaml-resolve.js';
 
 export { isGoTimestamp, resolvePlain, type YamlDialect } from './yaml-resolve.js';
 
@@ -182,37 +182,18 @@ class Converter {
       out = this.#scalar(node);
     } else if (isMap(node)) {
       const map: PMap = { kind: 'map', pairs: [], range: this.#range(node) };
-      // Explicit keys win over merged ones; among merged sources, earlier wins (YAML merge key spec).
-      const merged: PPair[] = [];
-      let mergeKey: PScalar | undefined;
+      const pairs = new PairsBuilder(this.duplicateKeys);
       for (const pair of node.items) {
         const keyNode = pair.key;
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
-          const key = { ...this.#scalar(keyNode), value: '<<' };
-          if (mergeKey) this.duplicateKeys.push({ key, first: mergeKey });
-          mergeKey = key;
-          merged.push(...this.#mergeSources(pair.value, depth));
+          pairs.mergeKey({ ...this.#scalar(keyNode), value: '<<' });
+          pairs.merge(this.#mergeSources(pair.value, depth));
           continue;
         }
         const key = this.#key(keyNode, pair.value);
-        const value = pair.value === null ? this.#nullAt(keyNode) : this.convert(pair.value, depth + 1);
-        const earlier = map.pairs.findIndex((p) => p.key.value === key.value);
-        if (earlier !== -1) {
-          const [dropped] = map.pairs.splice(earlier, 1);
-          if (dropped) this.duplicateKeys.push({ key, first: dropped.key });
-        }
-        map.pairs.push({ key, value });
+        pairs.add(key, pair.value === null ? this.#nullAt(keyNode) : this.convert(pair.value, depth + 1));
       }
-      if (merged.length > 0) {
-        const seen = new Set(map.pairs.map((p) => String(p.key.value)));
-        for (const p of merged) {
-          const k = String(p.key.value);
-          if (!seen.has(k)) {
-            seen.add(k);
-            map.pairs.push(p);
-          }
-        }
-      }
+      map.pairs = pairs.pairs();
       out = map;
     } else if (isSeq(node)) {
       const seq: PSeq = { kind: 'seq', items: [], range: this.#range(node) };
@@ -323,7 +304,7 @@ class Converter {
     const target = this.#resolve(node);
     if (!target) throw this.#error(`unknown alias *${node.source}`, node.range?.[0] ?? 0);
     const value = this.convert(target, depth);
-    this.#aliasNodes += this.#size(value);
+    this.#aliasNodes += expandedSize(value, this.#sizes);
     if (this.#aliasNodes > this.limits.maxAliasNodes) {
       throw this.#error(`aliases expand to more than ${String(this.limits.maxAliasNodes)} nodes`, node.range?.[0] ?? 0);
     }
@@ -339,20 +320,9 @@ class Converter {
         const at = (source as { range?: [number] } | null)?.range?.[0] ?? 0;
         throw this.#error('a `<<` merge key needs a mapping or a list of mappings', at);
       }
-      out.push(...converted.pairs);
+      for (const p of converted.pairs) out.push(p);
     }
     return out;
-  }
-
-  /** Expanded size of a (possibly shared) subtree, memoised so that measuring stays linear. */
-  #size(v: PValue): number {
-    const known = this.#sizes.get(v);
-    if (known !== undefined) return known;
-    let n = 1;
-    if (v.kind === 'map') for (const p of v.pairs) n += 1 + this.#size(p.value);
-    else if (v.kind === 'seq') for (const item of v.items) n += this.#size(item);
-    this.#sizes.set(v, n);
-    return n;
   }
 }
 

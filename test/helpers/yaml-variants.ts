@@ -199,7 +199,7 @@ export function yamlVariant(seed: number, odd: boolean): string {
     }
     if (depth > 4 || x < 0.35) return `${anchor} ${scalar()}${trailing()}\n`;
     if (x < 0.45) return `${anchor} ${flow(0)}${trailing()}\n`;
-    if (x < 0.5 && anchors.length > 0) return ` *${pick(anchors)}${trailing()}\n`;
+    if (x < 0.5 && anchors.length > 0) return `${odd ? anchor : ''} *${pick(anchors)}${trailing()}\n`;
     if (x < 0.6) return `${anchor} ${blockScalar(indent)}`;
     if (x < 0.67) return `${anchor}${chance(0.3) ? ' # c' : ''}\n`;
     const child = indent + pick([1, 2, 2, 2, 4]);
