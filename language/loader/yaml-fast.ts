@@ -11,6 +11,7 @@
 // keys, and the objects an alias shares. test/language/yaml-fast.ts compares both readers on the fixtures, the
 // examples and generated variants of them.
 import type { Comment } from '../model.js';
+import { LoadError } from './errors.js';
 import type { LoadLimits } from './limits.js';
 import type { ParsedYaml, PMap, PPair, PScalar, PSeq, PValue } from './yaml.js';
 import { expandedSize, PairsBuilder, resolvePlain, scalarFlags, type YamlDialect } from './yaml-resolve.js';
@@ -61,6 +62,7 @@ const FLOW_END = new Set([',', '[', ']', '{', '}']);
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
 const UNUSUAL = /[\x00-\x08\t\x0b\x0c\x0e-\x1f\x7f\uFEFF\u0085\u2028\u2029]|\r(?!\n)/;
 const ANCHOR_NAME = /^[A-Za-z0-9_.-]+/;
+const ALIAS_END = new Set([' ', ',', '[', ']', '{', '}', '\n', '\r', '\t']);
 const ESCAPES: Record<string, string> = {
   '0': '\0',
   a: '\x07',
@@ -85,7 +87,13 @@ const ESCAPES: Record<string, string> = {
  * Reads `text` (one file, starting at `offset` in the linted text) when it is in the part of YAML this reader
  * knows; undefined otherwise, and then the caller reads it with the full reader.
  */
-export function fastParseYaml(text: string, offset: number, limits: LoadLimits, dialect: YamlDialect): ParsedYaml | undefined {
+export function fastParseYaml(
+  text: string,
+  file: string,
+  offset: number,
+  limits: LoadLimits,
+  dialect: YamlDialect,
+): ParsedYaml | undefined {
   // Tabs, carriage returns and a byte-order mark have rules of their own; %, --- and ... start directives and
   // document markers; a non-breaking or other unusual space is left to the full reader too.
   if (UNUSUAL.test(text)) return undefined;
@@ -93,7 +101,7 @@ export function fastParseYaml(text: string, offset: number, limits: LoadLimits, 
   const markers = text.match(/^(?:%|---|\.\.\.)/gm);
   if (markers && (markers.length > 1 || markers[0] !== '---')) return undefined;
   try {
-    return new FastReader(text, offset, limits, dialect).read();
+    return new FastReader(text, file, offset, limits, dialect).read();
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -117,8 +125,12 @@ class FastReader {
   readonly #comments: NextIndex;
   readonly #backslashes: NextIndex;
 
+  /** The first alias that names no anchor before it (the full reader's error, once the whole text is read). */
+  #unknownAlias: { name: string; at: number } | undefined;
+
   constructor(
     readonly text: string,
+    readonly file: string,
     readonly offset: number,
     readonly limits: LoadLimits,
     readonly dialect: YamlDialect,
@@ -140,6 +152,8 @@ class FastReader {
     if (!line || line.indent !== 0 || this.#isSeqItem(line.start)) throw GIVE_UP;
     const { map, next } = this.#map(line, 0, 0);
     if (next) throw GIVE_UP;
+    // `yaml` read all of it without an error, and the converter stops at the first unknown alias.
+    if (this.#unknownAlias) throw this.#error(`unknown alias *${this.#unknownAlias.name}`, this.#unknownAlias.at);
     return {
       root: map.value,
       comments: this.comments,
@@ -226,6 +240,21 @@ class FastReader {
     return end;
   }
 
+  /** A plain or quoted scalar starts at `at` (the start of a key, or of a line that would be one). */
+  #startsScalar(at: number): boolean {
+    const c = this.text[at];
+    return c === '"' || c === "'" || (c !== undefined && !NOT_PLAIN_START.has(c) && !this.#isSeqItem(at));
+  }
+
+  /** The full reader's error at `at` (in this file's text), with its line and column. */
+  #error(message: string, at: number): LoadError {
+    const before = this.text.slice(0, at);
+    const lineStart = before.lastIndexOf('\n') + 1;
+    let line = 1;
+    for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) line++;
+    return new LoadError(message, this.file, line, at - lineStart + 1);
+  }
+
   /** At a comment (recorded) or a line's end: where the line ends. */
   #restOfLine(p: number): number {
     if (this.text.charCodeAt(p) !== HASH) return p;
@@ -296,6 +325,12 @@ class FastReader {
         map.pairs = pairs.pairs();
         const closed = this.#close(map, indent, lastEnd, trail);
         return { map: { value: map, end: closed.end }, next, trail: closed.trail };
+      }
+      if (next.indent > indent && this.#startsScalar(next.start + next.indent)) {
+        // A key less deep than the value before it, and deeper than this mapping's keys: `yaml` makes it the
+        // next item of this mapping, and its first error is that item's column, placed where the value before
+        // it ends.
+        throw this.#error('All mapping items must start at the same column', lastEnd);
       }
       if (next.indent > indent || this.#isSeqItem(next.start + next.indent)) throw GIVE_UP;
       at = next.start + next.indent;
@@ -373,7 +408,13 @@ class FastReader {
     if (c === '|' || c === '>') {
       out = this.#blockScalar(p, indent, depth);
     } else {
-      const inline = this.#inline(p, depth, false);
+      if (depth > this.limits.maxDepth) throw GIVE_UP;
+      const quoted = c === '"' ? this.#quoted(p) : undefined;
+      const inline = quoted
+        ? { value: quoted.scalar, end: quoted.end }
+        : c === '"'
+          ? this.#multiLineQuoted(p, indent)
+          : this.#inline(p, depth, false);
       const after = this.#afterInline(this.#endOfLine(inline.end), indent);
       out = { value: inline.value, lastEnd: after.end, next: after.line, trail: after.trail };
     }
@@ -587,12 +628,15 @@ class FastReader {
     }
     if (c === '[' || c === '{') return this.#flow(p, depth);
     if (c === '*') {
-      const name = ANCHOR_NAME.exec(text.slice(p + 1, p + 201))?.[0];
-      if (!name) throw GIVE_UP;
-      const end = p + 1 + name.length;
+      // `yaml`'s alias name runs to a space, a line break or a flow indicator.
+      let end = p + 1;
+      while (end < text.length && !ALIAS_END.has(text[end] ?? '')) end++;
+      const name = text.slice(p + 1, end);
       const after = text[end];
-      if (after !== undefined && after !== ' ' && after !== '\n' && after !== '\r' && !(inFlow && FLOW_END.has(after))) throw GIVE_UP;
-      return { value: this.#alias(name), end };
+      if (name === '' || name.endsWith(':') || (after !== undefined && after !== ' ' && after !== '\n' && after !== '\r' && !inFlow)) {
+        throw GIVE_UP;
+      }
+      return { value: this.#alias(name, p), end };
     }
     if (c === undefined || NOT_PLAIN_START.has(c) || (c === '-' && this.#isSeqItem(p))) throw GIVE_UP;
     // A plain scalar runs to a comment (` #`) or the line's end; in a flow collection also to `,[]{}`. A `: ` in
@@ -668,6 +712,72 @@ class FastReader {
     value += text.slice(from, q);
     const end = q + 1;
     return { scalar: { kind: 'scalar', value, range: [p + this.offset, end + this.offset], quoted: true }, end };
+  }
+
+  /**
+   * A double-quoted scalar at `p` that runs over several lines, as a block value in a collection at column
+   * `indent`: its lines after the first must be empty or deeper than that column (`yaml` ends it early, with an
+   * error, at a line that is not). Folded as `yaml`'s doubleQuotedValue does: a line break is a space, or as many
+   * line feeds as there are empty lines; spaces around a line break go. An escaped line break is left to the
+   * full reader.
+   */
+  #multiLineQuoted(p: number, indent: number): { value: PScalar; end: number } {
+    const text = this.text;
+    // The closing quote: the first `"` after an even number of backslashes.
+    let close = text.indexOf('"', p + 1);
+    for (;;) {
+      if (close === -1) throw GIVE_UP;
+      let n = 0;
+      while (text[close - 1 - n] === '\\') n++;
+      if (n % 2 === 0) break;
+      close = text.indexOf('"', close + 1);
+    }
+    for (let nl = text.indexOf('\n', p); nl !== -1 && nl < close; nl = text.indexOf('\n', nl + 1)) {
+      let q = nl + 1;
+      while (text.charCodeAt(q) === SP) q++;
+      const c = text.charCodeAt(q);
+      if (c !== NL && c !== CR && q - nl - 1 <= indent) throw GIVE_UP;
+    }
+    const source = text.slice(p + 1, close);
+    let value = '';
+    for (let i = 0; i < source.length; i++) {
+      const ch = source[i];
+      if (ch === '\r' && source[i + 1] === '\n') continue;
+      if (ch === '\n') {
+        let fold = '';
+        let next = source[i + 1];
+        while (next === ' ' || next === '\n' || next === '\r') {
+          if (next === '\n') fold += '\n';
+          next = source[++i + 1];
+        }
+        value += fold || ' ';
+      } else if (ch === '\\') {
+        const e = source[++i] ?? '';
+        const simple = ESCAPES[e];
+        if (simple !== undefined) {
+          value += simple;
+          continue;
+        }
+        const len = e === 'x' ? 2 : e === 'u' ? 4 : e === 'U' ? 8 : 0;
+        const hex = source.slice(i + 1, i + 1 + len);
+        if (len === 0 || hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) throw GIVE_UP;
+        const code = parseInt(hex, 16);
+        if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) throw GIVE_UP;
+        value += String.fromCodePoint(code);
+        i += len;
+      } else if (ch === ' ') {
+        // Spaces before a line break go; others stay.
+        let j = i;
+        while (source[j + 1] === ' ') j++;
+        const after = source[j + 1];
+        if (after !== '\n' && !(after === '\r' && source[j + 2] === '\n')) value += source.slice(i, j + 1);
+        i = j;
+      } else {
+        value += ch ?? '';
+      }
+    }
+    const end = close + 1;
+    return { value: { kind: 'scalar', value, range: [p + this.offset, end + this.offset], quoted: true }, end };
   }
 
   /** A flow sequence or mapping that opens at `p` and closes on the same line. */
@@ -763,8 +873,15 @@ class FastReader {
   }
 
   /** What an alias stands for: the node of the last anchor of that name, shared, counted against the limit. */
-  #alias(name: string): PValue {
-    const value = this.#anchors.get(name)?.value;
+  #alias(name: string, at: number): PValue {
+    const anchor = this.#anchors.get(name);
+    if (!anchor) {
+      // No anchor of that name before it (an anchor name with other characters than ANCHOR_NAME's was given up
+      // on): the full reader's error, unless it finds an earlier one. Read on with an empty value in its place.
+      this.#unknownAlias ??= { name, at };
+      return { kind: 'scalar', value: null, range: [at + this.offset, at + this.offset], quoted: false };
+    }
+    const value = anchor.value;
     if (!value) throw GIVE_UP;
     this.#aliasNodes += expandedSize(value, this.#sizes);
     if (this.#aliasNodes > this.limits.maxAliasNodes) throw GIVE_UP;

@@ -96,7 +96,7 @@ export interface ParsedYaml {
  * LoadError with the file, line and column.
  */
 export function parseYaml(text: string, file: string, offset: number, limits: LoadLimits, dialect: YamlDialect = 'v3'): ParsedYaml {
-  return fastParseYaml(text, offset, limits, dialect) ?? parseYamlFully(text, file, offset, limits, dialect);
+  return fastParseYaml(text, file, offset, limits, dialect) ?? parseYamlFully(text, file, offset, limits, dialect);
 }
 
 /** The full reader: `yaml`'s parser and composer, then the converter. parseYaml uses it when the fast path gives up. */

@@ -189,6 +189,16 @@ export function yamlVariant(seed: number, odd: boolean): string {
     if (odd && x < 0.33) return '#t';
     return '';
   }
+  /** A double-quoted scalar over several lines, its later lines at any indentation (too shallow is an error). */
+  function multiLine(indent: number): string {
+    let out = `"${word().replace(/["\\]/g, '')}${chance(0.3) ? '  ' : ''}`;
+    for (let i = 1 + int(3); i > 0; i--) {
+      out += chance(0.3) ? `\n${chance(0.5) ? '   ' : ''}` : '';
+      out += `\n${' '.repeat(Math.max(0, indent + pick([0, 1, 1, 2, 4]) - (odd ? int(2) : 0)))}${word().replace(/["\\]/g, '')}`;
+      if (odd && chance(0.1)) out += '\\';
+    }
+    return `${out}${chance(0.2) ? '\n  ' : ''}"`;
+  }
   function value(indent: number, depth: number, inSeq: boolean): string {
     const x = r.next();
     let anchor = '';
@@ -197,7 +207,7 @@ export function yamlVariant(seed: number, odd: boolean): string {
       anchor = ` &${name}`;
       anchors.push(name);
     }
-    if (depth > 4 || x < 0.35) return `${anchor} ${scalar()}${trailing()}\n`;
+    if (depth > 4 || x < 0.35) return `${anchor} ${chance(0.1) ? multiLine(indent) : scalar()}${trailing()}\n`;
     if (x < 0.45) return `${anchor} ${flow(0)}${trailing()}\n`;
     if (x < 0.5 && anchors.length > 0) return `${odd ? anchor : ''} *${pick(anchors)}${trailing()}\n`;
     if (x < 0.6) return `${anchor} ${blockScalar(indent)}`;

@@ -7,6 +7,7 @@ import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LoadError } from '../../language/loader/errors.js';
 import { defaultLimits } from '../../language/loader/limits.js';
 import { parseYaml, parseYamlFully, type ParsedYaml, type YamlDialect } from '../../language/loader/yaml.js';
 import { fastParseYaml } from '../../language/loader/yaml-fast.js';
@@ -31,16 +32,21 @@ function canonical(parsed: ParsedYaml): string {
 
 type Outcome = { fast: false } | { fast: true; same: boolean; full: string; got: string };
 
-function compare(text: string, dialect: YamlDialect = 'v3', offset = 0): Outcome {
-  const fast = fastParseYaml(text, offset, defaultLimits, dialect);
-  if (!fast) return { fast: false };
-  let full: string;
+/** What a reader gives for a text: its result as text, or its error with the place it names. */
+function outcome(read: () => ParsedYaml | undefined): string | undefined {
   try {
-    full = canonical(parseYamlFully(text, 'x.yml', offset, defaultLimits, dialect));
+    const parsed = read();
+    return parsed && canonical(parsed);
   } catch (e) {
-    full = `error: ${(e as Error).message}`;
+    const { message, file, line, column } = e as LoadError;
+    return `error: ${message} at ${file}:${String(line)}:${String(column)}`;
   }
-  const got = canonical(fast);
+}
+
+function compare(text: string, dialect: YamlDialect = 'v3', offset = 0): Outcome {
+  const got = outcome(() => fastParseYaml(text, 'x.yml', offset, defaultLimits, dialect));
+  if (got === undefined) return { fast: false };
+  const full = outcome(() => parseYamlFully(text, 'x.yml', offset, defaultLimits, dialect)) ?? '';
   return { fast: true, same: got === full, full, got };
 }
 
@@ -78,6 +84,12 @@ const READ: [string, string][] = [
   ['a space before a key’s colon', 'a : 1\n"b"  : 2\n<< : {c: 3}\n'],
   ['a document start marker', '# top\n--- # start\na: 1\n'],
   ['no newline at the end', 'a:\n  - b\n  # c'],
+  ['an error: bad indentation', 'a:\n   b: 1\n  c: 2\n'],
+  ['an error: a key less deep than the value before it', 'a:\n  b:\n      c: 1\n    d: 2\ne: 1\n'],
+  ['...after comment lines the value keeps', 'a:\n  b:\n      c: 1\n        # c\n    d: 2\n'],
+  ['...in a mapping in a sequence', 's:\n  - a:\n        c: 1\n      d: 2\n'],
+  ['an error: an unknown alias, once the whole text is read', 'a: *x\nb: &x 1\nc: [*y, *.$D]\n'],
+  ['a double-quoted scalar over several lines', 'a: "x  \n   y\n\n   z  "\nb:\n  - "p\n   q \\u00e9"\n  - k: "r\n     s"\n'],
   ['Windows line breaks', 'a: 1 # c\r\nb:\r\n  - x  \r\n  # d\r\n\r\nc:\r\n  e:\r\n  # f\r\ng: "q"\r\n'],
 ];
 
@@ -85,12 +97,16 @@ const READ: [string, string][] = [
 const GIVE_UP: [string, string][] = [
   ['a merge of an alias to a sequence (an error)', 'a: &a\n  - {b: 1}\nc:\n  <<: *a\n'],
   ['an alias to its own anchor', 'a: &a\n  b: *a\n'],
-  ['an unknown alias', 'a: *b\n'],
+  ['an unknown alias that a merge key names', 'a:\n  <<: *b\n'],
+  ['an unknown alias before an error the fast path does not read', 'a: *b\nc: !!int x\n'],
   ['an anchor on an alias', 'a: &x 1\nb: &y *x\n'],
   ['a multi-line plain scalar', 'a: b\n  c\n'],
-  ['a multi-line quoted scalar', 'a: "b\n  c"\n'],
+  ['a multi-line single-quoted scalar', "a: 'b\n  c'\n"],
+  ['a double-quoted scalar whose later line is not deep enough (an error)', 'a:\n  - "x\n  y"\n'],
+  ['a multi-line double-quoted key', '"a\n  b": c\n'],
+  ['an escaped line break in a double-quoted scalar', 'a: "b\\\n  c"\n'],
   ['a value on the line below its key', 'a:\n  b\n'],
-  ['bad indentation', 'a:\n   b: 1\n  c: 2\n'],
+  ['a sequence item less deep than the one before it', 'a:\n    - b\n  - c\n'],
   ['a nested mapping on a key line', 'a: b: c\n'],
   ['a comment without a space before it', 'a: "b"#c\n'],
   ['tags', 'a: !!str 1\n'],
@@ -113,6 +129,7 @@ t.test('hand-picked texts: read, and the same as the full reader', (t) => {
       const r = compare(text, dialect);
       t.ok(r.fast, `${name} (${dialect}): read by the fast path`);
       if (r.fast) t.ok(r.same, `${name} (${dialect}): the same\n${r.same ? '' : firstDifference(r.full, r.got)}`);
+      if (r.fast && name.startsWith('an error')) t.match(r.got, /^error: /, `${name}: an error`);
     }
   }
   t.end();
@@ -126,7 +143,7 @@ t.test('hand-picked texts: left to the full reader', (t) => {
 t.test('an offset moves every range, as in a merge set', (t) => {
   const r = compare('a: 1 # c\nb:\n  - x\n', 'v3', 1000);
   t.ok(r.fast && r.same);
-  t.match(fastParseYaml('a: 1\n', 1000, defaultLimits, 'v3')?.root?.range, [1000, 1005]);
+  t.match(fastParseYaml('a: 1\n', 'x.yml', 1000, defaultLimits, 'v3')?.root?.range, [1000, 1005]);
   t.end();
 });
 
