@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { looksLikeFacts } from '../language/loader/facts.js';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { CONFIG_FILES, type DeclaredStack } from '../engine/config.js';
@@ -14,6 +14,53 @@ export const STACK_GLOBS = ['**/*stack*.{yml,yaml}', '**/*swarm*.{yml,yaml}', '*
 const SKIP = ['**/node_modules/**', '**/.git/**'];
 
 export const STDIN = '-';
+
+/** A file name STACK_GLOBS match (as picomatch reads them: case-sensitive, no name starting with a dot). */
+const STACK_NAME = /^(?!\.)(?:.*(?:stack|swarm).*|docker-compose.*|compose.*)\.ya?ml$/s;
+
+/**
+ * The files of a folder that STACK_GLOBS match, less SKIP, as tinyglobby finds them (unsorted), read from the
+ * folders themselves: loading tinyglobby and compiling its patterns costs more than reading a folder of stack
+ * files. Undefined wherever the answer might not be tinyglobby's, which then decides: a symbolic link on the way
+ * or inside, a folder that cannot be read, a `node_modules` folder, a path from the working folder that holds a
+ * character a glob reads as syntax or a name starting with a dot, a folder above the working folder, Windows.
+ */
+export function stackFilesIn(folder: string, cwd: string): string[] | undefined {
+  if (process.platform === 'win32') return undefined;
+  const rel = relative(cwd, folder);
+  if (!/^[\w./ -]*$/.test(rel) || /^\.\.(?:\/\.\.)*$/.test(rel)) return undefined;
+  if (rel.split('/').some((s) => s === 'node_modules' || (s.startsWith('.') && s !== '..'))) return undefined;
+  try {
+    if (realpathSync(folder) !== folder) return undefined;
+  } catch {
+    return undefined;
+  }
+  const found: string[] = [];
+  // tinyglobby reads each pattern as `…/*stack*.{yml,yaml}/**` (expandDirectories): a folder with a stack file's
+  // name is taken with every file under it (`all`), whatever their names.
+  const folders: { dir: string; all: boolean }[] = [{ dir: folder, all: false }];
+  for (let next = folders.pop(); next !== undefined; next = folders.pop()) {
+    const { dir, all } = next;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    // `dir` is absolute and normalised and a name holds no `/`: joining them is adding a `/` (none after the root).
+    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+    for (const entry of entries) {
+      const name = entry.name;
+      if (entry.isFile()) {
+        if (all ? !name.startsWith('.') : STACK_NAME.test(name)) found.push(prefix + name);
+      } else if (entry.isDirectory()) {
+        if (name === 'node_modules') return undefined;
+        if (!name.startsWith('.')) folders.push({ dir: prefix + name, all: all || STACK_NAME.test(name) });
+      } else if (entry.isSymbolicLink()) return undefined;
+    }
+  }
+  return found;
+}
 
 export interface ReadFile {
   path: string;
@@ -65,9 +112,11 @@ export async function resolveInputs(
       errors.push({ kind: 'io', message: 'no such file or folder', file: path });
       continue;
     }
-    // Loaded only for folders and globs: a run over named files does not pay for it.
-    const { glob } = await import('tinyglobby');
-    const matched = (await glob(patterns, { cwd, absolute: true, dot: false, ignore: SKIP })).sort();
+    // Loaded only for globs and the folders stackFilesIn leaves to it: a run over named files does not pay for it.
+    const matched = (
+      (kind === 'dir' ? stackFilesIn(path, cwd) : undefined) ??
+      (await (await import('tinyglobby')).glob(patterns, { cwd, absolute: true, dot: false, ignore: SKIP }))
+    ).sort();
     // A folder's swarmlint.config.yml matches `*swarm*` but is no stack file.
     const found = matched.filter((f) => keep(f) && !(kind === 'dir' && CONFIG_FILES.includes(basename(f))));
     if (found.length === 0) {
@@ -102,9 +151,14 @@ export interface PlannedStack {
   declared: boolean;
 }
 
-const realpath = (p: string): string => {
+/**
+ * A path with every link resolved (the path itself when it cannot be), as `realpathSync` gives it: its native
+ * form resolves in one call what the JavaScript one resolves with an lstat per folder on the way; the path is
+ * made absolute and normalised first, as `realpathSync` does, so `..` is never read after a link.
+ */
+const realPath = (p: string): string => {
   try {
-    return realpathSync(p);
+    return realpathSync.native(resolve(p));
   } catch {
     return p;
   }
@@ -150,6 +204,15 @@ export function planStacks(
   declared: readonly DeclaredStack[],
   readText: (path: string) => string | undefined,
 ): { stacks: PlannedStack[]; notes: string[] } {
+  const resolved = new Map<string, string>();
+  const realpath = (p: string): string => {
+    let r = resolved.get(p);
+    if (r === undefined) {
+      r = realPath(p);
+      resolved.set(p, r);
+    }
+    return r;
+  };
   const owner = new Map<string, DeclaredStack>();
   for (const d of declared) for (const f of d.files) if (!owner.has(realpath(f))) owner.set(realpath(f), d);
   const notes: string[] = [];

@@ -131,7 +131,7 @@ function printStacks(
     try {
       const loaded = loadStack(
         sources.map((f) => ({ path: f.path, text: f.text })),
-        { env, dialect },
+        { env, dialect, plainValues: true },
       );
       if (sets.length > 1) io.stdout.write(`# ${set.join(' + ')}\n`);
       io.stdout.write(printStack(loaded.interpolated));

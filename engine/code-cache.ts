@@ -19,9 +19,10 @@ import { writeFileAtomically } from './write-file.js';
  * A bundle the build writes as one function expression, `(function (exports, require, module, __filename,
  * __dirname) {…})`, is compiled as it is (`wrapped`: a wrapped copy of a large text would cost another copy of it);
  * any other CommonJS file (the generated schema validators) is wrapped so. Either is called with CommonJS's
- * arguments and must not call `import()`: Node 20 gives code compiled by `vm.Script` none (the build checks).
+ * arguments and must not call `import()`: Node 20 gives code compiled by `vm.Script` none (the build checks). `args`
+ * follow CommonJS's (dist/cli/lint.cjs takes the vendored bundle's exports and an `import` of its loader's).
  */
-export function loadBundle(file: string, options: { wrapped?: boolean } = {}): Record<string, unknown> {
+export function loadBundle(file: string, options: { wrapped?: boolean; args?: readonly unknown[] } = {}): Record<string, unknown> {
   const text = readFileSync(file, 'utf8');
   const source = options.wrapped === false ? `(function (exports, require, module, __filename, __dirname) {${text}\n})` : text;
   const cacheFile = cachePath(file);
@@ -36,7 +37,7 @@ export function loadBundle(file: string, options: { wrapped?: boolean } = {}): R
   const script = new vm.Script(source, cachedData ? { filename: file, cachedData } : { filename: file });
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   const mod = { exports: {} as Record<string, unknown> };
-  wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
+  wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file), ...(options.args ?? []));
   if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) {
     if (toWrite.length === 0) process.once('exit', writeCaches);
     toWrite.push({ cacheFile, script });

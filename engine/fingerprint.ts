@@ -36,8 +36,21 @@ export function disambiguate(findings: Finding[]): void {
   }
 }
 
+/** portable's answers, by root and file (many findings share a file). */
+const portables = new Map<string, string>();
+
 /** A file relative to the root, `/`-separated; a file outside the root (or not a path) as it is. */
 function portable(root: string, file: string): string {
+  const key = `${root}\0${file}`;
+  let out = portables.get(key);
+  if (out === undefined) {
+    out = portableUncached(root, file);
+    portables.set(key, out);
+  }
+  return out;
+}
+
+function portableUncached(root: string, file: string): string {
   if (!isAbsolute(file)) return file;
   const rel = relative(root, file);
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel.split(/[\\/]/).join('/');

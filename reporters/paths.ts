@@ -14,7 +14,16 @@ export function withDisplayPaths(
   cwd: string,
   report: { findings: readonly Finding[]; errors: readonly FatalError[] },
 ): { findings: Finding[]; errors: FatalError[] } {
-  const rel = (p: string): string => displayPath(cwd, p);
+  // Many findings share a file: each path is worked out once.
+  const shown = new Map<string, string>();
+  const rel = (p: string): string => {
+    let r = shown.get(p);
+    if (r === undefined) {
+      r = displayPath(cwd, p);
+      shown.set(p, r);
+    }
+    return r;
+  };
   return {
     findings: report.findings.map((f) => ({
       ...f,

@@ -67,15 +67,18 @@ interface HostRange {
   at: Span;
 }
 
-/** Ranges that are never the site's: loopback, link-local, multicast. */
-const NOT_SITE = ['127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '::1/128', 'fe80::/10', 'ff00::/8']
-  .map(parseLenient)
-  .filter((c) => c !== undefined);
+/** Ranges that are never the site's: loopback, link-local, multicast (parsed on first use: lint needs none). */
+let notSite: Cidr[] | undefined;
+const notSiteRanges = (): Cidr[] =>
+  (notSite ??= ['127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '::1/128', 'fe80::/10', 'ff00::/8']
+    .map(parseLenient)
+    .filter((c) => c !== undefined));
 
 /** This host's addresses and routes, each once: a route the kernel made for an interface's address is that address. */
 function hostRanges(host: Host): HostRange[] {
   const out: HostRange[] = [];
-  const keep = (cidr: Cidr | undefined): cidr is Cidr => cidr !== undefined && cidr.prefix > 0 && !NOT_SITE.some((n) => contains(n, cidr));
+  const keep = (cidr: Cidr | undefined): cidr is Cidr =>
+    cidr !== undefined && cidr.prefix > 0 && !notSiteRanges().some((n) => contains(n, cidr));
   for (const iface of host.interfaces) {
     for (const address of iface.addresses) {
       const cidr = parseLenient(address);
@@ -254,6 +257,8 @@ function earlyInPool(
 
 /** A stack's subnets: valid, and clear of each other, the cluster's networks and bridges, the site and the nodes. */
 function checkStack(check: Check, stack: Stack): void {
+  // Most stacks declare no subnet: then nothing is parsed.
+  if (!stack.networks.some((n) => !n.external && n.subnets.length > 0)) return;
   const reserved = reservedForStack(check);
   const pools = poolsOf(check.cluster.defaultAddrPools ?? DEFAULT_ADDRESS_POOLS);
   const seen: { network: Network; subnet: Subnet; cidr: Cidr }[] = [];

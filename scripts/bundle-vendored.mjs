@@ -5,10 +5,11 @@
 //   re-exports) becomes the module that loads it through a V8 code cache (engine/code-cache.ts) and exports the same.
 // - dist/cli/main.js and dist/cli/lint.js (tsc's) are replaced by one file each with what they import, `yaml` and
 //   `ipaddr.js` included: Node then reads, resolves and compiles two files for `swarmlint lint` instead of about
-//   160, and `swarmlint --help` loads one. The vendored bundle, the other commands (audit, preflight, rules,
-//   deep-probe: tsc's modules, as before), Ajv and tinyglobby (loaded only when a config or a folder needs them) stay
-//   imports. Both files stay in dist/cli/, so what they read beside them (../schemas/, ../language/generated/,
-//   ../../docs/rules/) is found as from tsc's modules there.
+//   160, and `swarmlint --help` loads one. lint.js is a small ES module in front of dist/cli/lint.cjs, the command's
+//   bundle as CommonJS, which it loads through the code cache as vendored.js loads vendored.cjs. The vendored
+//   bundle, the other commands (audit, preflight, rules, deep-probe: tsc's modules, as before), Ajv and tinyglobby
+//   (loaded only when a config or a folder needs them) stay imports. The files stay in dist/cli/, so what they read
+//   beside them (../schemas/, ../language/generated/, ../../docs/rules/) is found as from tsc's modules there.
 //
 // The licences of bundled packages stay with them: NOTICE ends with the name, version, licence and licence text of
 // every package in the bundles. The build fails when that part of NOTICE is not what the bundles hold (after a
@@ -129,6 +130,47 @@ await build({
 renameSync(`${outfile}.tmp`, outfile);
 
 // The CLI: main.js and lint.js, each bundled from the sources into a folder of its own, then renamed over tsc's.
+const yamlDebugEnv = {
+  // yaml reads process.env.LOG_TOKENS for every token and LOG_STREAM for every document it composes (a debug
+  // print); each read asks the C library's getenv, about 4 % of a 1,000-file lint. Read once, when loaded.
+  name: 'yaml-debug-env',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, (a) => {
+      const text = readFileSync(a.path, 'utf8');
+      const require = "var node_process = require('process');";
+      const uses = text.match(/node_process\.env\.LOG_(TOKENS|STREAM)/g) ?? [];
+      if (!text.includes(require) || uses.length !== 1)
+        throw new Error(`${relative(root, a.path)}: yaml changed; look at the yaml-debug-env plugin again`);
+      const name = uses[0].slice('node_process.env.'.length);
+      return {
+        contents: text.replace(`node_process.env.${name}`, name).replace(require, `${require}\nvar ${name} = node_process.env.${name};`),
+        loader: 'js',
+      };
+    });
+  },
+};
+const cliImports = {
+  name: 'cli-imports',
+  setup(b) {
+    // The vendored bundle is imported, from dist/cli/ as from anywhere.
+    b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
+    // main.js (with cli/run.ts) loads each command when it is run: those imports stay (lint.js is the other bundle).
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) =>
+      a.importer === join(root, 'cli/run.ts') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
+    );
+    // Any other package is a mistake here: it would be bundled without its licence in NOTICE.
+    b.onResolve({ filter: /^[^./]/ }, (a) => {
+      if (isBuiltin(a.path) || a.kind === 'dynamic-import' || ALLOWED.has(a.path.split('/')[0])) return undefined;
+      return {
+        errors: [
+          {
+            text: `${a.path} (imported by ${relative(root, a.importer)}) is not bundled into the CLI: add it to ALLOWED or make it an import`,
+          },
+        ],
+      };
+    });
+  },
+};
 const cli = join(root, 'dist/cli');
 const staged = join(root, 'dist/.cli-bundle');
 const ALLOWED = new Set(['yaml', 'ipaddr.js']);
@@ -143,57 +185,92 @@ const cliResult = await build({
   legalComments: 'none',
   logLevel: 'warning',
   external: ['ajv', 'tinyglobby'],
-  plugins: [
-    {
-      // yaml reads process.env.LOG_TOKENS for every token and LOG_STREAM for every document it composes (a debug
-      // print); each read asks the C library's getenv, about 4 % of a 1,000-file lint. Read once, when loaded.
-      name: 'yaml-debug-env',
-      setup(b) {
-        b.onLoad({ filter: /[\\/]node_modules[\\/]yaml[\\/]dist[\\/](parse[\\/]parser|compose[\\/]composer)\.js$/ }, (a) => {
-          const text = readFileSync(a.path, 'utf8');
-          const require = "var node_process = require('process');";
-          const uses = text.match(/node_process\.env\.LOG_(TOKENS|STREAM)/g) ?? [];
-          if (!text.includes(require) || uses.length !== 1)
-            throw new Error(`${relative(root, a.path)}: yaml changed; look at the yaml-debug-env plugin again`);
-          const name = uses[0].slice('node_process.env.'.length);
-          return {
-            contents: text
-              .replace(`node_process.env.${name}`, name)
-              .replace(require, `${require}\nvar ${name} = node_process.env.${name};`),
-            loader: 'js',
-          };
-        });
-      },
-    },
-    {
-      name: 'cli-imports',
-      setup(b) {
-        // The vendored bundle is imported, from dist/cli/ as from anywhere.
-        b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
-        // main.js (with cli/run.ts) loads each command when it is run: those imports stay (lint.js is the other bundle).
-        b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) =>
-          a.importer === join(root, 'cli/run.ts') && a.kind === 'dynamic-import' ? { path: a.path, external: true } : undefined,
-        );
-        // Any other package is a mistake here: it would be bundled without its licence in NOTICE.
-        b.onResolve({ filter: /^[^./]/ }, (a) => {
-          if (isBuiltin(a.path) || a.kind === 'dynamic-import' || ALLOWED.has(a.path.split('/')[0])) return undefined;
-          return {
-            errors: [
-              {
-                text: `${a.path} (imported by ${relative(root, a.importer)}) is not bundled into the CLI: add it to ALLOWED or make it an import`,
-              },
-            ],
-          };
-        });
-      },
-    },
-  ],
+  plugins: [yamlDebugEnv, cliImports],
   // Bundled CommonJS may call require() for Node's own modules: give the ES module one.
   banner: { js: "import { createRequire as __cliRequire } from 'node:module'; const require = __cliRequire(import.meta.url);" },
 });
-for (const name of ['main.js', 'lint.js']) renameSync(join(staged, name), join(cli, name));
+renameSync(join(staged, 'main.js'), join(cli, 'main.js'));
 chmodSync(join(cli, 'main.js'), 0o755);
+
+// lint: the command's bundle as CommonJS, dist/cli/lint.cjs, compiled through the V8 code cache as the vendored bundle
+// is (engine/code-cache.ts), behind a small ES module, dist/cli/lint.js, that loads it and exports what the ES
+// bundle above would. Compiling the 680 kB ES module took about 12 ms of every run, and every function it ran was
+// compiled again each time. The bundle gets the vendored bundle's exports (no require() of an ES module) and an
+// import() of the front module's (code compiled by vm.Script has none on Node 20).
+const esmLint = readFileSync(join(staged, 'lint.js'), 'utf8');
 rmSync(staged, { recursive: true, force: true });
+const lintNames = Object.values(cliResult.metafile.outputs).find((o) => o.entryPoint === 'cli/lint.ts')?.exports ?? [];
+const vendoredArgument = {
+  name: 'vendored-argument',
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: 'vendored', namespace: 'vendored-argument' }));
+    b.onLoad({ filter: /.*/, namespace: 'vendored-argument' }, () => ({ contents: 'module.exports = __vendored;', loader: 'js' }));
+  },
+};
+const lintCjs = join(cli, 'lint.cjs');
+const lintResult = await build({
+  entryPoints: [join(root, 'cli/lint.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20.19',
+  outfile: lintCjs,
+  write: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  external: ['ajv', 'tinyglobby'],
+  define: { 'import.meta.url': '__importMetaUrl' },
+  plugins: [vendoredArgument, yamlDebugEnv, cliImports],
+  banner: {
+    js: "(function (exports, require, module, __filename, __dirname, __vendored, __import) {'use strict';const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
+  footer: { js: '})' },
+});
+// Every import() of the bundle (each an `await import(`, as in the ES bundle) becomes the front module's.
+const IMPORT_CALL = /\bimport\(/g;
+const esmCalls = esmLint.match(IMPORT_CALL)?.length ?? 0;
+const awaited = esmLint.match(/\bawait import\(/g)?.length ?? 0;
+const lintCode = lintResult.outputFiles[0]?.text ?? '';
+if (esmCalls !== awaited || (lintCode.match(IMPORT_CALL)?.length ?? 0) !== esmCalls) {
+  console.error(
+    `${relative(root, lintCjs)}: ${String(esmCalls)} import( in the ES bundle, ${String(awaited)} of them awaited calls: look at how the bundle's import() calls are rewritten`,
+  );
+  process.exit(1);
+}
+writeFileSync(`${lintCjs}.tmp`, lintCode.replace(IMPORT_CALL, '__import('));
+renameSync(`${lintCjs}.tmp`, lintCjs);
+const lintFront = join(cli, 'lint.js');
+await build({
+  stdin: {
+    contents: [
+      "import { fileURLToPath } from 'node:url';",
+      "import * as vendored from '../engine/vendored.js';",
+      "import { loadBundle } from '../engine/code-cache.js';",
+      "const lint = loadBundle(fileURLToPath(new URL('./lint.cjs', import.meta.url)), { args: [vendored, (specifier: string) => import(specifier)] });",
+      `export const { ${lintNames.join(', ')} } = lint;`,
+    ].join('\n'),
+    resolveDir: join(root, 'cli'),
+    sourcefile: 'lint-loader.ts',
+    loader: 'ts',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20.19',
+  outfile: `${lintFront}.tmp`,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'vendored-external',
+      setup(b) {
+        b.onResolve({ filter: /(^|\/)vendored\.js$/ }, () => ({ path: '../engine/vendored.js', external: true }));
+      },
+    },
+  ],
+  banner: { js: '// swarmlint lint: lint.cjs through a V8 code cache (scripts/bundle-vendored.mjs, engine/code-cache.ts).' },
+});
+renameSync(`${lintFront}.tmp`, lintFront);
 
 /** The folder of each package the bundle took code from (nested copies included), by its package.json. */
 const folders = new Set();

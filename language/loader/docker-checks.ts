@@ -28,27 +28,42 @@ const RAM_IN_BYTES = /^(\d+(\.\d+)*) ?([kKmMgGtTpP])?[iI]?[bB]?$/;
 
 /** docker/cli ParseVolume (cli/compose/loader/volume.go): the error, or undefined when docker accepts the spec. */
 export function shortVolumeError(spec: string): string | undefined {
-  // Go ranges over runes (code points), as Array.from does.
-  const runes = Array.from(spec);
-  if (runes.length === 0) return 'invalid empty volume spec';
-  if (runes.length <= 2) return undefined;
-  let buffer: string[] = [];
+  if (spec === '') return 'invalid empty volume spec';
+  // A section ends only at `:` (or a NUL): without either, the spec is one target.
+  if (!spec.includes(':') && !spec.includes('\0')) return undefined;
+  // Three runes take at most six UTF-16 units, so the first six tell whether there are more than two.
+  if (Array.from(spec.slice(0, 6)).length <= 2) return undefined;
+  // Go ranges over runes (code points): a section is counted in runes (a surrogate pair is one), its text sliced
+  // out; the end of the spec reads as a NUL.
+  let count = 0;
+  let start = 0;
   let source = '';
   let target = '';
-  for (const char of runes.concat('\0')) {
-    if (char === ':' && buffer.length === 1 && /\p{L}/u.test(buffer[0] ?? '')) {
-      buffer.push(char);
-    } else if (char === ':' || char === '\0') {
-      const text = buffer.join('');
-      if (buffer.length === 0) return `invalid spec: ${spec}: empty section between colons`;
-      if (source === '' && char === '\0') target = text;
+  const n = spec.length;
+  for (let at = 0; at <= n;) {
+    const c = at < n ? spec.charCodeAt(at) : 0;
+    const width = c >= 0xd800 && c <= 0xdbff && at + 1 < n && (spec.charCodeAt(at + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    if (c === 58 /* : */ && count === 1 && isLetter(spec.slice(start, at))) {
+      count++;
+    } else if (c === 58 || c === 0) {
+      if (count === 0) return `invalid spec: ${spec}: empty section between colons`;
+      const text = spec.slice(start, at);
+      if (source === '' && c === 0) target = text;
       else if (source === '') source = text;
       else if (target === '') target = text;
-      else if (char === ':') return `invalid spec: ${spec}: too many colons`;
-      buffer = [];
-    } else buffer.push(char);
+      else if (c === 58) return `invalid spec: ${spec}: too many colons`;
+      count = 0;
+      start = at + 1;
+    } else count++;
+    at += width;
   }
   return undefined;
+}
+
+/** Go's unicode.IsLetter of one rune (a drive letter before `:`). */
+function isLetter(rune: string): boolean {
+  const c = rune.charCodeAt(0);
+  return c < 0x80 ? rune.length === 1 && (c | 32) >= 97 && (c | 32) <= 122 : /\p{L}/u.test(rune);
 }
 
 /** google/shlex's errors, which docker/cli's transformShellCommand returns for `command`/`entrypoint` text. */
@@ -95,30 +110,49 @@ export function parseEnvFile(
  */
 const TEXT_MAPS = new Set(['environment', 'labels', 'driver_opts', 'sysctls', 'extra_hosts', 'options', 'args']);
 
+/**
+ * The path to a value as docker/cli names it (`services.web.ports[0]`), from the keys and list indexes on the way
+ * to it: spelt out only for a value that is reported.
+ */
+function pathOf(steps: readonly (string | number)[]): string {
+  let path = '';
+  for (const step of steps) path = typeof step === 'number' ? `${path}[${String(step)}]` : path ? `${path}.${step}` : step;
+  return path;
+}
+
 /** `mapKey`: the key of the mapping holding `v` (a mapping's scalar values are checked against it). */
-function walkValues(v: PValue, path: string, out: DockerProblem[], mapKey = '', ownKey = ''): void {
+function walkValues(v: PValue, steps: (string | number)[], out: DockerProblem[], mapKey = '', ownKey = ''): void {
   if (out.length > 0) return;
   if (v.kind === 'scalar') {
     if (typeof v.value === 'number' && !Number.isFinite(v.value))
       out.push({
         range: v.range,
-        path,
+        path: pathOf(steps),
         problem: `is ${String(v.value)}, which docker cannot hold ("json: unsupported value"); quote it if it is text`,
       });
-    else if (v.timestamp && !path.startsWith('x-') && !TEXT_MAPS.has(mapKey))
-      out.push({
-        range: v.range,
-        path,
-        problem: 'is read as a timestamp by docker 28 and later (yaml.v3), which it then fails to decode ("decoding failed"); quote it',
-      });
+    else if (v.timestamp && !TEXT_MAPS.has(mapKey)) {
+      const path = pathOf(steps);
+      if (!path.startsWith('x-'))
+        out.push({
+          range: v.range,
+          path,
+          problem: 'is read as a timestamp by docker 28 and later (yaml.v3), which it then fails to decode ("decoding failed"); quote it',
+        });
+    }
     return;
   }
   if (v.kind === 'map')
-    for (const p of v.pairs)
-      walkValues(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value), out, ownKey, String(p.key.value));
+    for (const p of v.pairs) {
+      const key = String(p.key.value);
+      steps.push(key);
+      walkValues(p.value, steps, out, ownKey, key);
+      steps.pop();
+    }
   else
     v.items.forEach((item, i) => {
-      walkValues(item, `${path}[${String(i)}]`, out, ownKey, ownKey);
+      steps.push(i);
+      walkValues(item, steps, out, ownKey, ownKey);
+      steps.pop();
     });
 }
 
@@ -176,14 +210,14 @@ function checkService(name: string, s: PValue, options: DockerCheckOptions, out:
   const volumes = get(s, 'volumes');
   if (volumes?.kind === 'seq')
     volumes.items.forEach((v, i) => {
-      const at = `${path}.volumes[${String(i)}]`;
       if (v.kind === 'scalar' && typeof v.value === 'string') {
         const error = shortVolumeError(v.value);
-        if (error) out.push({ range: v.range, path: at, problem: `is not a volume docker can read: ${error}` });
+        if (error)
+          out.push({ range: v.range, path: `${path}.volumes[${String(i)}]`, problem: `is not a volume docker can read: ${error}` });
       } else if (v.kind === 'map' && scalarText(get(v, 'type')) === 'bind' && !scalarText(get(v, 'source'))) {
         out.push({
           range: v.range,
-          path: at,
+          path: `${path}.volumes[${String(i)}]`,
           problem: 'is a bind mount without `source`: docker refuses it ("field Source must not be empty")',
         });
       }
@@ -261,18 +295,36 @@ function checkTopLevel(section: Section, name: string, v: PValue, out: DockerPro
  * that). yaml.v2 (docker ≤ 27) keeps the text there (decode.go: "for backward compatibility reasons we set it as a
  * string"), so `PScalar.timestamp`, set only in the v3 dialect, is the whole test.
  */
-export function timestampTexts(root: PValue, path = '', mapKey = '', ownKey = ''): { range: Range; path: string }[] {
-  if (root.kind === 'scalar') return root.timestamp && !path.startsWith('x-') && TEXT_MAPS.has(mapKey) ? [{ range: root.range, path }] : [];
-  if (root.kind === 'map')
-    return root.pairs.flatMap((p) =>
-      timestampTexts(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value), ownKey, String(p.key.value)),
-    );
-  return root.items.flatMap((item, i) => timestampTexts(item, `${path}[${String(i)}]`, ownKey, ownKey));
+export function timestampTexts(root: PValue): { range: Range; path: string }[] {
+  const out: { range: Range; path: string }[] = [];
+  const steps: (string | number)[] = [];
+  const walk = (v: PValue, mapKey: string, ownKey: string): void => {
+    if (v.kind === 'scalar') {
+      if (v.timestamp && TEXT_MAPS.has(mapKey)) {
+        const path = pathOf(steps);
+        if (!path.startsWith('x-')) out.push({ range: v.range, path });
+      }
+    } else if (v.kind === 'map')
+      for (const p of v.pairs) {
+        const key = String(p.key.value);
+        steps.push(key);
+        walk(p.value, ownKey, key);
+        steps.pop();
+      }
+    else
+      v.items.forEach((item, i) => {
+        steps.push(i);
+        walk(item, ownKey, ownKey);
+        steps.pop();
+      });
+  };
+  walk(root, '', '');
+  return out;
 }
 
 export function dockerLoadProblems(root: PMap, options: DockerCheckOptions): DockerProblem[] {
   const out: DockerProblem[] = [];
-  walkValues(root, '', out);
+  walkValues(root, [], out);
   if (out.length > 0) return out;
   const services = get(root, 'services');
   if (services?.kind === 'map') for (const p of services.pairs) checkService(String(p.key.value), p.value, options, out);

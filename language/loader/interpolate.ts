@@ -94,8 +94,11 @@ const CASTS: [RegExp, 'int' | 'float' | 'bool'][] = [
   [/^(volumes|secrets|configs)\.[^.]+\.external$/, 'bool'],
 ];
 
+/** Where every path of CASTS starts. */
+const CAST_SECTIONS = /^(?:services|networks|volumes|secrets|configs)\./;
+
 function cast(path: string, value: string): { ok: true; value: string | number | boolean } | { ok: false; error: string } | undefined {
-  const kind = CASTS.find(([re]) => re.test(path))?.[1];
+  const kind = CAST_SECTIONS.test(path) ? CASTS.find(([re]) => re.test(path))?.[1] : undefined;
   if (!kind) return undefined;
   if (kind === 'bool') {
     const v = value.toLowerCase();
@@ -120,13 +123,25 @@ function goFloat(value: string): number {
   return Number(value);
 }
 
-/** Interpolates every string scalar of a file's tree; returns a new tree (ranges kept) and the problems. */
+/**
+ * Interpolates every string scalar of a file's tree; returns a new tree (ranges kept) and the problems. A subtree
+ * without a changed value is returned as it is (shared with the input), and a value's path is spelt out only when
+ * it is needed (a `$` in it, or an aliased subtree met again).
+ */
 export function interpolateTree(root: PValue, env: Environment): { tree: PValue; problems: InterpolationProblem[] } {
   const problems: InterpolationProblem[] = [];
   const seen = new Map<PValue, PValue>();
-  const walk = (v: PValue, path: string): PValue => {
+  // The keys on the way to the value being walked (null for a list item): its path, as docker/cli names it.
+  const steps: (string | null)[] = [];
+  const pathOf = (): string => {
+    let path = '';
+    for (const key of steps) path = key === null ? `${path}.[]` : path ? `${path}.${key}` : key;
+    return path;
+  };
+  const walk = (v: PValue): PValue => {
     if (v.kind === 'scalar') {
       if (typeof v.value !== 'string' || !v.value.includes('$')) return v;
+      const path = pathOf();
       const out = substitute(v.value, env);
       for (const p of out.problems) problems.push({ ...p, path, scalar: v });
       // docker/cli casts only a value that interpolation changed (`replicas: "3"` stays text, and is refused).
@@ -142,19 +157,36 @@ export function interpolateTree(root: PValue, env: Environment): { tree: PValue;
     // and casts only apply to scalars under services/networks, so sharing the result per node is safe enough
     // for everything but a cast under an alias, which we recompute.
     const cached = seen.get(v);
-    if (cached && !path.startsWith('services.') && !path.startsWith('networks.')) return cached;
+    if (cached) {
+      const path = pathOf();
+      if (!path.startsWith('services.') && !path.startsWith('networks.')) return cached;
+    }
     let out: PValue;
     if (v.kind === 'map') {
-      out = {
-        kind: 'map',
-        range: v.range,
-        pairs: v.pairs.map((p) => ({ key: p.key, value: walk(p.value, path ? `${path}.${String(p.key.value)}` : String(p.key.value)) })),
-      } satisfies PMap;
+      let pairs: PMap['pairs'] | undefined;
+      for (let i = 0; i < v.pairs.length; i++) {
+        const p = v.pairs[i] as PMap['pairs'][number];
+        steps.push(String(p.key.value));
+        const value = walk(p.value);
+        steps.pop();
+        if (value !== p.value) pairs ??= v.pairs.slice(0, i);
+        pairs?.push(value === p.value ? p : { key: p.key, value });
+      }
+      out = pairs ? ({ kind: 'map', range: v.range, pairs } satisfies PMap) : v;
     } else {
-      out = { kind: 'seq', range: v.range, items: v.items.map((item) => walk(item, `${path}.[]`)) } satisfies PSeq;
+      let items: PValue[] | undefined;
+      steps.push(null);
+      for (let i = 0; i < v.items.length; i++) {
+        const item = v.items[i] as PValue;
+        const value = walk(item);
+        if (value !== item) items ??= v.items.slice(0, i);
+        items?.push(value);
+      }
+      steps.pop();
+      out = items ? ({ kind: 'seq', range: v.range, items } satisfies PSeq) : v;
     }
     seen.set(v, out);
     return out;
   };
-  return { tree: walk(root, ''), problems };
+  return { tree: walk(root), problems };
 }

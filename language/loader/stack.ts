@@ -42,13 +42,15 @@ export interface LoadStackOptions {
   dialect?: YamlDialect;
   /** docker's working directory (env files are read from it): by default the first file's folder. */
   workingDir?: string;
+  /** Fill `interpolated` (for `--print-stack`); linting needs no plain values, so by default it is empty. */
+  plainValues?: boolean;
 }
 
 export interface LoadedStack {
   /** The text ESLint lints: the files joined, each starting on a new line. */
   text: string;
   stack: Stack;
-  /** Each file's interpolated contents as plain values, in order (for `--print-stack`: print.ts merges them). */
+  /** With `plainValues`, each file's interpolated contents as plain values, in order (for `--print-stack`: print.ts merges them). */
   interpolated: unknown[];
 }
 
@@ -393,14 +395,15 @@ export function joinFiles(files: readonly StackSource[]): { text: string; infos:
   let text = '';
   const infos: StackFileInfo[] = [];
   let line = 1;
-  for (const f of files) {
+  for (const [i, f] of files.entries()) {
     if (text.length > 0 && !/[\r\n]$/.test(text)) {
       text += '\n';
       line++;
     }
     infos.push({ path: f.path, offset: text.length, line, length: f.text.length });
     text += f.text;
-    line += new LineIndex(f.text).starts.length - 1;
+    // The lines of the last file are not needed: no file starts after it.
+    if (i < files.length - 1) line += new LineIndex(f.text).starts.length - 1;
   }
   return { text, infos };
 }
@@ -424,7 +427,8 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   };
   const comments: Comment[] = [];
   const configs: FileConfig[] = [];
-  const interpolated: unknown[] = [];
+  // Each file's interpolated tree, turned into plain values at the end when asked for (`plainValues`).
+  const trees: PValue[] = [];
   // Secrets and configs read from files: the later file's definition of a name wins (docker/cli merge).
   const sources = new Map<string, FileSource>();
   let version: string | undefined;
@@ -474,9 +478,10 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
       for (const problem of dockerLoadProblems(tree, { workingDir, env }))
         diag(problem.range, 'schema', 'violation', { path: problem.path, problem: problem.problem });
     for (const t of timestampTexts(tree)) diag(t.range, 'swarm-ignored-key', 'timestampText', { path: t.path });
-    configs.push(normaliseFile(tree as PMap, diagnostics, span));
-    interpolated.push(toJS(tree));
-    for (const kind of ['secret', 'config'] as const) for (const name of fileDefinitions(tree)[kind]) sources.delete(`${kind}\0${name}`);
+    const config = normaliseFile(tree as PMap, diagnostics, span);
+    configs.push(config);
+    trees.push(tree);
+    for (const kind of ['secret', 'config'] as const) for (const name of config.definitions[kind]) sources.delete(`${kind}\0${name}`);
     for (const f of fileSources(tree, workingDir)) sources.set(`${f.kind}\0${f.name}`, f);
   });
 
@@ -510,7 +515,7 @@ export function loadStack(files: readonly StackSource[], options: LoadStackOptio
   stack.diagnostics = diagnostics;
   stack.comments = comments;
   if (version !== undefined) stack.version = version;
-  return { text, stack, interpolated };
+  return { text, stack, interpolated: options.plainValues === true ? trees.map(toJS) : [] };
 }
 
 /**

@@ -118,11 +118,10 @@ export function checkDepth(text: string, file: string, maxDepth: number): void {
   const n = text.length;
   while (i < n) {
     // Start of a line: measure indentation.
-    let indent = 0;
-    while (i < n && text.charCodeAt(i) === 32) {
-      indent++;
-      i++;
-    }
+    INDENT.lastIndex = i;
+    INDENT.test(text);
+    const indent = INDENT.lastIndex - i;
+    i = INDENT.lastIndex;
     const c = text.charCodeAt(i);
     const blank = i >= n || c === 10 || c === 13 || c === 35; /* # */
     let compact = 0;
@@ -137,30 +136,41 @@ export function checkDepth(text: string, file: string, maxDepth: number): void {
         while (text[j] === ' ') j++;
       }
     }
-    // Rest of the line: flow brackets outside quotes and comments.
+    // Rest of the line: flow brackets outside quotes and comments. Only the characters SIGNIFICANT finds do
+    // anything; the search skips the others (this runs on every file before it is parsed, in code not yet optimised).
     let quote = 0;
-    for (; i < n; i++) {
+    while (i < n) {
+      SIGNIFICANT.lastIndex = i;
+      if (!SIGNIFICANT.test(text)) {
+        i = n;
+        break;
+      }
+      i = SIGNIFICANT.lastIndex - 1;
       const ch = text.charCodeAt(i);
       if (ch === 10 || ch === 13) break;
       if (quote !== 0) {
         if (ch === quote) quote = 0;
         else if (ch === 92 /* \ */ && quote === 34) i++;
+        i++;
         continue;
       }
       if (ch === 34 || ch === 39) {
         const prev = text.charCodeAt(i - 1);
         // A quote starts a quoted scalar only after an indicator or space, not inside a plain word (it's).
         if (i === 0 || prev === 32 || prev === 91 || prev === 123 || prev === 44 || prev === 58 || prev === 45 || prev === 9) quote = ch;
+        i++;
         continue;
       }
       if (ch === 35 && (i === 0 || text.charCodeAt(i - 1) === 32)) {
-        while (i < n && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+        LINE_END.lastIndex = i;
+        i = LINE_END.test(text) ? LINE_END.lastIndex - 1 : n;
         break;
       }
       if (ch === 91 || ch === 123) {
         flow++;
         if (indents.length + compact + flow > maxDepth) throw tooDeep(file, line, i, text, maxDepth);
       } else if ((ch === 93 || ch === 125) && flow > 0) flow--;
+      i++;
     }
     if (indents.length + compact + flow > maxDepth) throw tooDeep(file, line, i, text, maxDepth);
     // Line break.
@@ -169,6 +179,11 @@ export function checkDepth(text: string, file: string, maxDepth: number): void {
     line++;
   }
 }
+
+const INDENT = / */y;
+/** What can change checkDepth's count within a line: quotes, a comment, flow brackets, an escape, a line break. */
+const SIGNIFICANT = /["'#[\]{}\\\n\r]/g;
+const LINE_END = /[\n\r]/g;
 
 function tooDeep(file: string, line: number, offset: number, text: string, max: number): LoadError {
   const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;

@@ -1,6 +1,9 @@
 // What `swarmlint lint` reads: merge sets (-c, --merge), folders, quoted globs, stdin, ignores.
 import t from 'tap';
-import { join } from 'node:path';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { glob } from 'tinyglobby';
+import { STACK_GLOBS, stackFilesIn } from '../../cli/inputs.js';
 import { swarmlint, swarmlintInProcess, TWO_PROBLEMS } from '../helpers/cli.js';
 
 // Standard input through a pipe to the built CLI in a child process (a stack, and one over the limit, which the CLI
@@ -106,6 +109,64 @@ t.test('folders and quoted globs: each file a stack; node_modules and .git skipp
   t.equal(none.code, 2);
   t.match(none.stdout, /^empty: error: no stack files in this folder \(looked for /m);
   t.match(none.stdout, /^deploy\/\*\.json: error: no files match deploy\/\*\.json$/m);
+});
+
+t.test('a folder read without tinyglobby finds what tinyglobby finds, or leaves it to tinyglobby', async (t) => {
+  const names = [
+    'docker-stack.yml',
+    'stack.yml',
+    'stack.yaml',
+    'Stack.yml',
+    'docker-stack.YML',
+    'my.stack.yml.yml',
+    'stack.yml.bak',
+    '.docker-stack.yml',
+    'swarm.yaml',
+    'a-swarm-b.yml',
+    'docker-compose.yml',
+    'docker-compose.override.yaml',
+    'compose.yml',
+    'compose-dev.yml',
+    'mycompose.yml',
+    'xdocker-compose.yml',
+    'compose.json',
+    'stack',
+    'a b-stack.yml',
+    'é-stack.yml',
+    'notes.md',
+    'swarmlint.config.yml',
+  ];
+  const files = Object.fromEntries(names.map((n) => [n, 'x']));
+  const root = t.testdir({
+    cwd: { 'here-stack.yml': 'x', a: { b: {} } },
+    deploy: {
+      ...files,
+      prod: { ...files, deeper: { ...files }, 'dir-stack.yml': { 'inner.yml': 'x', '.dot.yml': 'x', below: { ...files } } },
+      '.hidden': { ...files },
+      '.git': { 'docker-stack.yml': 'x' },
+    },
+  });
+  const folder = join(root, 'deploy');
+  const tiny = async (cwd: string): Promise<string[]> =>
+    (
+      await glob(
+        STACK_GLOBS.map((g) => `${relative(cwd, folder) || '.'}/${g}`),
+        { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] },
+      )
+    ).sort();
+  for (const cwd of [folder, root, join(root, 'cwd'), join(root, 'cwd', 'a', 'b')]) {
+    const expected = await tiny(cwd);
+    t.ok(expected.length > 20, `tinyglobby finds files (cwd ${relative(root, cwd) || '.'})`);
+    t.same(stackFilesIn(folder, cwd)?.sort(), expected, `the same files (cwd ${relative(root, cwd) || '.'})`);
+  }
+  t.equal(stackFilesIn(folder, join(folder, 'prod')), undefined, 'a folder above the working folder: tinyglobby');
+  mkdirSync(join(folder, 'prod', 'node_modules'));
+  t.equal(stackFilesIn(folder, root), undefined, 'a node_modules folder inside: tinyglobby');
+  symlinkSync(folder, join(root, 'link'));
+  t.equal(stackFilesIn(join(root, 'link'), root), undefined, 'a folder reached through a link: tinyglobby');
+  t.equal(stackFilesIn(join(folder, '.hidden'), root), undefined, 'a dot folder on the way: tinyglobby');
+  symlinkSync(join(root, 'cwd'), join(root, 'cwd', 'loop'));
+  t.equal(stackFilesIn(join(root, 'cwd'), root), undefined, 'a link inside: tinyglobby');
 });
 
 t.test('ignores in the config', async (t) => {

@@ -59,7 +59,7 @@ t.test('--debug: a stack trace for errors; without it, one line', async (t) => {
   const debug = await swarmlint(['lint', '--debug', '--env-file', 'missing.env', 'two.yml'], { cwd });
   t.equal(debug.code, 2);
   t.match(debug.stderr, /^swarmlint: --env-file missing\.env: ENOENT[^\n]*\nUsageError: [^\n]*\n\s+at /, 'the message, then the stack');
-  t.match(debug.stderr, /cli\/lint\.js:\d+/, 'pointing into the code that threw');
+  t.match(debug.stderr, /cli\/lint\.c?js:\d+/, 'pointing into the code that threw (lint.cjs: the bundle the CLI runs)');
 });
 
 t.test('internal errors: said so, with the stack under --debug; anything thrown is shown', async (t) => {

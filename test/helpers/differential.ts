@@ -877,7 +877,7 @@ export function runSwarmlint(c: Case, dir: string, dialect: YamlDialect = 'v3'):
       path: paths[i] ?? f.name,
       text: decodeText(readFileSync(paths[i] ?? ''), f.name, defaultLimits).text,
     }));
-    const { stack, interpolated } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})), dialect });
+    const { stack, interpolated } = loadStack(files, { env: new Map(Object.entries(c.env ?? {})), dialect, plainValues: true });
     const why = refusal(stack);
     return why
       ? { ok: false, why }
