@@ -1,15 +1,18 @@
 // The fast path of the YAML reader. Stack files are nearly always written in a small part of YAML: block mappings
-// and sequences, one-line plain and quoted scalars, one-line flow collections, comments, anchors, aliases and
-// merge keys. This reads that part in one pass over the text, straight into the positioned tree, and gives up
-// (returns undefined) at the first thing it does not read exactly as the full reader (`yaml`'s parser and
-// composer, then yaml.ts's converter) would: block scalars, multi-line scalars, tags, directives, several
-// documents, tabs, carriage returns, and anything that is or may be an error. The full reader then reads the text
-// from the start, so every error, and every file in the rest of YAML, is the full reader's.
+// and sequences, one-line plain, quoted and flow values, double-quoted values over several lines, block scalars,
+// comments, anchors, aliases, merge keys, a leading `---`, `\n` or `\r\n` line breaks. This reads that part in one
+// pass over the text, straight into the positioned tree, and gives up (returns undefined) at the first thing it does
+// not read exactly as the full reader (`yaml`'s parser and composer, then yaml.ts's converter) would: tags,
+// directives, several documents, tabs, multi-line plain or single-quoted scalars, explicit keys, and anything that
+// is or may be an error. The full reader then reads the text from the start. Two errors are the fast path's own,
+// because they are the commonest in real files and it can tell them exactly: a key less deep than the value before
+// it, and an alias with no anchor before it; it throws the full reader's LoadError for them, with its line and
+// column.
 //
 // What must be the same is the whole ParsedYaml: values, flags, every range (a collection's range ends where
 // `yaml` ends it, which depends on the comment lines after its last value), comments, non-string and duplicate
-// keys, and the objects an alias shares. test/language/yaml-fast.ts compares both readers on the fixtures, the
-// examples and generated variants of them.
+// keys, the objects an alias shares, and those two errors. test/language/yaml-fast.ts compares both readers on
+// hand-picked texts, every YAML file in the repository, random documents and random edits of those files.
 import type { Comment } from '../model.js';
 import { LoadError } from './errors.js';
 import type { LoadLimits } from './limits.js';
@@ -85,7 +88,8 @@ const ESCAPES: Record<string, string> = {
 
 /**
  * Reads `text` (one file, starting at `offset` in the linted text) when it is in the part of YAML this reader
- * knows; undefined otherwise, and then the caller reads it with the full reader.
+ * knows; undefined otherwise, and then the caller reads it with the full reader. Throws the full reader's
+ * LoadError for the two errors it knows (see the top of this file).
  */
 export function fastParseYaml(
   text: string,
@@ -94,8 +98,9 @@ export function fastParseYaml(
   limits: LoadLimits,
   dialect: YamlDialect,
 ): ParsedYaml | undefined {
-  // Tabs, carriage returns and a byte-order mark have rules of their own; %, --- and ... start directives and
-  // document markers; a non-breaking or other unusual space is left to the full reader too.
+  // Tabs, a carriage return without a line feed and a byte-order mark have rules of their own; %, --- and ...
+  // start directives and document markers; a control character or YAML's other line breaks are left to the full
+  // reader too.
   if (UNUSUAL.test(text)) return undefined;
   // One `---` before the mapping is read here (see read()); any other marker or directive is not.
   const markers = text.match(/^(?:%|---|\.\.\.)/gm);
