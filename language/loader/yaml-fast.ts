@@ -413,13 +413,7 @@ class FastReader {
     if (c === '|' || c === '>') {
       out = this.#blockScalar(p, indent, depth);
     } else {
-      if (depth > this.limits.maxDepth) throw GIVE_UP;
-      const quoted = c === '"' ? this.#quoted(p) : undefined;
-      const inline = quoted
-        ? { value: quoted.scalar, end: quoted.end }
-        : c === '"'
-          ? this.#multiLineQuoted(p, indent)
-          : this.#inline(p, depth, false);
+      const inline = this.#inline(p, depth, indent);
       const after = this.#afterInline(this.#endOfLine(inline.end), indent);
       out = { value: inline.value, lastEnd: after.end, next: after.line, trail: after.trail };
     }
@@ -621,15 +615,21 @@ class FastReader {
     return out;
   }
 
-  /** A value that starts at `p` on its line: a scalar, a flow collection or an alias. Returns where it ends. */
-  #inline(p: number, depth: number, inFlow: boolean): { value: PValue; end: number } {
+  /**
+   * A value that starts at `p` on its line: a scalar, a flow collection or an alias. Returns where it ends.
+   * `blockIndent` is the column of the block collection it is a value of (a double-quoted scalar may then run
+   * over several lines); undefined for an item of a flow collection.
+   */
+  #inline(p: number, depth: number, blockIndent: number | undefined): { value: PValue; end: number } {
     if (depth > this.limits.maxDepth) throw GIVE_UP;
     const text = this.text;
     const c = text[p];
+    const inFlow = blockIndent === undefined;
     if (c === '"' || c === "'") {
       const q = this.#quoted(p);
-      if (!q) throw GIVE_UP;
-      return { value: q.scalar, end: q.end };
+      if (q) return { value: q.scalar, end: q.end };
+      if (c === '"' && !inFlow) return this.#multiLineQuoted(p, blockIndent);
+      throw GIVE_UP;
     }
     if (c === '[' || c === '{') return this.#flow(p, depth);
     if (c === '*') {
@@ -801,7 +801,7 @@ class FastReader {
     if (text[q] !== close) {
       for (;;) {
         if (isSeq) {
-          const item = this.#inline(q, depth + 1, true);
+          const item = this.#inline(q, depth + 1, undefined);
           seq.items.push(item.value);
           q = item.end;
         } else {
@@ -809,7 +809,7 @@ class FastReader {
           q = key.after;
           if (text.charCodeAt(q) !== SP) throw GIVE_UP;
           skip();
-          const item = this.#inline(q, depth + 1, true);
+          const item = this.#inline(q, depth + 1, undefined);
           pairs.add(key.scalar, item.value);
           q = item.end;
         }
